@@ -1,0 +1,63 @@
+# mall: `make run` starts the whole mall on embedded defaults; `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser-deps lint unit seed worker bench screenshots messages vendor-htmx clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	PORT=$(PORT) $(BIN)/python -m mall serve --port $(PORT)
+
+# Debian's chromium for the browser tests (Playwright's own browser download
+# cannot work here); CJK fonts so screenshots show Chinese properly.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check mall tests bench
+	$(BIN)/ruff format --check mall tests bench
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit tests/integration -q
+
+test: $(STAMP) browser-deps lint
+	$(BIN)/python -m pytest -q
+
+seed: $(STAMP)
+	$(BIN)/python -m mall seed
+
+worker: $(STAMP)
+	$(BIN)/python -m mall worker
+
+bench: $(STAMP)
+	$(BIN)/python bench/http_baseline.py
+
+screenshots: $(STAMP) browser-deps
+	$(BIN)/python bench/screenshots.py
+
+# Extract UI strings into the catalog template and merge them into each language.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -o mall/translations/messages.pot --no-location --sort-output mall templates
+	$(BIN)/pybabel update -i mall/translations/messages.pot -d mall/translations -l zh_Hant --no-fuzzy-matching --ignore-obsolete
+
+vendor-htmx:
+	rm -rf /tmp/mall-npm && mkdir -p /tmp/mall-npm && cd /tmp/mall-npm && npm pack htmx.org@2 htmx-ext-ws@2 >/dev/null && for f in *.tgz; do tar xzf $$f && mv package $${f%.tgz}; done
+	@echo "copy dist/htmx.min.js and dist/ws.min.js from /tmp/mall-npm into static/vendor/htmx and update VERSIONS"
+
+clean:
+	rm -rf var .pytest_cache

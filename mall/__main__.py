@@ -1,0 +1,5 @@
+import sys
+
+from mall.cli import main
+
+sys.exit(main())

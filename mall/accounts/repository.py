@@ -1,0 +1,99 @@
+"""Users in MongoDB; sessions and API tokens in Redis."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pymongo.errors import DuplicateKeyError
+
+from mall.accounts.models import User
+
+
+class EmailTaken(Exception):
+    pass
+
+
+class UserRepository:
+    def __init__(self, db):
+        self.users = db["users"]
+
+    async def ensure_indexes(self) -> None:
+        await self.users.create_index("email", unique=True)
+        await self.users.create_index("shop_id")
+
+    async def add(self, user: User) -> None:
+        doc = {
+            "_id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "password_hash": user.password_hash,
+            "created_at": user.created_at,
+            "roles": user.roles,
+            "shop_id": user.shop_id,
+            "shop_role": user.shop_role,
+        }
+        try:
+            await self.users.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise EmailTaken(user.email) from exc
+
+    async def get(self, user_id: str) -> User | None:
+        doc = await self.users.find_one({"_id": str(user_id)})
+        return User.from_doc(doc) if doc else None
+
+    async def by_email(self, email: str) -> User | None:
+        doc = await self.users.find_one({"email": str(email)})
+        return User.from_doc(doc) if doc else None
+
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        await self.users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+
+    async def set_shop(self, user_id: str, shop_id: str | None, shop_role: str | None) -> None:
+        await self.users.update_one({"_id": str(user_id)}, {"$set": {"shop_id": shop_id, "shop_role": shop_role}})
+
+    async def members_of(self, shop_id: str) -> list[User]:
+        cursor = self.users.find({"shop_id": str(shop_id)}).sort("created_at", 1)
+        return [User.from_doc(doc) async for doc in cursor]
+
+    async def count(self) -> int:
+        return await self.users.count_documents({})
+
+
+class SessionStore:
+    """Server-side sessions: the cookie holds only a random id."""
+
+    def __init__(self, redis, ttl: int):
+        self.redis = redis
+        self.ttl = ttl
+
+    async def load(self, session_id: str) -> dict | None:
+        raw = await self.redis.get(f"sess:{session_id}")
+        return json.loads(raw) if raw else None
+
+    async def save(self, session_id: str, data: dict) -> None:
+        await self.redis.set(f"sess:{session_id}", json.dumps(data), ex=self.ttl)
+
+    async def touch(self, session_id: str) -> None:
+        await self.redis.expire(f"sess:{session_id}", self.ttl)
+
+    async def delete(self, session_id: str) -> None:
+        await self.redis.delete(f"sess:{session_id}")
+
+
+class TokenStore:
+    """Bearer API tokens, stored hashed."""
+
+    def __init__(self, redis, ttl: int):
+        self.redis = redis
+        self.ttl = ttl
+
+    @staticmethod
+    def _key(token: str) -> str:
+        return "tok:" + hashlib.sha256(token.encode()).hexdigest()
+
+    async def save(self, token: str, user_id: str) -> None:
+        await self.redis.set(self._key(token), user_id, ex=self.ttl)
+
+    async def user_id(self, token: str) -> str | None:
+        return await self.redis.get(self._key(token))

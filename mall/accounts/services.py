@@ -1,0 +1,74 @@
+"""Sign-up, sign-in and tokens. Passwords are hashed with argon2id."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from mall.accounts.models import Role, User, normalize_email
+from mall.accounts.repository import EmailTaken, TokenStore, UserRepository
+from mall.infra.ids import new_id, token
+
+_hasher = PasswordHasher()  # argon2id with the library's current defaults
+# A real hash to verify against when the email is unknown, so timing does not
+# reveal which emails have accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+__all__ = ["EmailTaken", "authenticate", "issue_token", "register", "user_for_token"]
+
+
+async def register(
+    users: UserRepository, clock, *, email: str, password: str, name: str, roles: list[str] | None = None
+) -> User:
+    """Create an account; raises EmailTaken when the address is already used."""
+    user = User(
+        id=new_id(),
+        email=normalize_email(email),
+        name=name.strip(),
+        password_hash=_hasher.hash(password),
+        created_at=clock.now(),
+        roles=roles or [Role.SHOPPER.value],
+    )
+    await users.add(user)
+    return user
+
+
+async def authenticate(users: UserRepository, *, email: str, password: str) -> User | None:
+    """The user when the password matches, else None (same work either way)."""
+    user = await users.by_email(normalize_email(email))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        await users.set_password_hash(user.id, _hasher.hash(password))
+    return user
+
+
+async def issue_token(tokens: TokenStore, user: User) -> str:
+    value = token()
+    await tokens.save(value, user.id)
+    return value
+
+
+async def user_for_token(users: UserRepository, tokens: TokenStore, value: str) -> User | None:
+    user_id = await tokens.user_id(value)
+    return await users.get(user_id) if user_id else None
+
+
+async def get_user(users: UserRepository, user_id: str) -> User | None:
+    return await users.get(user_id)
+
+
+async def find_by_email(users: UserRepository, email: str) -> User | None:
+    return await users.by_email(normalize_email(email))
+
+
+async def join_shop(users: UserRepository, user_id: str, shop_id: str, shop_role: str) -> None:
+    await users.set_shop(user_id, shop_id, shop_role)
+
+
+async def shop_members(users: UserRepository, shop_id: str) -> list[User]:
+    return await users.members_of(shop_id)

@@ -1,0 +1,134 @@
+"""create_app(): settings, listeners, one Blueprint.group, error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Sanic
+
+from mall.config import Settings, load_settings
+from mall.infra import mongo
+from mall.infra import redis as redis_infra
+from mall.web import build_web
+from mall.web.templating import TEMPLATES
+
+log = logging.getLogger("mall")
+
+
+class EmbeddedMultiWorker(RuntimeError):
+    pass
+
+
+def check_topology(settings: Settings) -> None:
+    """Refuse several workers on embedded storage: each worker would get its
+    own in-memory database and its own Redis, so shoppers would see different
+    data depending on which worker answered."""
+    if settings.workers > 1 and settings.embedded:
+        raise EmbeddedMultiWorker(
+            "refusing to start %d workers on the embedded in-memory database/Redis: "
+            "each worker process would hold its own copy of the data. Set MALL_MONGO_URL "
+            "and MALL_REDIS_URL to real servers, or use MALL_WORKERS=1." % settings.workers
+        )
+
+
+def create_app(settings: Settings | None = None, *, container=None, name: str = "mall") -> Sanic:
+    """Build the app. Tests pass a ready `container` (their own db/redis/clock)."""
+    settings = settings or (container.settings if container else load_settings())
+    check_topology(settings)
+    app = Sanic(name, log_config=None if Sanic.test_mode else _log_config())
+    app.config.update(
+        {
+            "ACCESS_LOG": settings.access_log,
+            "FALLBACK_ERROR_FORMAT": "html",
+            "REQUEST_MAX_SIZE": settings.max_upload_bytes + 1024 * 1024,
+            "KEEP_ALIVE_TIMEOUT": 15,
+            # sanic-ext leaves routes under its own prefix out of the document,
+            # so it lives apart; /api/v1/openapi.json and /api/v1/docs are ours.
+            # Its UI pages only point to our docs page: the stock UIs load
+            # scripts from a CDN, which the CSP forbids.
+            "OAS_URL_PREFIX": "/oas",
+            "OAS_UI_DEFAULT": "redoc",
+            "OAS_UI_REDOC": True,
+            "OAS_URI_TO_REDOC": "/redoc",
+            "OAS_PATH_TO_REDOC_HTML": str(TEMPLATES / "web" / "openapi_index.html"),
+            "OAS_UI_SWAGGER": False,
+            "OAS_IGNORE_HEAD": True,
+            "OAS_IGNORE_OPTIONS": True,
+            "CORS": False,
+            "HTTP_AUTO_HEAD": False,
+            "HTTP_AUTO_OPTIONS": False,
+            "TEMPLATING_ENABLE_ASYNC": True,
+            "HEALTH": False,
+        }
+    )
+    app.ctx.settings = settings
+    app.ctx.c = container
+    build_web(app, settings)
+
+    @app.before_server_start
+    async def start_storage(app):
+        if app.ctx.c is not None:
+            return
+        app.ctx.embedded_redis = None
+        redis_url = settings.redis_url
+        if not redis_url:
+            app.ctx.embedded_redis = redis_infra.EmbeddedRedis(settings.var_path / "redis").start()
+            redis_url = app.ctx.embedded_redis.url
+            log.info("embedded redis-server on %s", redis_url)
+        client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
+        app.ctx.mongo_client = client
+        from mall.bootstrap import build
+
+        app.ctx.c = build(settings, db, redis_infra.client(redis_url), redis_url)
+        await app.ctx.c.ensure_indexes()
+        if not settings.mongo_url:
+            log.info("embedded in-memory MongoDB (mongomock-motor): data lasts until exit")
+
+    @app.after_server_start
+    async def embedded_extras(app):
+        if getattr(app.ctx, "mongo_client", None) is None:
+            return
+        if settings.embedded:
+            from mall.infra.jobs import make_worker, run_in_background
+            from mall.worker import functions
+
+            app.ctx.worker = make_worker(app.ctx.c.queue, functions(), app.ctx.c)
+            app.ctx.worker_task = await run_in_background(app.ctx.worker)
+        if settings.demo and not settings.mongo_url:
+            from mall.seed import seed
+
+            await seed(app.ctx.c, progress=log.info)
+            log.info("demo logins (password demo1234): %s", ", ".join(DEMO_LOGINS))
+
+    @app.after_server_stop
+    async def stop_storage(app):
+        if getattr(app.ctx, "mongo_client", None) is None:
+            return
+        if getattr(app.ctx, "worker", None):
+            await app.ctx.worker.stop()
+        await app.ctx.c.redis.aclose()
+        mongo.close(app.ctx.mongo_client)
+        if app.ctx.embedded_redis:
+            app.ctx.embedded_redis.stop()
+
+    return app
+
+
+DEMO_LOGINS = (
+    "operator@demo.mall",
+    "marketer@demo.mall",
+    "shopper@demo.mall",
+    "shopper2@demo.mall",
+    "merchant1@demo.mall … merchant5@demo.mall",
+)
+
+
+def _log_config() -> dict:
+    from sanic.log import LOGGING_CONFIG_DEFAULTS
+
+    config = {**LOGGING_CONFIG_DEFAULTS}
+    config["loggers"] = {
+        **LOGGING_CONFIG_DEFAULTS["loggers"],
+        "mall": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    }
+    return config

@@ -1,0 +1,44 @@
+"""Composition root: builds every repository once and hands them to the app,
+the CLI and the tests. Services receive what they need from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mall.accounts.repository import SessionStore, TokenStore, UserRepository
+from mall.config import Settings
+from mall.infra.clock import SystemClock
+from mall.infra.jobs import make_queue
+from mall.infra.ratelimit import RateLimiter
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Any
+    redis: Any
+    clock: Any
+    users: UserRepository
+    sessions: SessionStore
+    tokens: TokenStore
+    limiter: RateLimiter
+    queue: Any
+
+    async def ensure_indexes(self) -> None:
+        for repo in (self.users,):
+            await repo.ensure_indexes()
+
+
+def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
+    return Container(
+        settings=settings,
+        db=db,
+        redis=redis,
+        clock=clock or SystemClock(),
+        users=UserRepository(db),
+        sessions=SessionStore(redis, settings.session_ttl),
+        tokens=TokenStore(redis, settings.token_ttl),
+        limiter=RateLimiter(redis),
+        queue=make_queue(redis_url),
+    )

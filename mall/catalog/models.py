@@ -1,0 +1,81 @@
+"""Catalog data: the platform's category tree, each shop's attribute schema,
+products with embedded variants (SKUs). Pure data, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class AttrType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    ENUM = "enum"
+    BOOLEAN = "boolean"
+
+
+@dataclass
+class AttributeDef:
+    """One field of a shop's attribute schema, defined by the merchant."""
+
+    key: str  # ^[a-z][a-z0-9_]{0,31}$
+    label: str
+    type: AttrType
+    unit: str = ""
+    required: bool = False
+    options: list[str] = field(default_factory=list)  # enum only
+
+
+class ProductStatus(StrEnum):
+    LISTED = "listed"  # 上架
+    DELISTED = "delisted"  # 下架
+
+
+@dataclass
+class Variant:
+    id: str
+    sku: str
+    options: dict[str, str]  # e.g. {"size": "M", "colour": "red"}; {} for a single-variant product
+    price: int  # minor units
+    stock: int
+
+
+@dataclass
+class Category:
+    id: str
+    slug: str
+    name: dict[str, str]  # {"en": ..., "zh_Hant": ...}
+    parent_id: str | None = None
+    position: int = 0
+
+
+@dataclass
+class Product:
+    id: str
+    shop_id: str
+    category_id: str | None
+    name: dict[str, str]  # {"en": ..., "zh_Hant": ...}; at least one
+    description_html: str  # sanitized with nh3 before it is stored
+    attributes: dict
+    variants: list[Variant]
+    images: list[str]  # media file names
+    status: ProductStatus
+    created_at: datetime
+    updated_at: datetime
+    shop_visible: bool = True  # False while the shop is suspended
+
+    @property
+    def min_price(self) -> int:
+        return min(v.price for v in self.variants)
+
+    @property
+    def max_price(self) -> int:
+        return max(v.price for v in self.variants)
+
+    @property
+    def total_stock(self) -> int:
+        return sum(v.stock for v in self.variants)
+
+    def display_name(self, locale: str) -> str:
+        return self.name.get(locale) or self.name.get("en") or next(iter(self.name.values()), "")

@@ -1,0 +1,1 @@
+"""Categories, attribute schemas and products in MongoDB."""

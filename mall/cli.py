@@ -1,0 +1,108 @@
+"""`python -m mall ...`: serve, seed, worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from mall.config import load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mall", description="mall: a multi-vendor storefront")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web app (embedded storage unless MALL_* URLs are set)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    sub.add_parser("seed", help="create the demo data that is missing (idempotent)")
+    sub.add_parser("worker", help="run the background job worker (production topology)")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if args.command == "serve":
+        return serve_command(settings, args)
+    if args.command == "seed":
+        return asyncio.run(seed_command(settings))
+    if args.command == "worker":
+        return asyncio.run(worker_command(settings))
+    return 2
+
+
+def serve_command(settings, args) -> int:
+    from mall.app import EmbeddedMultiWorker, create_app
+
+    changes = {k: v for k, v in {"host": args.host, "port": args.port, "workers": args.workers}.items() if v}
+    settings = settings.replace(**changes)
+    try:
+        app = create_app(settings)
+    except EmbeddedMultiWorker as exc:
+        print(f"mall: {exc}", file=sys.stderr)
+        return 2
+    print(f"mall: serving on http://{settings.host}:{settings.port}", flush=True)
+    if settings.demo:
+        print(
+            "mall: demo logins (password demo1234): operator@demo.mall, marketer@demo.mall, "
+            "shopper@demo.mall, shopper2@demo.mall, merchant1@demo.mall … merchant5@demo.mall",
+            flush=True,
+        )
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        single_process=settings.workers == 1,
+        access_log=settings.access_log,
+        motd=False,
+    )
+    return 0
+
+
+async def _standalone_container(settings):
+    from mall.bootstrap import build
+    from mall.infra import mongo
+    from mall.infra import redis as redis_infra
+
+    embedded = None
+    redis_url = settings.redis_url
+    if not redis_url:
+        embedded = redis_infra.EmbeddedRedis(settings.var_path / "redis-cli").start()
+        redis_url = embedded.url
+    client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
+    c = build(settings, db, redis_infra.client(redis_url), redis_url)
+    await c.ensure_indexes()
+    return c, client, embedded
+
+
+async def seed_command(settings) -> int:
+    from mall.seed import seed
+
+    if not settings.mongo_url:
+        print(
+            "mall: no MALL_MONGO_URL: seeding a throw-away in-memory database "
+            "(the embedded server seeds itself at every start).",
+            flush=True,
+        )
+    c, _client, embedded = await _standalone_container(settings)
+    try:
+        await seed(c, progress=lambda line: print(line, flush=True))
+    finally:
+        await c.redis.aclose()
+        if embedded:
+            embedded.stop()
+    return 0
+
+
+async def worker_command(settings) -> int:
+    from mall.infra.jobs import make_worker
+    from mall.worker import functions
+
+    if settings.embedded:
+        print(
+            "mall: the worker needs MALL_MONGO_URL and MALL_REDIS_URL; in embedded mode "
+            "it already runs inside `python -m mall serve`.",
+            file=sys.stderr,
+        )
+        return 2
+    c, _client, _embedded = await _standalone_container(settings)
+    await make_worker(c.queue, functions(), c).start()
+    return 0

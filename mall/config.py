@@ -1,0 +1,83 @@
+"""Typed settings: settings.toml, then MALL_* environment variables on top."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    public_url: str = "http://127.0.0.1:8000"
+    access_log: bool = False
+    mongo_url: str = ""
+    mongo_db: str = "mall"
+    redis_url: str = ""
+    var_dir: str = "var"
+    secret_key: str = "dev-only-change-me"  # noqa: S105 (settings.toml documents it)
+    session_ttl: int = 1209600
+    token_ttl: int = 2592000
+    auth_rate_limit: int = 10
+    auth_rate_window: int = 60
+    currency: str = "TWD"
+    timezone: str = "Asia/Taipei"
+    default_locale: str = "en"
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_image_pixels: int = 25_000_000
+    image_max_side: int = 1200
+    demo: bool = True
+
+    @property
+    def embedded(self) -> bool:
+        return not self.mongo_url or not self.redis_url
+
+    @property
+    def https(self) -> bool:
+        return urlsplit(self.public_url).scheme == "https"
+
+    @property
+    def var_path(self) -> Path:
+        path = Path(self.var_dir)
+        return path if path.is_absolute() else ROOT / path
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(kind: type | str, raw):
+    kind = {"int": int, "bool": bool, "str": str}.get(kind, kind)
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def load_settings(path: Path | None = None, environ: dict | None = None) -> Settings:
+    """Settings from the TOML file (sections flattened) and MALL_<KEY> overrides."""
+    environ = os.environ if environ is None else environ
+    path = path or Path(environ.get("MALL_SETTINGS", ROOT / "settings.toml"))
+    values: dict = {}
+    if path.exists():
+        for section in tomllib.loads(path.read_text()).values():
+            values.update(section)
+    known = {f.name: f.type for f in fields(Settings)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ValueError(f"unknown settings in {path}: {', '.join(sorted(unknown))}")
+    for name in known:
+        env_key = f"MALL_{name.upper()}"
+        if env_key in environ:
+            values[name] = environ[env_key]
+    if "PORT" in environ and "MALL_PORT" not in environ:
+        values["port"] = environ["PORT"]
+    return Settings(**{k: _coerce(known[k], v) for k, v in values.items()})

@@ -1,0 +1,1 @@
+"""Shops in MongoDB."""

@@ -1,0 +1,57 @@
+"""The web layer: the only place that imports routes and groups blueprints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint, Sanic
+from sanic_ext import Extend, openapi
+
+from mall.web import security
+from mall.web.errors import MallErrorHandler
+from mall.web.sessions import save_session
+from mall.web.templating import build_environment
+
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+def blueprints() -> Blueprint:
+    from mall.accounts.routes import bp as accounts
+    from mall.web.pages import bp as pages
+
+    group = Blueprint.group(pages, accounts)
+    _only_api_in_openapi(group)
+    return group
+
+
+def _only_api_in_openapi(group) -> None:
+    """The OpenAPI document describes /api/v1 only, not the HTML pages."""
+    for blueprint in group.blueprints:
+        for future in blueprint._future_routes:
+            if not future.uri.startswith("/api/"):
+                openapi.exclude()(future.handler)
+
+
+def build_web(app: Sanic, settings) -> None:
+    app.ctx.jinja = build_environment(settings)
+    app.error_handler = MallErrorHandler()
+    Extend(app)
+    app.ext.openapi.describe(
+        "mall API",
+        version="1",
+        description="JSON API of the mall. Authenticate with POST /api/v1/auth/token and send "
+        "`Authorization: Bearer <token>`; token calls need no CSRF token.",
+    )
+    app.static("/static", STATIC, name="static")
+    media = settings.var_path / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    app.static("/media", media, name="media")
+    app.blueprint(blueprints())
+    app.on_request(security.before_request, priority=100)
+    app.on_response(_finish, priority=100)
+
+
+async def _finish(request, response) -> None:
+    if getattr(request.ctx, "session", None) is not None:
+        await save_session(request, response)
+    security.security_headers(request, response)

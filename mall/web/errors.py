@@ -1,0 +1,87 @@
+"""One error page: JSON under /api/, a friendly HTML page elsewhere.
+
+Users never see a stack trace; every unexpected error is logged with the
+request id that the page shows."""
+
+from __future__ import annotations
+
+import logging
+
+from jinja2 import Environment
+from sanic import Request
+from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
+from sanic.response import html, json
+
+from mall.web import i18n
+from mall.web.forms import Invalid
+
+log = logging.getLogger("mall.errors")
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; translate where shown."""
+    return message
+
+
+TITLES = {
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    413: N_("That file is too large"),
+    422: N_("Please check your input"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+}
+
+
+def _status(exception: Exception) -> int:
+    return getattr(exception, "status_code", 500) if isinstance(exception, SanicException) else 500
+
+
+class MallErrorHandler(ErrorHandler):
+    def default(self, request: Request, exception: Exception):
+        status = _status(exception)
+        request_id = str(getattr(request, "id", "")) if request else ""
+        if status >= 500:
+            log.error("request %s failed", request_id, exc_info=exception)
+            message = i18n.gettext("Something went wrong on our side. We have logged it.")
+        else:
+            message = str(exception) or i18n.gettext(TITLES.get(status, N_("Error")))
+        headers = dict(getattr(exception, "headers", None) or {})
+        headers["X-Request-ID"] = request_id
+        if request is None or request.path.startswith("/api/"):
+            body = {"error": {"status": status, "message": message, "request_id": request_id}}
+            if isinstance(exception, Invalid):
+                body["error"]["fields"] = exception.errors
+            return json(body, status=status, headers=headers)
+        return _html_page(request, status, message, request_id, headers)
+
+
+def _html_page(request: Request, status: int, message: str, request_id: str, headers: dict):
+    ctx = request.ctx
+    page = _render_sync(
+        request.app.ctx.jinja,
+        "errors/error.html",
+        request=request,
+        user=getattr(ctx, "user", None),
+        csrf_token=ctx.session.csrf if getattr(ctx, "session", None) else "",
+        locale=i18n.current_locale(),
+        flashes=[],
+        status=status,
+        title=i18n.gettext(TITLES.get(status, N_("Error"))),
+        message=message,
+        request_id=request_id,
+    )
+    return html(page, status=status, headers=headers)
+
+
+def _render_sync(env: Environment, name: str, **context) -> str:
+    """Error pages render synchronously (the handler is not a coroutine)."""
+    sync_env = getattr(env, "mall_sync_copy", None)
+    if sync_env is None:
+        sync_env = env.overlay(enable_async=False)
+        env.mall_sync_copy = sync_env
+    return sync_env.get_template(name).render(**context)

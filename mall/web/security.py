@@ -1,0 +1,154 @@
+"""Who may do what, CSRF, and the security headers.
+
+Routes deny by default: every route declares `ctx_access=` and a route
+without it answers 403. Unsafe methods need the session's CSRF token (form
+field or X-CSRF-Token header) and, when the browser sends one, a same-site
+Origin. Bearer-token API calls carry no ambient credentials, so they skip CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import quote, urlsplit
+
+from sanic import Request
+from sanic.exceptions import Forbidden, Unauthorized
+from sanic.response import HTTPResponse, redirect
+
+from mall.accounts import services as accounts
+from mall.accounts.models import Role, User
+from mall.web import i18n
+from mall.web.sessions import load_session
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ACCESS_LEVELS = {"public", "user", "merchant", "owner", "operator", "marketer"}
+UNCHECKED_PREFIXES = ("/static/", "/media/")
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def is_api(request: Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _allowed_origins(request: Request) -> set[str]:
+    public = urlsplit(request.app.ctx.c.settings.public_url)
+    return {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
+
+
+def origin_ok(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return origin is None or origin in _allowed_origins(request)
+
+
+def check_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS or request.ctx.via_token:
+        return
+    if not origin_ok(request):
+        raise Forbidden(i18n.gettext("Cross-site request refused."))
+    if is_api(request) and request.ctx.user is None:
+        return  # no ambient credentials to abuse (e.g. register, token)
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.form is not None:
+        sent = request.form.get("csrf_token")
+    if not sent or not hmac.compare_digest(str(sent), request.ctx.session.csrf):
+        raise Forbidden(i18n.gettext("Your form has expired. Reload the page and try again."))
+
+
+async def authenticate(request: Request) -> None:
+    c = request.app.ctx.c
+    request.ctx.via_token = False
+    request.ctx.user = None
+    request.ctx.session = await load_session(request)
+    auth = request.headers.get("authorization", "")
+    if is_api(request) and auth.lower().startswith("bearer "):
+        user = await accounts.user_for_token(c.users, c.tokens, auth[7:].strip())
+        if user is None:
+            raise Unauthorized(i18n.gettext("Invalid or expired token."))
+        request.ctx.user = user
+        request.ctx.via_token = True
+    elif request.ctx.session.user_id:
+        request.ctx.user = await accounts.get_user(c.users, request.ctx.session.user_id)
+    lang = request.ctx.session.get("lang") or i18n.negotiate(
+        request.headers.get("accept-language", ""), c.settings.default_locale
+    )
+    i18n.set_locale(lang)
+
+
+def allows(user: User | None, access: str) -> bool:
+    if access == "public":
+        return True
+    if user is None:
+        return False
+    return {
+        "user": True,
+        "merchant": user.is_merchant,
+        "owner": user.is_shop_owner,
+        "operator": user.has_role(Role.OPERATOR),
+        "marketer": user.has_role(Role.MARKETER),
+    }[access]
+
+
+def route_access(route) -> str | None:
+    """The route's declared access; sanic-ext's OpenAPI document is public."""
+    if ".openapi." in route.name:
+        return "public"
+    return getattr(route.ctx, "access", None)
+
+
+def check_access(request: Request) -> HTTPResponse | None:
+    access = route_access(request.route)
+    if access not in ACCESS_LEVELS:
+        raise Forbidden(i18n.gettext("You do not have access to this page."))
+    user = request.ctx.user
+    if allows(user, access):
+        request.ctx.shop_id = user.shop_id if user else None
+        return None
+    if user is None:
+        if is_api(request):
+            raise Unauthorized(i18n.gettext("Sign in first."))
+        if request.method == "GET":
+            return redirect(f"/login?next={quote(request.path)}")
+        raise Unauthorized(i18n.gettext("Sign in first."))
+    raise Forbidden(i18n.gettext("You do not have access to this page."))
+
+
+async def before_request(request: Request):
+    if request.path.startswith(UNCHECKED_PREFIXES):
+        request.ctx.session = None
+        request.ctx.user = None
+        return None
+    await authenticate(request)
+    if request.route is None:
+        return None
+    redirect_response = check_access(request)
+    if redirect_response is not None:
+        return redirect_response
+    check_csrf(request)
+    return None
+
+
+def security_headers(request: Request, response: HTTPResponse) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.app.ctx.c.settings.https:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    headers["X-Request-ID"] = str(request.id)

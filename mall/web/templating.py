@@ -1,0 +1,73 @@
+"""Jinja2 rendering: autoescaped, gettext-aware, htmx-aware.
+
+A normal request gets the full page; an htmx request (HX-Request) gets the
+fragment when the view names one. Either way the response varies on HX-Request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Request
+from sanic.response import HTTPResponse, html
+
+from mall.infra.money import to_major_text
+from mall.web import i18n
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def build_environment(settings) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        enable_async=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.globals.update(
+        settings=settings,
+        locales=i18n.LOCALE_NAMES,
+        html_lang=i18n.html_lang,
+    )
+    env.filters.update(
+        money=lambda minor: i18n.money(minor, settings.currency),
+        amount=lambda minor: to_major_text(minor, settings.currency),
+        when=lambda value, fmt="medium": i18n.when(value, settings.timezone, fmt),
+        number=i18n.number,
+    )
+    return env
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _flashes(request: Request) -> list:
+    session = getattr(request.ctx, "session", None)
+    return session.pop_flashes() if session else []
+
+
+async def render(
+    request: Request,
+    template: str,
+    *,
+    fragment: str | None = None,
+    status: int = 200,
+    **context,
+) -> HTTPResponse:
+    env: Environment = request.app.ctx.jinja
+    name = fragment if fragment and is_htmx(request) else template
+    body = await env.get_template(name).render_async(
+        request=request,
+        user=getattr(request.ctx, "user", None),
+        csrf_token=request.ctx.session.csrf if getattr(request.ctx, "session", None) else "",
+        locale=i18n.current_locale(),
+        flashes=_flashes(request) if name == template else [],
+        **context,
+    )
+    response = html(body, status=status)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    return response

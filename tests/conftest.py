@@ -1,0 +1,126 @@
+"""One real app server (Sanic, real HTTP) and one real embedded Redis for the
+whole run; every test gets a fresh in-memory database, an empty Redis and a
+controllable clock, swapped into the running app."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import pytest_asyncio
+from sanic import Sanic
+
+from mall.bootstrap import build
+from mall.config import load_settings
+from mall.infra import mongo
+from mall.infra import redis as redis_infra
+from mall.infra.clock import FrozenClock
+
+Sanic.test_mode = True
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def tmp_var():
+    path = redis_infra.temporary_directory("mall-test-")
+    yield path
+    redis_infra.remove_directory(path)
+
+
+@pytest.fixture(scope="session")
+def embedded_redis(tmp_var):
+    server = redis_infra.EmbeddedRedis(tmp_var / "redis").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_var):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
+    return load_settings(environ=environ).replace(
+        var_dir=str(tmp_var), demo=False, mongo_url="", redis_url="", auth_rate_limit=1000
+    )
+
+
+@pytest_asyncio.fixture
+async def container(settings, embedded_redis):
+    """A fresh world per test: empty database, empty Redis, clock at a fixed instant."""
+    _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
+    redis = redis_infra.client(embedded_redis.url)
+    await redis.flushdb()
+    c = build(settings, db, redis, embedded_redis.url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
+    await c.ensure_indexes()
+    yield c
+    await redis.aclose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def server(settings, embedded_redis):
+    """The real app on a real port (started once), serving whatever container a test installs."""
+    from mall.app import create_app
+
+    app = create_app(settings, container=object(), name="mall_test")
+    srv = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+    await srv.startup()
+    await srv.before_start()
+    await srv.after_start()
+    port = srv.server.sockets[0].getsockname()[1]
+    app.ctx.base_url = f"http://127.0.0.1:{port}"
+    yield app
+    await srv.before_stop()
+    srv.close()
+    await srv.wait_closed()
+    await srv.after_stop()
+
+
+@pytest_asyncio.fixture
+async def app(server, container):
+    server.ctx.c = container
+    yield server
+
+
+class Web(httpx.AsyncClient):
+    """An HTTP client that behaves like a browser tab: cookies, CSRF from forms."""
+
+    csrf: str | None = None
+
+    async def page(self, path: str, **kw) -> httpx.Response:
+        response = await self.get(path, **kw)
+        match = CSRF_RE.search(response.text)
+        if match:
+            self.csrf = match.group(1)
+        return response
+
+    async def form(self, path: str, data: dict | None = None, *, files=None, **kw) -> httpx.Response:
+        if self.csrf is None:
+            await self.page("/login")
+        return await self.post(path, data={"csrf_token": self.csrf, **(data or {})}, files=files, **kw)
+
+    async def sign_in(self, email: str, password: str = "password123") -> httpx.Response:
+        await self.page("/login")
+        response = await self.form("/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.text[:500]
+        await self.page("/login")  # the session id and CSRF token rotate on sign-in
+        return response
+
+
+@pytest_asyncio.fixture
+async def web(app):
+    async with Web(base_url=app.ctx.base_url, follow_redirects=False, timeout=30) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def api(app):
+    async with httpx.AsyncClient(base_url=app.ctx.base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def factory(container):
+    from tests.factories import Factory
+
+    return Factory(container)

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+
+from mall.app import EmbeddedMultiWorker, check_topology
+from mall.config import load_settings
+from mall.infra.money import format_money, to_major_text, to_minor
+
+
+def test_environment_overrides_the_toml_file():
+    settings = load_settings(environ={"MALL_PORT": "9100", "MALL_DEMO": "false", "MALL_MONGO_URL": "mongodb://db"})
+    assert settings.port == 9100 and settings.demo is False and settings.mongo_url == "mongodb://db"
+
+
+def test_unknown_keys_in_the_file_are_an_error(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text("[server]\nprot = 1\n")
+    with pytest.raises(ValueError, match="prot"):
+        load_settings(path, environ={})
+
+
+def test_several_workers_on_embedded_storage_are_refused_with_the_reason():
+    with pytest.raises(EmbeddedMultiWorker, match="own copy of the data"):
+        check_topology(load_settings(environ={"MALL_WORKERS": "4"}))
+    check_topology(
+        load_settings(environ={"MALL_WORKERS": "4", "MALL_MONGO_URL": "mongodb://x", "MALL_REDIS_URL": "redis://x"})
+    )
+
+
+def test_money_is_parsed_to_integer_minor_units():
+    assert to_minor("450", "TWD") == 45000
+    assert to_minor("1,200.50", "TWD") == 120050
+    assert to_major_text(120050, "TWD") == "1200.50"
+    for bad in ("abc", "1.234", "NaN", "inf"):
+        with pytest.raises(ValueError):
+            to_minor(bad, "TWD")
+
+
+def test_money_is_formatted_by_babel():
+    assert format_money(45050, "TWD", "en") == "NT$450.50"

@@ -1,0 +1,37 @@
+"""Every UI string in the code and templates has a Traditional Chinese translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def ui_strings() -> set[str]:
+    found: set[str] = set()
+    for folder, method in (("mall", "python"), ("templates", "jinja2")):
+        pattern = "**.py" if method == "python" else "**.html"
+        options = {pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {}
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            ROOT / folder, [(pattern, method)], keywords=KEYWORDS, options_map=options
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_the_chinese_catalog_translates_every_ui_string():
+    with open(ROOT / "mall/translations/zh_Hant/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle, locale="zh_Hant")
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+    }
+    strings = ui_strings()
+    assert len(strings) > 40
+    missing = sorted(strings - translated)
+    assert missing == [], f"run `make messages` and translate: {missing}"
