@@ -79,3 +79,45 @@ class Product:
 
     def display_name(self, locale: str) -> str:
         return self.name.get(locale) or self.name.get("en") or next(iter(self.name.values()), "")
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    NEWEST = "newest"
+
+
+@dataclass
+class SearchQuery:
+    """What a shopper asks the storefront for; every field already parsed and typed."""
+
+    q: str = ""
+    category_id: str | None = None  # includes the category's descendants
+    shop_id: str | None = None
+    min_price: int | None = None  # minor units
+    max_price: int | None = None
+    attrs: dict[str, list[str]] = field(default_factory=dict)  # facet filters: key -> accepted values
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    per_page: int = 24
+
+
+@dataclass
+class Facet:
+    key: str
+    label: str
+    values: list[tuple[str, int]]  # (value, matching product count)
+
+
+@dataclass
+class SearchPage:
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+    facets: list[Facet] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
