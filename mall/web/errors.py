@@ -36,6 +36,11 @@ TITLES = {
     500: N_("Something went wrong"),
 }
 
+GENERIC = {
+    404: N_("We could not find that page. It may have moved, or the link may be mistyped."),
+    405: N_("That action is not possible here."),
+}
+
 
 def _status(exception: Exception) -> int:
     return getattr(exception, "status_code", 500) if isinstance(exception, SanicException) else 500
@@ -48,6 +53,8 @@ class MallErrorHandler(ErrorHandler):
         if status >= 500:
             log.error("request %s failed", request_id, exc_info=exception)
             message = i18n.gettext("Something went wrong on our side. We have logged it.")
+        elif status in (404, 405) and type(exception).__module__.startswith("sanic"):
+            message = i18n.gettext(GENERIC.get(status, ""))
         else:
             message = str(exception) or i18n.gettext(TITLES.get(status, N_("Error")))
         headers = dict(getattr(exception, "headers", None) or {})
