@@ -1,0 +1,1 @@
+"""Payments: models (being written)."""
