@@ -11,6 +11,7 @@ from mall.config import Settings
 from mall.infra.clock import SystemClock
 from mall.infra.jobs import make_queue
 from mall.infra.ratelimit import RateLimiter
+from mall.shops.repository import InviteRepository, ShopRepository
 
 
 @dataclass
@@ -24,9 +25,11 @@ class Container:
     tokens: TokenStore
     limiter: RateLimiter
     queue: Any
+    shops: ShopRepository
+    invites: InviteRepository
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.users,):
+        for repo in (self.users, self.shops, self.invites):
             await repo.ensure_indexes()
 
 
@@ -41,4 +44,6 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         tokens=TokenStore(redis, settings.token_ttl),
         limiter=RateLimiter(redis),
         queue=make_queue(redis_url),
+        shops=ShopRepository(db),
+        invites=InviteRepository(db),
     )

@@ -52,6 +52,20 @@ class UserRepository:
     async def set_shop(self, user_id: str, shop_id: str | None, shop_role: str | None) -> None:
         await self.users.update_one({"_id": str(user_id)}, {"$set": {"shop_id": shop_id, "shop_role": shop_role}})
 
+    async def set_shop_if_free(self, user_id: str, shop_id: str, shop_role: str) -> bool:
+        """Join `shop_id` only if the user is in no shop yet (one conditional update)."""
+        result = await self.users.update_one(
+            {"_id": str(user_id), "shop_id": None}, {"$set": {"shop_id": str(shop_id), "shop_role": shop_role}}
+        )
+        return result.modified_count == 1
+
+    async def clear_shop(self, user_id: str, shop_id: str) -> bool:
+        """Leave `shop_id`; False when the user is not (or no longer) in that shop."""
+        result = await self.users.update_one(
+            {"_id": str(user_id), "shop_id": str(shop_id)}, {"$set": {"shop_id": None, "shop_role": None}}
+        )
+        return result.modified_count == 1
+
     async def members_of(self, shop_id: str) -> list[User]:
         cursor = self.users.find({"shop_id": str(shop_id)}).sort("created_at", 1)
         return [User.from_doc(doc) async for doc in cursor]

@@ -70,5 +70,15 @@ async def join_shop(users: UserRepository, user_id: str, shop_id: str, shop_role
     await users.set_shop(user_id, shop_id, shop_role)
 
 
+async def join_shop_if_free(users: UserRepository, user_id: str, shop_id: str, shop_role: str) -> bool:
+    """Join only if the user belongs to no shop (safe against two joins racing); True when joined."""
+    return await users.set_shop_if_free(user_id, shop_id, shop_role)
+
+
+async def leave_shop(users: UserRepository, user_id: str, shop_id: str) -> bool:
+    """Take the user out of `shop_id` (only that shop); True when they were in it."""
+    return await users.clear_shop(user_id, shop_id)
+
+
 async def shop_members(users: UserRepository, shop_id: str) -> list[User]:
     return await users.members_of(shop_id)
