@@ -45,6 +45,7 @@ worker: $(STAMP)
 	$(BIN)/python -m mall worker
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/http_baseline.py
 
 screenshots: $(STAMP) browser-deps
