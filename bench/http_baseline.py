@@ -60,7 +60,9 @@ def to_ms(text: str) -> float:
 def wrk(url: str, duration: int, connections: int) -> dict:
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
@@ -79,13 +81,22 @@ def main() -> None:
 
     var = Path(tempfile.mkdtemp(prefix="mall-bench-"))
     bare_port, mall_port = free_port(), free_port()
-    env = {**os.environ, "MALL_PORT": str(mall_port), "MALL_VAR_DIR": str(var), "MALL_ACCESS_LOG": "false",
-           "MALL_PUBLIC_URL": f"http://127.0.0.1:{mall_port}"}
+    env = {
+        **os.environ,
+        "MALL_PORT": str(mall_port),
+        "MALL_VAR_DIR": str(var),
+        "MALL_ACCESS_LOG": "false",
+        "MALL_PUBLIC_URL": f"http://127.0.0.1:{mall_port}",
+    }
     procs = [
-        subprocess.Popen([PY, str(ROOT / "bench/bare_sanic.py"), str(bare_port)], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL),
-        subprocess.Popen([PY, "-m", "mall", "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL),
+        subprocess.Popen(
+            [PY, str(ROOT / "bench/bare_sanic.py"), str(bare_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [PY, "-m", "mall", "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ),
     ]
     try:
         wait_ready(f"http://127.0.0.1:{bare_port}/")
