@@ -11,6 +11,7 @@ from mall.config import Settings
 from mall.infra.clock import SystemClock
 from mall.infra.jobs import make_queue
 from mall.infra.ratelimit import RateLimiter
+from mall.payments.repository import PaymentRepository
 from mall.shops.repository import InviteRepository, ShopRepository
 
 
@@ -27,9 +28,10 @@ class Container:
     queue: Any
     shops: ShopRepository
     invites: InviteRepository
+    payments: PaymentRepository
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.users, self.shops, self.invites):
+        for repo in (self.users, self.shops, self.invites, self.payments):
             await repo.ensure_indexes()
 
 
@@ -46,4 +48,5 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         queue=make_queue(redis_url),
         shops=ShopRepository(db),
         invites=InviteRepository(db),
+        payments=PaymentRepository(db),
     )

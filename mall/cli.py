@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from mall.config import load_settings
+from mall.config import insecure_defaults, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="run the background job worker (production topology)")
     args = parser.parse_args(argv)
     settings = load_settings()
+    if args.command in ("serve", "worker") and insecure_defaults(settings):
+        for problem in insecure_defaults(settings):
+            print(f"mall: refusing to start with demo = false: {problem}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         return serve_command(settings, args)
     if args.command == "seed":

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+DEV_WEBHOOK_SECRET = "dev-only-sandbox-webhook-secret"  # noqa: S105 (settings.toml documents it)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Settings:
     max_image_pixels: int = 25_000_000
     image_max_side: int = 1200
     demo: bool = True
+    payment_provider: str = "sandbox"
+    payment_webhook_secret: str = DEV_WEBHOOK_SECRET
+    payment_webhook_tolerance: int = 300
 
     @property
     def embedded(self) -> bool:
@@ -81,3 +85,13 @@ def load_settings(path: Path | None = None, environ: dict | None = None) -> Sett
     if "PORT" in environ and "MALL_PORT" not in environ:
         values["port"] = environ["PORT"]
     return Settings(**{k: _coerce(known[k], v) for k, v in values.items()})
+
+
+def insecure_defaults(settings: Settings) -> list[str]:
+    """Development-only values that must be replaced before running with demo = false."""
+    if settings.demo:
+        return []
+    problems = []
+    if settings.payment_webhook_secret == DEV_WEBHOOK_SECRET or len(settings.payment_webhook_secret) < 16:
+        problems.append("MALL_PAYMENT_WEBHOOK_SECRET must be set to a random value of 16+ characters")
+    return problems
