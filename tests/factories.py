@@ -6,6 +6,7 @@ import itertools
 
 from mall.accounts import services as accounts
 from mall.accounts.models import Role
+from mall.shops.models import Application
 
 PASSWORD = "password123"
 _seq = itertools.count(1)
@@ -31,3 +32,49 @@ class Factory:
 
     async def marketer(self, **kw):
         return await self.user(roles=[Role.SHOPPER.value, Role.MARKETER.value], **kw)
+
+    async def shop(
+        self, *, owner=None, status: str = "approved", name: str | None = None, slug: str | None = None, **fields
+    ):
+        """A shop made through the real services; returns the Shop (its owner: `await factory.owner_of(shop)`).
+
+        status "pending" = applied only; "approved" = open, owner is a merchant (shop_role "owner");
+        "rejected" = turned down with reason "Not a fit"; "suspended" = approved then suspended.
+        `fields` override the application (category, description, contact_email, contact_phone, logo)."""
+        n = next(_seq)
+        owner = owner or await self.user(name=f"Owner {n}")
+        application = Application(
+            name=name or f"Shop {n}",
+            slug=slug or f"shop-{n}",
+            category=fields.pop("category", "tea"),
+            description=fields.pop("description", "A test shop."),
+            contact_email=fields.pop("contact_email", owner.email),
+            contact_phone=fields.pop("contact_phone", ""),
+            logo=fields.pop("logo", None),
+        )
+        assert not fields, f"unknown shop fields: {fields}"
+        from mall.shops import services as shops
+
+        c = self.c
+        shop = await shops.apply(c.shops, c.clock, applicant=owner, application=application)
+        if status == "rejected":
+            return await shops.reject(c.shops, c.clock, shop_id=shop.id, operator_id=None, reason="Not a fit")
+        if status in ("approved", "suspended"):
+            shop = await shops.approve(c.shops, c.users, c.clock, shop_id=shop.id, operator_id=None)
+        if status == "suspended":
+            shop = await shops.suspend(c.shops, c.products, c.clock, shop_id=shop.id, operator_id=None, reason="Test")
+        return shop
+
+    async def owner_of(self, shop):
+        return await self.c.users.get(shop.owner_id)
+
+    async def merchant(self, *, shop=None, role: str = "owner", **kw):
+        """A user in a shop (a fresh approved one unless `shop` is given), re-read so shop_id is set.
+
+        role "owner" returns that shop's owner; role "staff" adds a new user to the shop's staff."""
+        shop = shop or await self.shop()
+        if role == "owner":
+            return await self.owner_of(shop)
+        user = await self.user(**kw)
+        await accounts.join_shop(self.c.users, user.id, shop.id, "staff")
+        return await self.c.users.get(user.id)
