@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mall.accounts.repository import SessionStore, TokenStore, UserRepository
+from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
 from mall.infra.clock import SystemClock
 from mall.infra.jobs import make_queue
@@ -28,10 +29,21 @@ class Container:
     queue: Any
     shops: ShopRepository
     invites: InviteRepository
+    categories: CategoryRepository
+    attribute_sets: AttributeSetRepository
+    products: ProductRepository
     payments: PaymentRepository
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.users, self.shops, self.invites, self.payments):
+        for repo in (
+            self.users,
+            self.shops,
+            self.invites,
+            self.payments,
+            self.categories,
+            self.attribute_sets,
+            self.products,
+        ):
             await repo.ensure_indexes()
 
 
@@ -48,5 +60,8 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         queue=make_queue(redis_url),
         shops=ShopRepository(db),
         invites=InviteRepository(db),
+        categories=CategoryRepository(db),
+        attribute_sets=AttributeSetRepository(db),
+        products=ProductRepository(db),
         payments=PaymentRepository(db),
     )

@@ -121,3 +121,47 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class CategoryNode:
+    """A category with its children, for menus and the category page (`category_tree`)."""
+
+    category: Category
+    children: list[CategoryNode] = field(default_factory=list)
+
+
+@dataclass
+class VariantDraft:
+    """One SKU as a merchant enters it; price already in minor units."""
+
+    sku: str
+    price: int
+    stock: int
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ProductDraft:
+    """Everything a merchant may set on a product (never its shop, terms, prices or visibility).
+
+    `description` is what the merchant typed (plain text or limited HTML); it is sanitized before storing."""
+
+    name: dict[str, str]
+    category_id: str | None
+    description: str
+    attributes: dict
+    variants: list[VariantDraft]
+    images: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MerchantProduct:
+    """A row of the merchant's product list: the product and what needs fixing ({key: problem})."""
+
+    product: Product
+    problems: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.problems)

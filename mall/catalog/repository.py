@@ -1,1 +1,297 @@
-"""Categories, attribute schemas and products in MongoDB."""
+"""Categories, attribute schemas and products in MongoDB.
+
+Every product read or write a merchant makes filters by `shop_id` as well as `_id`, so another shop's id
+simply matches nothing. Products carry denormalized `min_price` / `max_price` (filters, sorts) and search
+`terms` / `name_terms`, all derived here from the variants and texts the services pass in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from mall.catalog.models import AttributeDef, AttrType, Category, Product, ProductStatus, Variant
+
+
+class SlugTaken(Exception):
+    pass
+
+
+class SkuTaken(Exception):
+    """A SKU code is already used by another product of the same shop."""
+
+    def __init__(self, sku: str = ""):
+        super().__init__(sku)
+        self.sku = sku
+
+
+class CategoryRepository:
+    def __init__(self, db):
+        self.categories = db["categories"]
+
+    async def ensure_indexes(self) -> None:
+        await self.categories.create_index("slug", unique=True)
+        await self.categories.create_index([("parent_id", ASCENDING), ("position", ASCENDING)])
+
+    async def add(self, category: Category) -> None:
+        doc = {k: v for k, v in asdict(category).items() if k != "id"}
+        try:
+            await self.categories.insert_one({"_id": category.id, **doc})
+        except DuplicateKeyError as exc:
+            raise SlugTaken(category.slug) from exc
+
+    async def all(self) -> list[Category]:
+        cursor = self.categories.find({}).sort([("position", ASCENDING), ("slug", ASCENDING)])
+        return [_category(doc) async for doc in cursor]
+
+    async def get(self, category_id: str) -> Category | None:
+        doc = await self.categories.find_one({"_id": str(category_id)})
+        return _category(doc) if doc else None
+
+    async def by_slug(self, slug: str) -> Category | None:
+        doc = await self.categories.find_one({"slug": str(slug)})
+        return _category(doc) if doc else None
+
+    async def set_fields(self, category_id: str, **fields) -> Category | None:
+        doc = await self.categories.find_one_and_update(
+            {"_id": str(category_id)}, {"$set": fields}, return_document=ReturnDocument.AFTER
+        )
+        return _category(doc) if doc else None
+
+    async def has_children(self, category_id: str) -> bool:
+        return await self.categories.count_documents({"parent_id": str(category_id)}, limit=1) > 0
+
+    async def delete(self, category_id: str) -> bool:
+        return (await self.categories.delete_one({"_id": str(category_id)})).deleted_count == 1
+
+
+def _category(doc: dict) -> Category:
+    return Category(
+        id=doc["_id"],
+        slug=doc["slug"],
+        name=dict(doc.get("name") or {}),
+        parent_id=doc.get("parent_id"),
+        position=int(doc.get("position", 0)),
+    )
+
+
+class AttributeSetRepository:
+    """One document per shop: `{_id: shop_id, defs: [...], updated_at}`."""
+
+    def __init__(self, db):
+        self.sets = db["attribute_sets"]
+
+    async def ensure_indexes(self) -> None:
+        return None  # looked up by _id only
+
+    async def get(self, shop_id: str) -> list[AttributeDef]:
+        doc = await self.sets.find_one({"_id": str(shop_id)})
+        return [_definition(d) for d in doc.get("defs", [])] if doc else []
+
+    async def for_shops(self, shop_ids: list[str]) -> dict[str, list[AttributeDef]]:
+        cursor = self.sets.find({"_id": {"$in": [str(i) for i in shop_ids]}})
+        return {doc["_id"]: [_definition(d) for d in doc.get("defs", [])] async for doc in cursor}
+
+    async def save(self, shop_id: str, defs: list[AttributeDef], now) -> None:
+        plain = [{**asdict(d), "type": d.type.value} for d in defs]
+        await self.sets.update_one({"_id": str(shop_id)}, {"$set": {"defs": plain, "updated_at": now}}, upsert=True)
+
+
+def _definition(doc: dict) -> AttributeDef:
+    return AttributeDef(
+        key=doc["key"],
+        label=doc.get("label", doc["key"]),
+        type=AttrType(doc.get("type", "text")),
+        unit=doc.get("unit", ""),
+        required=bool(doc.get("required", False)),
+        options=list(doc.get("options") or []),
+    )
+
+
+SORTS = {"updated": [("updated_at", DESCENDING), ("_id", DESCENDING)]}
+SEARCH_FIELDS = {"_id": 1, "shop_id": 1, "attributes": 1, "created_at": 1, "min_price": 1, "name_terms": 1}
+
+
+class ProductRepository:
+    def __init__(self, db):
+        self.products = db["products"]
+        self.attribute_sets = AttributeSetRepository(db)  # facet labels for search
+
+    async def ensure_indexes(self) -> None:
+        p = self.products
+        await p.create_index("shop_id")
+        await p.create_index([("status", ASCENDING), ("shop_visible", ASCENDING)])
+        await p.create_index("terms")
+        await p.create_index("category_id")
+        await p.create_index("min_price")
+        await p.create_index("created_at")
+        await p.create_index([("shop_id", ASCENDING), ("variants.sku", ASCENDING)], unique=True)
+
+    async def add(self, product: Product, *, terms: list[str], name_terms: list[str]) -> None:
+        await self._guard_skus(product)
+        try:
+            await self.products.insert_one(to_doc(product, terms=terms, name_terms=name_terms))
+        except DuplicateKeyError as exc:
+            raise SkuTaken() from exc
+
+    async def replace(self, product: Product, *, terms: list[str], name_terms: list[str]) -> bool:
+        """Store the edited product; only within its own shop. False when there is no such product there."""
+        await self._guard_skus(product)
+        doc = to_doc(product, terms=terms, name_terms=name_terms)
+        for fixed in ("_id", "shop_id", "created_at", "shop_visible"):
+            doc.pop(fixed)
+        try:
+            result = await self.products.update_one({"_id": product.id, "shop_id": product.shop_id}, {"$set": doc})
+        except DuplicateKeyError as exc:
+            raise SkuTaken() from exc
+        return result.matched_count == 1
+
+    async def _guard_skus(self, product: Product) -> None:
+        """The unique index enforces this on MongoDB; the embedded database does not index arrays uniquely."""
+        skus = [v.sku for v in product.variants]
+        clash = await self.products.find_one(
+            {"shop_id": product.shop_id, "variants.sku": {"$in": skus}, "_id": {"$ne": product.id}},
+            {"variants.sku": 1},
+        )
+        if clash:
+            taken = {v["sku"] for v in clash.get("variants", [])}
+            raise SkuTaken(next((s for s in skus if s in taken), ""))
+
+    async def get(self, product_id: str, *, shop_id: str | None = None, public: bool = False) -> Product | None:
+        query: dict = {"_id": str(product_id)}
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        if public:
+            query.update(PUBLIC)
+        doc = await self.products.find_one(query)
+        return from_doc(doc) if doc else None
+
+    async def many(self, ids: list[str], *, public: bool = True) -> list[Product]:
+        query: dict = {"_id": {"$in": [str(i) for i in ids]}}
+        if public:
+            query.update(PUBLIC)
+        return [from_doc(doc) async for doc in self.products.find(query)]
+
+    async def merchant_page(
+        self, shop_id: str, *, status: ProductStatus | None, skip: int, limit: int
+    ) -> tuple[list[Product], int]:
+        query: dict = {"shop_id": str(shop_id)}
+        if status is not None:
+            query["status"] = status.value
+        total = await self.products.count_documents(query)
+        cursor = self.products.find(query).sort(SORTS["updated"]).skip(skip).limit(limit)
+        return [from_doc(doc) async for doc in cursor], total
+
+    async def search_rows(
+        self,
+        *,
+        terms: list[str],
+        category_ids: list[str] | None,
+        shop_id: str | None,
+        min_price: int | None,
+        max_price: int | None,
+    ) -> list[dict]:
+        """Light rows (no texts, no variants) of every public product matching the filters."""
+        query: dict = dict(PUBLIC)
+        if terms:
+            query["terms"] = {"$all": [str(t) for t in terms]}
+        if category_ids is not None:
+            query["category_id"] = {"$in": [str(i) for i in category_ids]}
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        price: dict = {}
+        if min_price is not None:
+            price["$gte"] = int(min_price)
+        if max_price is not None:
+            price["$lte"] = int(max_price)
+        if price:
+            query["min_price"] = price
+        return [doc async for doc in self.products.find(query, SEARCH_FIELDS)]
+
+    async def attributes_of_shop(self, shop_id: str) -> list[dict]:
+        cursor = self.products.find({"shop_id": str(shop_id)}, {"_id": 1, "attributes": 1})
+        return [doc async for doc in cursor]
+
+    async def in_categories(self, category_ids: list[str]) -> list[dict]:
+        """{_id, name, category_id, attributes, variants.sku} of every product in these categories (re-indexing)."""
+        fields = {"_id": 1, "name": 1, "category_id": 1, "attributes": 1, "variants.sku": 1}
+        cursor = self.products.find({"category_id": {"$in": [str(i) for i in category_ids]}}, fields)
+        return [doc async for doc in cursor]
+
+    async def count_in_category(self, category_id: str) -> int:
+        return await self.products.count_documents({"category_id": str(category_id)})
+
+    async def count_for_shop(self, shop_id: str) -> int:
+        return await self.products.count_documents({"shop_id": str(shop_id)})
+
+    async def set_status(self, product_id: str, shop_id: str, status: ProductStatus, now) -> Product | None:
+        doc = await self.products.find_one_and_update(
+            {"_id": str(product_id), "shop_id": str(shop_id)},
+            {"$set": {"status": status.value, "updated_at": now}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return from_doc(doc) if doc else None
+
+    async def delete(self, product_id: str, shop_id: str) -> bool:
+        result = await self.products.delete_one({"_id": str(product_id), "shop_id": str(shop_id)})
+        return result.deleted_count == 1
+
+    async def set_shop_visible(self, shop_id: str, visible: bool) -> int:
+        result = await self.products.update_many(
+            {"shop_id": str(shop_id), "shop_visible": {"$ne": visible}}, {"$set": {"shop_visible": visible}}
+        )
+        return result.modified_count
+
+    async def set_terms(self, product_id: str, terms: list[str]) -> None:
+        await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms}})
+
+
+PUBLIC = {"status": ProductStatus.LISTED.value, "shop_visible": True}
+
+
+def to_doc(product: Product, *, terms: list[str], name_terms: list[str]) -> dict:
+    return {
+        "_id": product.id,
+        "shop_id": product.shop_id,
+        "category_id": product.category_id,
+        "name": dict(product.name),
+        "description_html": product.description_html,
+        "attributes": dict(product.attributes),
+        "variants": [asdict(v) for v in product.variants],
+        "images": list(product.images),
+        "status": product.status.value,
+        "shop_visible": product.shop_visible,
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+        "min_price": product.min_price,
+        "max_price": product.max_price,
+        "terms": terms,
+        "name_terms": name_terms,
+    }
+
+
+def from_doc(doc: dict) -> Product:
+    return Product(
+        id=doc["_id"],
+        shop_id=doc["shop_id"],
+        category_id=doc.get("category_id"),
+        name=dict(doc.get("name") or {}),
+        description_html=doc.get("description_html", ""),
+        attributes=dict(doc.get("attributes") or {}),
+        variants=[
+            Variant(
+                id=v["id"],
+                sku=v.get("sku", ""),
+                options=dict(v.get("options") or {}),
+                price=v["price"],
+                stock=v["stock"],
+            )
+            for v in doc.get("variants", [])
+        ],
+        images=list(doc.get("images") or []),
+        status=ProductStatus(doc.get("status", ProductStatus.DELISTED.value)),
+        created_at=doc["created_at"],
+        updated_at=doc.get("updated_at", doc["created_at"]),
+        shop_visible=bool(doc.get("shop_visible", True)),
+    )

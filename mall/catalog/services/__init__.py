@@ -1,0 +1,89 @@
+"""Catalog use cases. Other areas call these (repositories are passed in, see mall.bootstrap):
+
+search_products(products, categories, query: SearchQuery) -> SearchPage
+get_public_product(products, product_id) -> Product | None
+products_by_ids(products, ids) -> list[Product]
+get_attribute_defs(attribute_sets, shop_id) -> list[AttributeDef]
+attribute_defs_for_shops(attribute_sets, shop_ids) -> dict[str, list[AttributeDef]]
+set_shop_visibility(products, shop_id, visible) -> int
+count_products(products, shop_id) -> int
+list_categories / category_tree / get_category_by_slug / descendant_ids (categories, ...)
+create_category(categories, *, slug, name, parent_id=None) -> Category
+save_attribute_defs(attribute_sets, clock, shop_id, defs) -> list[AttributeDef]
+create_product(products, categories, attribute_sets, clock, *, shop_id, draft, status=LISTED,
+               shop_visible=True) -> Product
+update_product(products, categories, attribute_sets, clock, *, shop_id, product_id, draft) -> Product
+"""
+
+from __future__ import annotations
+
+from mall.catalog.services.attributes import (
+    attribute_defs_for_shops,
+    check_attribute_defs,
+    get_attribute_defs,
+    save_attribute_defs,
+)
+from mall.catalog.services.categories import (
+    build_tree,
+    category_tree,
+    create_category,
+    delete_category,
+    descendant_ids,
+    get_category,
+    get_category_by_slug,
+    list_categories,
+    move_category,
+    rename_category,
+    subtree_ids,
+    trail,
+)
+from mall.catalog.services.errors import CategoryInUse, InvalidInput, NotFound
+from mall.catalog.services.products import (
+    count_needing_attention,
+    count_products,
+    create_product,
+    delete_product,
+    draft_from,
+    get_merchant_product,
+    merchant_products,
+    set_product_status,
+    set_shop_visibility,
+    update_product,
+)
+from mall.catalog.services.queries import facet_value, get_public_product, products_by_ids, search_products
+
+__all__ = [
+    "CategoryInUse",
+    "InvalidInput",
+    "NotFound",
+    "attribute_defs_for_shops",
+    "build_tree",
+    "category_tree",
+    "check_attribute_defs",
+    "count_needing_attention",
+    "count_products",
+    "create_category",
+    "create_product",
+    "delete_category",
+    "delete_product",
+    "descendant_ids",
+    "draft_from",
+    "facet_value",
+    "get_attribute_defs",
+    "get_category",
+    "get_category_by_slug",
+    "get_merchant_product",
+    "get_public_product",
+    "list_categories",
+    "merchant_products",
+    "move_category",
+    "products_by_ids",
+    "rename_category",
+    "save_attribute_defs",
+    "search_products",
+    "set_product_status",
+    "set_shop_visibility",
+    "subtree_ids",
+    "trail",
+    "update_product",
+]
