@@ -1,0 +1,160 @@
+"""The storefront reads its query strings through closed, typed models: nothing unknown reaches a filter."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mall.catalog.models import AttributeDef, AttrType, Product, ProductStatus, Sort, Variant
+from mall.shops.models import Shop, ShopStatus
+from mall.storefront import services
+from mall.storefront.schemas import BadQuery, ListingParams, parse_model, parse_search
+
+
+def args(**values):
+    """A query multi-dict as Sanic gives it: every value a list."""
+    return {k.replace("__", "."): v if isinstance(v, list) else [v] for k, v in values.items()}
+
+
+def test_a_full_search_url_is_typed():
+    parsed = parse_search(
+        args(
+            q="烏龍茶",
+            category="oolong",
+            shop="mountain-tea",
+            min_price="100",
+            max_price="450.5",
+            sort="price_asc",
+            page="2",
+            a__origin=["凍頂 Dongding", "阿里山 Alishan"],
+        ),
+        "TWD",
+    )
+    assert parsed.q == "烏龍茶" and parsed.category == "oolong" and parsed.shop == "mountain-tea"
+    assert parsed.min_price == 10000 and parsed.max_price == 45050
+    assert parsed.sort is Sort.PRICE_ASC and parsed.page == 2
+    assert parsed.attrs == {"origin": ["凍頂 Dongding", "阿里山 Alishan"]}
+
+
+def test_blank_form_fields_mean_no_filter():
+    parsed = parse_search(args(q="", category="", shop="", min_price="", max_price="", sort="", page=""), "TWD")
+    assert (parsed.min_price, parsed.max_price, parsed.sort, parsed.page) == (None, None, Sort.RELEVANCE, 1)
+
+
+@pytest.mark.parametrize("name", ["q[$ne]", "min_price[$gt]", "category[$regex]", "utm_source", "a.$where", "a.Origin"])
+def test_unknown_or_operator_shaped_parameters_are_refused_with_a_message(name):
+    with pytest.raises(BadQuery) as caught:
+        parse_search({name: ["x"]}, "TWD")
+    assert name in caught.value.errors
+    assert "do not understand" in caught.value.errors[name]
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1e400", "NaN", "Infinity", "4.555", "1,2,3x"])
+def test_prices_that_are_not_plain_amounts_are_refused(value):
+    with pytest.raises(BadQuery) as caught:
+        parse_search(args(min_price=value), "USD")
+    assert "like 450 or 450.50" in caught.value.errors["min_price"]
+
+
+def test_a_repeated_single_value_parameter_is_refused():
+    with pytest.raises(BadQuery) as caught:
+        parse_search(args(q=["tea", "coffee"]), "TWD")
+    assert "q" in caught.value.errors
+
+
+def test_reversed_price_range_is_put_the_right_way_round():
+    parsed = parse_search(args(min_price="500", max_price="100"), "TWD")
+    assert (parsed.min_price, parsed.max_price) == (10000, 50000)
+
+
+@pytest.mark.parametrize("bad", [{"sort": ["cheapest"]}, {"page": ["0"]}, {"page": ["x"]}, {"page": ["100000"]}])
+def test_sort_and_page_must_be_offered_values(bad):
+    with pytest.raises(BadQuery):
+        parse_model(bad, ListingParams)
+
+
+def test_too_many_attribute_values_are_refused():
+    with pytest.raises(BadQuery):
+        parse_search(args(a__colour=[f"c{i}" for i in range(30)]), "TWD")
+
+
+def _product(variants, attributes=None):
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Product(
+        id="a" * 24,
+        shop_id="b" * 24,
+        category_id=None,
+        name={"en": "Tee", "zh_Hant": "T恤"},
+        description_html="",
+        attributes=attributes or {},
+        variants=variants,
+        images=[],
+        status=ProductStatus.LISTED,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def test_changing_one_option_keeps_the_others_when_that_variant_exists():
+    variants = [
+        Variant("1" * 24, "T-S-R", {"size": "S", "colour": "red"}, 100, 0),
+        Variant("2" * 24, "T-M-R", {"size": "M", "colour": "red"}, 120, 3),
+        Variant("3" * 24, "T-M-B", {"size": "M", "colour": "blue"}, 130, 9),
+    ]
+    product = _product(variants)
+    assert services.choose_variant(product).id == "2" * 24  # the first one in stock
+    assert services.choose_variant(product, "3" * 24).sku == "T-M-B"
+    assert services.variant_for(product, variants[1], "colour", "blue").sku == "T-M-B"
+    assert services.variant_for(product, variants[2], "size", "S").sku == "T-S-R"  # no blue S: nearest match
+    assert services.option_dimensions(product) == [("size", ["S", "M"]), ("colour", ["red", "blue"])]
+
+
+def test_attribute_rows_follow_the_shop_definitions_with_units_and_booleans():
+    defs = [
+        AttributeDef("origin", "Origin 產地", AttrType.ENUM, options=["凍頂 Dongding"]),
+        AttributeDef("weight", "Net weight 淨重", AttrType.NUMBER, unit="g"),
+        AttributeDef("organic", "Organic 有機", AttrType.BOOLEAN),
+    ]
+    rows = services.attribute_rows(_product([], {"organic": False, "weight": 150.0, "origin": "凍頂 Dongding"}), defs)
+    assert [(r.label, r.value, r.unit) for r in rows] == [
+        ("Origin 產地", "凍頂 Dongding", ""),
+        ("Net weight 淨重", "150", "g"),
+        ("Organic 有機", False, ""),
+    ]
+    assert rows[2].is_bool
+
+
+def test_the_compare_list_holds_at_most_four_distinct_ids():
+    ids = services.compare_ids(["x", "a" * 24, "a" * 24, {"$ne": 1}, "b" * 24])
+    assert ids == ["a" * 24, "b" * 24]
+    for n in "cd":
+        ids = services.add_to_compare(ids, n * 24)
+    assert services.add_to_compare(ids, "c" * 24) == ids  # already there: unchanged
+    with pytest.raises(services.CompareFull):
+        services.add_to_compare(ids, "e" * 24)
+    assert services.compare_ids("not a list") == []
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("#2F7D4A", "#2f7d4a"), ("red", "#d9480f"), ("#123456; background: url(x)", "#d9480f"), ("", "#d9480f")],
+)
+def test_theme_colour_is_checked_again_before_output(stored, shown):
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    shop = Shop(
+        id="b" * 24,
+        slug="s-1",
+        name="S",
+        category="tea",
+        description="",
+        contact_email="",
+        contact_phone="",
+        owner_id="c" * 24,
+        status=ShopStatus.APPROVED,
+        created_at=now,
+        theme_color=stored,
+    )
+    assert services.theme_colour(shop) == shown
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_read_as_numbers():
+    assert parse_search(args(max_price="１２０"), "TWD").max_price == 12000
