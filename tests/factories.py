@@ -78,3 +78,21 @@ class Factory:
         user = await self.user(**kw)
         await accounts.join_shop(self.c.users, user.id, shop.id, "staff")
         return await self.c.users.get(user.id)
+
+    async def payment(self, *, user=None, amount: int = 45000, checkout_id: str | None = None, **kw):
+        """A pending sandbox payment for a checkout of `user` (a fresh shopper unless given)."""
+        from mall.infra.ids import new_id
+        from mall.payments import services as payments
+
+        user = user or await self.user()
+        c = self.c
+        return await payments.start_payment(
+            c.payments,
+            c.clock,
+            c.settings,
+            checkout_id=checkout_id or new_id(),
+            amount=amount,
+            currency=c.settings.currency,
+            user_id=user.id,
+            **kw,
+        )

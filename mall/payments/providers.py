@@ -14,12 +14,12 @@ import re
 import secrets
 from collections.abc import Mapping
 
-from mall.infra.ids import is_id
+from pydantic import ValidationError
+
 from mall.payments.models import EventType, Payment, PaymentProvider, SignedDelivery, WebhookEvent, WebhookRejected
+from mall.payments.schemas import WebhookEventIn
 
 SIGNATURE_HEADER = "Mall-Signature"
-EVENT_ID = re.compile(r"^evt_[A-Za-z0-9_-]{8,64}$")
-EVENT_FIELDS = {"id", "type", "payment_id", "amount", "created"}
 MAX_BODY = 64 * 1024
 
 
@@ -61,24 +61,12 @@ def _parse_signature(value: str | None) -> tuple[int, list[str]]:
 
 def _parse_event(raw_body: bytes) -> WebhookEvent:
     try:
-        data = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError):
+        data = WebhookEventIn.model_validate_json(raw_body)
+    except ValidationError:
         raise WebhookRejected("malformed_body") from None
-    if not isinstance(data, dict) or set(data) != EVENT_FIELDS:
-        raise WebhookRejected("malformed_body")
-    event_id, kind, payment_id, amount, created = (data[k] for k in ("id", "type", "payment_id", "amount", "created"))
-    well_typed = (
-        isinstance(event_id, str)
-        and EVENT_ID.match(event_id)
-        and kind in {t.value for t in EventType}
-        and is_id(payment_id)
-        and type(amount) is int
-        and amount > 0
-        and type(created) is int
+    return WebhookEvent(
+        id=data.id, type=EventType(data.type), payment_id=data.payment_id, amount=data.amount, created=data.created
     )
-    if not well_typed:
-        raise WebhookRejected("malformed_body")
-    return WebhookEvent(id=event_id, type=EventType(kind), payment_id=payment_id, amount=amount, created=created)
 
 
 class SandboxProvider:
