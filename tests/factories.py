@@ -6,6 +6,7 @@ import itertools
 
 from mall.accounts import services as accounts
 from mall.accounts.models import Role
+from mall.shops import services as shops
 from mall.shops.models import Application
 
 PASSWORD = "password123"
@@ -53,8 +54,6 @@ class Factory:
             logo=fields.pop("logo", None),
         )
         assert not fields, f"unknown shop fields: {fields}"
-        from mall.shops import services as shops
-
         c = self.c
         shop = await shops.apply(c.shops, c.clock, applicant=owner, application=application)
         if status == "rejected":

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from mall.shops.models import CATEGORY_KEYS, Shop, ShopStatus, slug_problem
+from mall.web.i18n import gettext as _
 
 Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
 CategoryKey = Literal[CATEGORY_KEYS]  # type: ignore[valid-type]
@@ -129,3 +130,38 @@ class ShopListOut(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+def N_(message: str) -> str:
+    """Mark for translation here; translated where shown."""
+    return message
+
+
+FIELD_MESSAGES = {
+    "name": N_("Enter a shop name of 2–60 characters."),
+    "slug": N_("3–40 characters: lowercase letters, digits and hyphens, not starting or ending with a hyphen."),
+    "category": N_("Choose a category."),
+    "description": N_("At most 1,000 characters."),
+    "contact_email": N_("Enter a valid email address."),
+    "email": N_("Enter a valid email address."),
+    "contact_phone": N_("Use 6–24 digits, spaces and + ( ) - # only."),
+    "theme_color": N_("Pick a colour such as #d9480f."),
+    "announcement": N_("At most 280 characters."),
+    "about": N_("At most 5,000 characters."),
+    "reason": N_("Give a reason of 3–500 characters."),
+    "page": N_("Not a page number."),
+}
+RESERVED = N_("This address is reserved.")
+
+
+def friendly(errors: dict[str, str], model: type[BaseModel]) -> dict[str, str]:
+    """Pydantic's messages -> translated, field-specific ones; fields the form lacks -> one form error."""
+    out: dict[str, str] = {}
+    for field, message in errors.items():
+        if field not in model.model_fields:
+            out["form"] = _("This form does not accept the field “%(name)s”.") % {"name": field}
+        elif field == "slug" and "reserved" in message:
+            out[field] = _(RESERVED)
+        else:
+            out[field] = _(FIELD_MESSAGES.get(field, N_("Please check this field.")))
+    return out
