@@ -18,6 +18,7 @@ class PaymentStatus(StrEnum):
     FAILED = "failed"
     REFUNDED = "refunded"
     PARTIALLY_REFUNDED = "partially_refunded"
+    CANCELLED = "cancelled"
 
 
 class EventType(StrEnum):
@@ -32,9 +33,14 @@ class RefundStatus(StrEnum):
 
 
 # Which statuses an event may move a payment out of. A failed payment can be
-# paid on a later attempt; a paid one never goes back to failed.
+# paid on a later attempt; a paid one never goes back to failed. The provider
+# is the truth about money: a success that arrives after the mall cancelled the
+# payment (its checkout expired) is still recorded, and the orders side refunds it.
 EVENT_TRANSITIONS: dict[EventType, tuple[tuple[PaymentStatus, ...], PaymentStatus]] = {
-    EventType.SUCCEEDED: ((PaymentStatus.PENDING, PaymentStatus.FAILED), PaymentStatus.SUCCEEDED),
+    EventType.SUCCEEDED: (
+        (PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.CANCELLED),
+        PaymentStatus.SUCCEEDED,
+    ),
     EventType.FAILED: ((PaymentStatus.PENDING,), PaymentStatus.FAILED),
 }
 SETTLEABLE = (PaymentStatus.PENDING, PaymentStatus.FAILED)

@@ -23,7 +23,9 @@ log = logging.getLogger("mall.payments")
 SANDBOX = "sandbox"
 
 
-class WebhookRefused(SanicException):
+class Refused(SanicException):
+    """A refusal answered as JSON with its own status (401/400/404 for webhooks, 409 for a settled payment)."""
+
     quiet = True
 
 
@@ -39,7 +41,7 @@ async def deliver(request: Request, provider: str, raw_body: bytes, headers) -> 
             "payment webhook refused: %s (provider=%s request_id=%s client=%s)",
             exc.reason,
             provider[:20],
-            request.id,
+            str(request.id)[:80],
             request.client_ip,
         )
         raise
@@ -75,7 +77,7 @@ async def sandbox_webhook(request: Request):
         receipt = await deliver(request, SANDBOX, request.body, request.headers)
     except WebhookRejected as exc:
         message = "invalid signature" if exc.status == 401 else "not found" if exc.status == 404 else "invalid event"
-        raise WebhookRefused(message, status_code=exc.status) from None
+        raise Refused(message, status_code=exc.status) from None
     return json(WebhookAck(received=True, duplicate=receipt.duplicate).model_dump())
 
 
@@ -106,8 +108,8 @@ async def sandbox_press(request: Request, payment_id: str):
     outcome = EventType.SUCCEEDED if parse_form(request, SandboxForm).outcome == "succeed" else EventType.FAILED
     session = request.ctx.session
     if not payment.settleable:
-        session.flash(_("This payment is already complete."), "info")
-        return redirect(payment.return_url or "/orders")
+        session.flash(_("This payment can no longer be changed."), "info")
+        return redirect(f"/pay/sandbox/{payment.id}")
     receipt = await _settle(request, payment, outcome)
     if receipt.payment.status == PaymentStatus.SUCCEEDED:
         session.flash(_("Payment received. Thank you!"), "success")
@@ -119,7 +121,7 @@ async def sandbox_press(request: Request, payment_id: str):
 async def _api_settle(request: Request, payment_id: str, outcome: EventType):
     payment = await _own_sandbox_payment(request, payment_id)
     if not payment.settleable:
-        raise WebhookRefused(_("This payment is already complete."), status_code=409)
+        raise Refused(_("This payment can no longer be changed."), status_code=409)
     receipt = await _settle(request, payment, outcome)
     out = SandboxOutcomeOut(payment=PaymentOut.of(receipt.payment), event_id=receipt.event.id, applied=receipt.notify)
     return json(out.model_dump(mode="json"))

@@ -38,7 +38,7 @@ class PaymentOut(BaseModel):
     amount: int = Field(description="minor units of `currency`")
     currency: str
     provider: str
-    status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded"]
+    status: Literal["pending", "succeeded", "failed", "refunded", "partially_refunded", "cancelled"]
     refunded_amount: int
     redirect_url: str = Field(description="where the shopper pays (the sandbox page in sandbox mode)")
     created_at: datetime

@@ -15,6 +15,7 @@ from mall.infra.ids import is_id, new_id
 from mall.payments.models import (
     EVENT_TRANSITIONS,
     REFUNDABLE,
+    SETTLEABLE,
     EventType,
     Payment,
     PaymentConflict,
@@ -35,11 +36,14 @@ __all__ = [
     "RefundRefused",
     "WebhookRejected",
     "access_payment",
+    "cancel_payment",
+    "events_for",
     "get_payment",
     "mark_event_handled",
     "payment_for_checkout",
     "receive_webhook",
     "refund",
+    "refunds_for",
     "sandbox_delivery",
     "start_payment",
 ]
@@ -151,6 +155,18 @@ async def receive_webhook(
         return WebhookReceipt(event=event, payment=current, duplicate=True, notify=True)
     await repo.mark_event_handled(event.id, clock.now())  # too late to matter (e.g. failed after paid)
     return WebhookReceipt(event=event, payment=current, duplicate=not first, notify=False)
+
+
+async def cancel_payment(repo: PaymentRepository, clock, *, payment_id: str) -> Payment | None:
+    """Stop an unpaid payment from being paid (its checkout expired or was abandoned).
+
+    One conditional update against settlement: the payment as it ends up. If its
+    status is "succeeded" the payment won the race and the checkout must not expire.
+    None for an unknown payment."""
+    settleable = tuple(s.value for s in SETTLEABLE)
+    changes = {"status": PaymentStatus.CANCELLED.value, "updated_at": clock.now()}
+    moved = await repo.transition(payment_id, settleable, changes) if is_id(payment_id) else None
+    return moved or await get_payment(repo, payment_id)
 
 
 async def mark_event_handled(repo: PaymentRepository, clock, *, event_id: str) -> None:

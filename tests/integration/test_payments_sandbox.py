@@ -94,6 +94,22 @@ async def test_a_paid_payment_shows_no_buttons_and_a_second_press_changes_nothin
     assert len(await payments.events_for(container.payments, payment.id)) == 1 and len(heard) == 1
 
 
+async def test_a_cancelled_payment_offers_no_buttons_and_cannot_be_paid(web, api, container, factory, monkeypatch):
+    heard = hear_orders(monkeypatch)
+    shopper = await factory.user()
+    payment = await factory.payment(user=shopper)
+    await payments.cancel_payment(container.payments, container.clock, payment_id=payment.id)
+    await web.sign_in(shopper.email)
+
+    page = await page_of(web, payment)
+    pressed = await web.form(f"/pay/sandbox/{payment.id}", {"outcome": "succeed"})
+    via_api = await api.post(f"/api/v1/sandbox/payments/{payment.id}/succeed", headers=await token_for(api, shopper))
+
+    assert "checkout expired" in page.text and 'value="succeed"' not in page.text
+    assert pressed.status_code == 302 and via_api.status_code == 409 and heard == []
+    assert (await payments.get_payment(container.payments, payment.id)).status == "cancelled"
+
+
 async def test_another_shopper_gets_404_for_the_page_the_buttons_and_the_api(web, api, container, factory):
     owner, other = await factory.user(), await factory.user()
     payment = await factory.payment(user=owner)

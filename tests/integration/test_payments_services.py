@@ -126,6 +126,30 @@ async def test_a_failure_after_success_is_recorded_but_changes_nothing(container
     assert [e.handled_at is not None for e in await payments.events_for(container.payments, payment.id)] == [True, True]
 
 
+async def test_cancelling_an_unpaid_payment_stops_it_from_being_paid_in_the_sandbox(container, factory):
+    payment = await factory.payment()
+    cancelled = await payments.cancel_payment(container.payments, container.clock, payment_id=payment.id)
+    assert cancelled.status == "cancelled" and not cancelled.settleable
+
+
+async def test_a_payment_that_succeeded_first_wins_against_cancelling(container, factory):
+    payment = await factory.payment()
+    await settle(container, payment)
+    after = await payments.cancel_payment(container.payments, container.clock, payment_id=payment.id)
+    assert after.status == "succeeded"
+
+
+async def test_a_provider_success_after_cancelling_is_still_recorded_for_a_refund(container, factory):
+    payment = await factory.payment()
+    await payments.cancel_payment(container.payments, container.clock, payment_id=payment.id)
+    late = await settle(container, payment)
+    assert late.notify and late.payment.status == "succeeded"  # money moved: the orders side refunds it
+
+
+async def test_cancelling_an_unknown_payment_gives_none(container):
+    assert await payments.cancel_payment(container.payments, container.clock, payment_id="nope") is None
+
+
 async def test_an_event_for_another_amount_is_refused_and_not_recorded(container, factory):
     payment = await factory.payment(amount=45000)
     with pytest.raises(WebhookRejected) as info:
