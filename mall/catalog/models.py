@@ -133,12 +133,16 @@ class CategoryNode:
 
 @dataclass
 class VariantDraft:
-    """One SKU as a merchant enters it; price already in minor units."""
+    """One SKU as a merchant enters it; price already in minor units.
+
+    `stock_was` is the stock the merchant saw when the form was loaded: when given, saving applies the
+    change (stock - stock_was) to the current stock, so units sold meanwhile are not put back."""
 
     sku: str
     price: int
     stock: int
     options: dict[str, str] = field(default_factory=dict)
+    stock_was: int | None = None
 
 
 @dataclass

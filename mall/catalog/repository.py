@@ -135,14 +135,21 @@ class ProductRepository:
         except DuplicateKeyError as exc:
             raise SkuTaken() from exc
 
-    async def replace(self, product: Product, *, terms: list[str], name_terms: list[str]) -> bool:
-        """Store the edited product; only within its own shop. False when there is no such product there."""
+    async def replace(
+        self, product: Product, *, terms: list[str], name_terms: list[str], expected: list[Variant]
+    ) -> bool:
+        """Store the edited product, within its own shop, only while its variants' stock is still `expected`
+        (stock moves by checkouts are not overwritten); False when that no longer holds or there is no product."""
         await self._guard_skus(product)
         doc = to_doc(product, terms=terms, name_terms=name_terms)
         for fixed in ("_id", "shop_id", "created_at", "shop_visible"):
             doc.pop(fixed)
+        unchanged = [{"$elemMatch": {"id": v.id, "stock": v.stock}} for v in expected]
+        query = {"_id": product.id, "shop_id": product.shop_id, "variants": {"$size": len(expected)}}
+        if unchanged:
+            query["variants"]["$all"] = unchanged
         try:
-            result = await self.products.update_one({"_id": product.id, "shop_id": product.shop_id}, {"$set": doc})
+            result = await self.products.update_one(query, {"$set": doc})
         except DuplicateKeyError as exc:
             raise SkuTaken() from exc
         return result.matched_count == 1
@@ -295,3 +302,4 @@ def from_doc(doc: dict) -> Product:
         updated_at=doc.get("updated_at", doc["created_at"]),
         shop_visible=bool(doc.get("shop_visible", True)),
     )
+

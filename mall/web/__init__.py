@@ -17,12 +17,13 @@ STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 
 def blueprints() -> Blueprint:
     from mall.accounts.routes import bp as accounts
+    from mall.catalog.routes import bp as catalog
     from mall.payments.routes import bp as payments
     from mall.shops.routes import bp as shops
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
-    group = Blueprint.group(pages, accounts, payments, storefront, shops)
+    group = Blueprint.group(pages, accounts, payments, storefront, shops, catalog)
     _only_api_in_openapi(group)
     return group
 

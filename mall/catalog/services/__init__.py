@@ -37,8 +37,9 @@ from mall.catalog.services.categories import (
     subtree_ids,
     trail,
 )
-from mall.catalog.services.errors import CategoryInUse, InvalidInput, NotFound
+from mall.catalog.services.errors import Busy, CategoryInUse, InvalidInput, NotFound
 from mall.catalog.services.products import (
+    check_product,
     count_needing_attention,
     count_products,
     create_product,
@@ -53,6 +54,7 @@ from mall.catalog.services.products import (
 from mall.catalog.services.queries import facet_value, get_public_product, products_by_ids, search_products
 
 __all__ = [
+    "Busy",
     "CategoryInUse",
     "InvalidInput",
     "NotFound",
@@ -60,6 +62,7 @@ __all__ = [
     "build_tree",
     "category_tree",
     "check_attribute_defs",
+    "check_product",
     "count_needing_attention",
     "count_products",
     "create_category",

@@ -21,3 +21,7 @@ class NotFound(Exception):
 
 class CategoryInUse(Exception):
     """A category with products or subcategories cannot be deleted; `str(exc)` says which."""
+
+
+class Busy(Exception):
+    """The product kept changing under an edit (stock moves); the caller may ask the user to try again."""

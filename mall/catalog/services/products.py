@@ -21,7 +21,7 @@ from mall.catalog.richtext import MAX_LENGTH, description_html
 from mall.catalog.schema_gen import attribute_problems, validate_attributes
 from mall.catalog.search import index_terms
 from mall.catalog.services.categories import category_texts
-from mall.catalog.services.errors import N_, InvalidInput, NotFound
+from mall.catalog.services.errors import N_, Busy, InvalidInput, NotFound
 from mall.infra.ids import is_id, new_id
 from mall.infra.images import is_media_name
 
@@ -98,23 +98,36 @@ def check_draft(draft: ProductDraft, defs: list[AttributeDef], category_ok: bool
     return errors
 
 
-async def _validated(categories, attribute_sets, shop_id: str, draft: ProductDraft) -> list:
+async def check_product(
+    categories: CategoryRepository, attribute_sets: AttributeSetRepository, *, shop_id: str, draft: ProductDraft
+) -> dict[str, str]:
+    """What `create_product` / `update_product` would refuse in this draft (nothing is written)."""
     everything = await categories.all()
     category_ok = draft.category_id is None or any(c.id == draft.category_id for c in everything)
-    defs = await attribute_sets.get(shop_id)
-    errors = check_draft(draft, defs, category_ok)
+    return check_draft(draft, await attribute_sets.get(shop_id), category_ok)
+
+
+async def _validated(categories, attribute_sets, shop_id: str, draft: ProductDraft) -> list:
+    errors = await check_product(categories, attribute_sets, shop_id=shop_id, draft=draft)
     if errors:
         raise InvalidInput(errors)
-    return everything
+    return await categories.all()
 
 
 def _variants(drafts: list[VariantDraft], previous: list[Variant]) -> list[Variant]:
-    """A variant keeps its id while its SKU code stays the same (carts refer to variant ids)."""
-    ids = {v.sku: v.id for v in previous}
-    return [
-        Variant(id=ids.get(d.sku) or new_id(), sku=d.sku, options=dict(d.options), price=d.price, stock=d.stock)
-        for d in drafts
-    ]
+    """A variant keeps its id while its SKU code stays the same (carts refer to variant ids). With
+    `stock_was`, the merchant's change is applied to the current stock (never below zero)."""
+    before = {v.sku: v for v in previous}
+    out = []
+    for d in drafts:
+        old = before.get(d.sku)
+        stock = d.stock
+        if old is not None and d.stock_was is not None:
+            stock = min(LIMIT, max(0, old.stock + d.stock - d.stock_was))
+        out.append(
+            Variant(id=old.id if old else new_id(), sku=d.sku, options=dict(d.options), price=d.price, stock=stock)
+        )
+    return out
 
 
 def _terms(product: Product, all_categories) -> tuple[list[str], list[str]]:
@@ -179,30 +192,30 @@ async def update_product(
     """Replace what the merchant may change; NotFound when the product is not in `shop_id` (nothing written).
 
     The draft must satisfy the shop's current attribute schema: an edit is when a flagged product is fixed."""
-    current = await get_merchant_product(products, shop_id=shop_id, product_id=product_id)
     everything = await _validated(categories, attribute_sets, shop_id, draft)
-    product = Product(
-        id=current.id,
-        shop_id=current.shop_id,
-        category_id=draft.category_id,
-        name=_clean_name(draft.name),
-        description_html=description_html(draft.description),
-        attributes=dict(draft.attributes),
-        variants=_variants(draft.variants, current.variants),
-        images=list(draft.images),
-        status=current.status,
-        created_at=current.created_at,
-        updated_at=clock.now(),
-        shop_visible=current.shop_visible,
-    )
-    terms, name_terms = _terms(product, everything)
-    try:
-        stored = await products.replace(product, terms=terms, name_terms=name_terms)
-    except SkuTaken as exc:
-        raise _sku_taken(draft, exc) from None
-    if not stored:
-        raise NotFound(product_id)
-    return product
+    for _attempt in range(5):
+        current = await get_merchant_product(products, shop_id=shop_id, product_id=product_id)
+        product = Product(
+            id=current.id,
+            shop_id=current.shop_id,
+            category_id=draft.category_id,
+            name=_clean_name(draft.name),
+            description_html=description_html(draft.description),
+            attributes=dict(draft.attributes),
+            variants=_variants(draft.variants, current.variants),
+            images=list(draft.images),
+            status=current.status,
+            created_at=current.created_at,
+            updated_at=clock.now(),
+            shop_visible=current.shop_visible,
+        )
+        terms, name_terms = _terms(product, everything)
+        try:
+            if await products.replace(product, terms=terms, name_terms=name_terms, expected=current.variants):
+                return product
+        except SkuTaken as exc:
+            raise _sku_taken(draft, exc) from None
+    raise Busy(product_id)
 
 
 def _sku_taken(draft: ProductDraft, exc: SkuTaken) -> InvalidInput:
