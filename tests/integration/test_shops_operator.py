@@ -118,3 +118,16 @@ async def test_shop_list_answers_htmx_with_the_table_only(ops, factory):
     response = await ops.get("/operator/shops?q=fragment", headers={"HX-Request": "true"})
     assert "Fragment Shop" in response.text and "<html" not in response.text
     assert "HX-Request" in response.headers["vary"]
+
+
+async def test_suspending_without_a_csrf_token_or_from_another_site_is_403(ops, factory, container):
+    shop = await factory.shop()
+    await ops.page(f"/operator/shops/{shop.id}")
+    assert (await ops.post(f"/operator/shops/{shop.id}/suspend", data={"reason": "no token"})).status_code == 403
+    foreign = await ops.post(
+        f"/operator/shops/{shop.id}/suspend",
+        data={"reason": "cross-site", "csrf_token": ops.csrf},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert foreign.status_code == 403
+    assert (await container.shops.get(shop.id)).status == "approved"
