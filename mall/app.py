@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
 
         app.ctx.c = build(settings, db, redis_infra.client(redis_url), redis_url)
         await app.ctx.c.ensure_indexes()
+        await start_hub(app)
         if not settings.mongo_url:
             log.info("embedded in-memory MongoDB (mongomock-motor): data lasts until exit")
 
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
     async def stop_storage(app):
         if getattr(app.ctx, "mongo_client", None) is None:
             return
+        await app.ctx.hub.stop()
         if getattr(app.ctx, "worker", None):
             await app.ctx.worker.stop()
         await app.ctx.c.redis.aclose()
@@ -112,6 +114,15 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             app.ctx.embedded_redis.stop()
 
     return app
+
+
+async def start_hub(app: Sanic) -> None:
+    """This worker's realtime fan-out, on a Redis connection of its own."""
+    from mall.realtime.hub import Hub
+    from mall.realtime.repository import ChannelStore
+
+    app.ctx.hub = Hub(ChannelStore(redis_infra.client(app.ctx.c.redis_url)))
+    await app.ctx.hub.start()
 
 
 DEMO_LOGINS = (

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from mall.accounts.repository import SessionStore, TokenStore, UserRepository
+from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
 from mall.infra.clock import SystemClock
+from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
 from mall.infra.ratelimit import RateLimiter
+from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
 from mall.payments.repository import PaymentRepository
+from mall.realtime.repository import ChannelStore
 from mall.shops.repository import InviteRepository, ShopRepository
 
 
@@ -27,12 +31,20 @@ class Container:
     tokens: TokenStore
     limiter: RateLimiter
     queue: Any
+    redis_url: str
+    events: EventBus
+    channels: ChannelStore
     shops: ShopRepository
     invites: InviteRepository
     categories: CategoryRepository
     attribute_sets: AttributeSetRepository
     products: ProductRepository
     payments: PaymentRepository
+    carts: CartRepository
+    addresses: AddressRepository
+    shipping: ShippingRepository
+    checkouts: CheckoutRepository
+    orders: OrderRepository
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -43,6 +55,11 @@ class Container:
             self.categories,
             self.attribute_sets,
             self.products,
+            self.carts,
+            self.addresses,
+            self.shipping,
+            self.checkouts,
+            self.orders,
         ):
             await repo.ensure_indexes()
 
@@ -58,10 +75,18 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         tokens=TokenStore(redis, settings.token_ttl),
         limiter=RateLimiter(redis),
         queue=make_queue(redis_url),
+        redis_url=redis_url,
+        events=EventBus(),
+        channels=ChannelStore(redis),
         shops=ShopRepository(db),
         invites=InviteRepository(db),
         categories=CategoryRepository(db),
         attribute_sets=AttributeSetRepository(db),
         products=ProductRepository(db),
         payments=PaymentRepository(db),
+        carts=CartRepository(db),
+        addresses=AddressRepository(db),
+        shipping=ShippingRepository(db),
+        checkouts=CheckoutRepository(db),
+        orders=OrderRepository(db),
     )

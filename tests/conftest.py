@@ -60,16 +60,19 @@ async def container(settings, embedded_redis):
 @pytest_asyncio.fixture(scope="session")
 async def server(settings, embedded_redis):
     """The real app on a real port (started once), serving whatever container a test installs."""
-    from mall.app import create_app
+    from mall.app import create_app, start_hub
 
     app = create_app(settings, container=object(), name="mall_test")
-    srv = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+    srv = await app.create_server(host="127.0.0.1", port=_free_port(), return_asyncio_server=True)
     await srv.startup()
     await srv.before_start()
     await srv.after_start()
     port = srv.server.sockets[0].getsockname()[1]
     app.ctx.base_url = f"http://127.0.0.1:{port}"
+    app.ctx.c = type("Boot", (), {"redis_url": embedded_redis.url})()
+    await start_hub(app)
     yield app
+    await app.ctx.hub.stop()
     await srv.before_stop()
     srv.close()
     await srv.wait_closed()
@@ -80,6 +83,15 @@ async def server(settings, embedded_redis):
 async def app(server, container):
     server.ctx.c = container
     yield server
+
+
+def _free_port() -> int:
+    """Sanic reads port=0 as its default 8000, which parallel runs share; ask the OS for a free one instead."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Web(httpx.AsyncClient):

@@ -30,7 +30,9 @@ def make_worker(queue: RedisQueue, functions: list, container, concurrency: int 
 
 
 async def run_in_background(worker: Worker) -> asyncio.Task:
-    """Embedded mode: the worker shares the web process and its event loop."""
+    """Embedded mode: the worker shares the web process and its event loop.
+    It must not take SIGINT/SIGTERM from Sanic, which stops it on shutdown."""
+    worker.SIGNALS = []
     task = asyncio.create_task(worker.start(), name="saq-worker")
     task.add_done_callback(_report_crash)
     return task

@@ -17,13 +17,16 @@ STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 
 def blueprints() -> Blueprint:
     from mall.accounts.routes import bp as accounts
+    from mall.cart.routes import bp as cart
     from mall.catalog.routes import bp as catalog
+    from mall.orders.routes import bp as orders
     from mall.payments.routes import bp as payments
+    from mall.realtime.routes import bp as realtime
     from mall.shops.routes import bp as shops
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
-    group = Blueprint.group(pages, accounts, payments, storefront, shops, catalog)
+    group = Blueprint.group(pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders)
     _only_api_in_openapi(group)
     return group
 

@@ -44,6 +44,10 @@ def is_api(request: Request) -> bool:
     return request.path.startswith("/api/")
 
 
+def is_websocket(request: Request) -> bool:
+    return request.route is not None and bool(getattr(request.route.extra, "websocket", False))
+
+
 def _allowed_origins(request: Request) -> set[str]:
     public = urlsplit(request.app.ctx.c.settings.public_url)
     return {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
@@ -74,7 +78,7 @@ async def authenticate(request: Request) -> None:
     request.ctx.user = None
     request.ctx.session = await load_session(request)
     auth = request.headers.get("authorization", "")
-    if is_api(request) and auth.lower().startswith("bearer "):
+    if (is_api(request) or is_websocket(request)) and auth.lower().startswith("bearer "):
         user = await accounts.user_for_token(c.users, c.tokens, auth[7:].strip())
         if user is None:
             raise Unauthorized(i18n.gettext("Invalid or expired token."))
@@ -134,6 +138,8 @@ async def before_request(request: Request):
     await authenticate(request)
     if request.route is None:
         return None
+    if is_websocket(request) and not origin_ok(request):
+        raise Forbidden(i18n.gettext("Cross-site request refused."))  # cross-site WebSocket hijacking
     redirect_response = check_access(request)
     if redirect_response is not None:
         return redirect_response

@@ -1,0 +1,43 @@
+"""Channels and who may join them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mall.accounts.models import Role, User
+
+CHANNEL_RE = re.compile(r"^(deals|ops|shop:[0-9a-f]{24}|user:[0-9a-f]{24})$")
+PERSISTED_PREFIXES = ("shop:", "user:", "ops")  # what a user must not miss is kept for resync
+
+
+def persisted(channel: str) -> bool:
+    return channel.startswith(PERSISTED_PREFIXES)
+
+
+def allowed_channels(user: User | None) -> set[str]:
+    """Every channel this session may join."""
+    channels = {"deals"}
+    if user is None:
+        return channels
+    channels.add(f"user:{user.id}")
+    if user.shop_id:
+        channels.add(f"shop:{user.shop_id}")
+    if user.has_role(Role.OPERATOR):
+        channels.add("ops")
+    return channels
+
+
+def may_join(user: User | None, channel: str) -> bool:
+    return bool(CHANNEL_RE.match(channel)) and channel in allowed_channels(user)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What travels on a channel: kind, server-rendered HTML and a little data."""
+
+    channel: str
+    seq: int
+    kind: str
+    html: str
+    data: dict

@@ -1,0 +1,41 @@
+"""Publishing to channels and resyncing a reconnecting client."""
+
+from __future__ import annotations
+
+import json
+
+from mall.realtime.models import persisted
+from mall.realtime.repository import ChannelStore
+
+
+async def publish(store: ChannelStore, channel: str, kind: str, *, html: str = "", data: dict | None = None) -> int:
+    """Number, keep (for persisted channels) and fan out one message; returns its seq."""
+    message = {"kind": kind, "html": html, "data": data or {}}
+    return await store.publish(channel, message, persist=persisted(channel))
+
+
+async def missed(store: ChannelStore, channel: str, last_seq: int) -> list[tuple[int, str]]:
+    """What a client that saw `last_seq` missed on a persisted channel, in order."""
+    if not persisted(channel):
+        return []
+    return [(int(json.loads(raw)["seq"]), raw) for raw in await store.since(channel, last_seq)]
+
+
+async def positions(store: ChannelStore, channels) -> dict[str, int]:
+    """Current seq per channel, embedded in pages so the socket resumes from there."""
+    return {channel: await store.current_seq(channel) for channel in sorted(channels)}
+
+
+def parse_resume(text: str, allowed: set[str]) -> dict[str, int]:
+    """{"type": "resume", "last": {channel: seq}} from the client, typed and filtered."""
+    try:
+        message = json.loads(text)
+    except (ValueError, TypeError):
+        return {}
+    if not isinstance(message, dict) or message.get("type") != "resume" or not isinstance(message.get("last"), dict):
+        return {}
+    return {
+        channel: seq
+        for channel, seq in message["last"].items()
+        if channel in allowed and isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**53
+    }
