@@ -10,6 +10,7 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound, SanicException
 from sanic.response import json, redirect
 
+from mall.orders import services as orders
 from mall.payments import services as payments
 from mall.payments.models import EventType, Payment, PaymentStatus, WebhookReceipt, WebhookRejected
 from mall.payments.schemas import PaymentOut, SandboxForm, SandboxOutcomeOut, WebhookAck, WebhookEventIn
@@ -46,8 +47,6 @@ async def deliver(request: Request, provider: str, raw_body: bytes, headers) -> 
         )
         raise
     if receipt.notify:
-        from mall.orders import services as orders  # TODO(payments): top-level once orders services land
-
         event, payment = receipt.event, receipt.payment
         notify = orders.on_payment_succeeded if event.type is EventType.SUCCEEDED else orders.on_payment_failed
         await notify(c, checkout_id=payment.checkout_id, payment_id=payment.id, event_id=event.id)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
+from mall.orders import services as orders
+from mall.payments import services as payments
+from mall.payments.models import EventType
 from mall.payments.providers import new_event_id, sign
 
 WEBHOOK = "/api/v1/payments/webhook/sandbox"
@@ -33,12 +34,6 @@ async def post_webhook(api, raw: bytes, headers: dict):
 def hear_orders(monkeypatch) -> list[tuple[str, dict]]:
     """Record what the orders side is told (instead of running it): [(hook name, kwargs), ...]."""
     heard: list[tuple[str, dict]] = []
-    try:
-        from mall.orders import services as orders
-    except ImportError:
-        orders = types.ModuleType("mall.orders.services")
-        monkeypatch.setitem(sys.modules, "mall.orders.services", orders)
-        monkeypatch.setattr(sys.modules["mall.orders"], "services", orders, raising=False)
 
     def recorder(name):
         async def hook(c, **kwargs):
@@ -47,5 +42,21 @@ def hear_orders(monkeypatch) -> list[tuple[str, dict]]:
         return hook
 
     for name in ("on_payment_succeeded", "on_payment_failed"):
-        monkeypatch.setattr(orders, name, recorder(name), raising=False)
+        monkeypatch.setattr(orders, name, recorder(name))
     return heard
+
+
+async def settle_through_sandbox(c, payment_id: str, outcome: str = "succeed"):
+    """Press the sandbox's Pay (or Fail) without a browser: the signed event goes through
+    verification, then the orders side hears of it, exactly as the web layer does it."""
+    payment = await payments.get_payment(c.payments, payment_id)
+    kind = EventType.SUCCEEDED if outcome == "succeed" else EventType.FAILED
+    delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=kind)
+    receipt = await payments.receive_webhook(
+        c.payments, c.clock, c.settings, provider="sandbox", raw_body=delivery.raw_body, headers=delivery.headers
+    )
+    if receipt.notify:
+        hook = orders.on_payment_succeeded if kind is EventType.SUCCEEDED else orders.on_payment_failed
+        await hook(c, checkout_id=payment.checkout_id, payment_id=payment.id, event_id=receipt.event.id)
+        await payments.mark_event_handled(c.payments, c.clock, event_id=receipt.event.id)
+    return receipt
