@@ -16,7 +16,7 @@ from mall.infra.jobs import make_queue
 from mall.infra.ratelimit import RateLimiter
 from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
 from mall.payments.repository import PaymentRepository
-from mall.realtime.repository import ChannelStore
+from mall.realtime.repository import ChannelStore, NotificationRepository
 from mall.shops.repository import InviteRepository, ShopRepository
 
 
@@ -34,6 +34,7 @@ class Container:
     redis_url: str
     events: EventBus
     channels: ChannelStore
+    notifications: NotificationRepository
     shops: ShopRepository
     invites: InviteRepository
     categories: CategoryRepository
@@ -49,6 +50,7 @@ class Container:
     async def ensure_indexes(self) -> None:
         for repo in (
             self.users,
+            self.notifications,
             self.shops,
             self.invites,
             self.payments,
@@ -78,6 +80,7 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         redis_url=redis_url,
         events=EventBus(),
         channels=ChannelStore(redis),
+        notifications=NotificationRepository(db),
         shops=ShopRepository(db),
         invites=InviteRepository(db),
         categories=CategoryRepository(db),

@@ -41,3 +41,26 @@ class Envelope:
     kind: str
     html: str
     data: dict
+
+
+@dataclass
+class Notification:
+    id: str
+    user_id: str
+    kind: str
+    text: str  # plain text, escaped when shown
+    link: str  # a local path
+    created_at: object
+    read_at: object = None
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> Notification:
+        return cls(
+            id=doc["_id"],
+            user_id=doc["user_id"],
+            kind=doc["kind"],
+            text=doc["text"],
+            link=doc.get("link", "/"),
+            created_at=doc["created_at"],
+            read_at=doc.get("read_at"),
+        )

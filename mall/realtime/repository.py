@@ -48,3 +48,30 @@ class ChannelStore:
 
     def subscriber(self):
         return self.redis.pubsub(ignore_subscribe_messages=True)
+
+
+class NotificationRepository:
+    """What a user must not miss, kept in MongoDB for the notifications page and bell."""
+
+    def __init__(self, db):
+        self.items = db["notifications"]
+
+    async def ensure_indexes(self) -> None:
+        await self.items.create_index([("user_id", 1), ("created_at", -1)])
+        await self.items.create_index([("user_id", 1), ("read_at", 1)])
+
+    async def add(self, doc: dict) -> None:
+        await self.items.insert_one(doc)
+
+    async def unread_count(self, user_id: str) -> int:
+        return await self.items.count_documents({"user_id": str(user_id), "read_at": None})
+
+    async def page(self, user_id: str, *, skip: int, limit: int) -> tuple[list[dict], int]:
+        query = {"user_id": str(user_id)}
+        total = await self.items.count_documents(query)
+        cursor = self.items.find(query).sort("created_at", -1).skip(skip).limit(limit)
+        return [doc async for doc in cursor], total
+
+    async def mark_read(self, user_id: str, at) -> int:
+        result = await self.items.update_many({"user_id": str(user_id), "read_at": None}, {"$set": {"read_at": at}})
+        return result.modified_count

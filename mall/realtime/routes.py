@@ -10,11 +10,13 @@ import contextlib
 
 from sanic import Blueprint, Request
 from sanic.exceptions import Forbidden
+from sanic.response import redirect
 
 from mall.realtime import services
 from mall.realtime.hub import Subscriber
 from mall.realtime.models import allowed_channels, may_join
 from mall.web.i18n import gettext as _
+from mall.web.templating import render
 
 bp = Blueprint("realtime")
 RESUME_WAIT = 2.0
@@ -23,6 +25,8 @@ RESUME_WAIT = 2.0
 @bp.on_request
 async def check_channels(request: Request):
     """Runs before the upgrade, so a refusal is a plain 403 at the handshake."""
+    if request.path != "/ws":
+        return
     wanted = request.args.get("channels")
     user = request.ctx.user
     if wanted:
@@ -70,3 +74,23 @@ async def _drain(ws) -> None:
     while True:
         if await ws.recv() is None:
             return
+
+
+@bp.get("/notifications", ctx_access="user")
+async def notifications_page(request: Request):
+    c = request.app.ctx.c
+    page = _page(request)
+    items, total = await services.list_notifications(c.notifications, request.ctx.user.id, page=page)
+    return await render(request, "realtime/notifications.html", items=items, page=page, pages=max(1, -(-total // 20)))
+
+
+@bp.post("/notifications/read", ctx_access="user")
+async def notifications_read(request: Request):
+    c = request.app.ctx.c
+    await services.mark_all_read(c.notifications, c.clock, request.ctx.user.id)
+    return redirect("/notifications")
+
+
+def _page(request: Request) -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from mall.realtime.models import persisted
-from mall.realtime.repository import ChannelStore
+from mall.infra.ids import new_id
+from mall.realtime.models import Notification, persisted
+from mall.realtime.repository import ChannelStore, NotificationRepository
 
 
 async def publish(store: ChannelStore, channel: str, kind: str, *, html: str = "", data: dict | None = None) -> int:
@@ -39,3 +40,45 @@ def parse_resume(text: str, allowed: set[str]) -> dict[str, int]:
         for channel, seq in message["last"].items()
         if channel in allowed and isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**53
     }
+
+
+async def unread_count(notifications: NotificationRepository, user_id: str) -> int:
+    return await notifications.unread_count(user_id)
+
+
+async def list_notifications(notifications: NotificationRepository, user_id: str, *, page: int, per_page: int = 20):
+    docs, total = await notifications.page(user_id, skip=(page - 1) * per_page, limit=per_page)
+    return [Notification.from_doc(d) for d in docs], total
+
+
+async def mark_all_read(notifications: NotificationRepository, clock, user_id: str) -> int:
+    return await notifications.mark_read(user_id, clock.now())
+
+
+async def notify(
+    notifications: NotificationRepository,
+    store: ChannelStore,
+    clock,
+    *,
+    user_id: str,
+    kind: str,
+    text: str,
+    link: str,
+    html: str,
+    sound: bool = False,
+) -> Notification:
+    """Keep a notification for the user and push it (bell count, toast, and `html`) live."""
+    note = Notification(id=new_id(), user_id=user_id, kind=kind, text=text, link=link, created_at=clock.now())
+    await notifications.add(
+        {
+            "_id": note.id,
+            "user_id": user_id,
+            "kind": kind,
+            "text": text,
+            "link": link,
+            "created_at": note.created_at,
+            "read_at": None,
+        }
+    )
+    await publish(store, f"user:{user_id}", kind, html=html, data={"sound": sound, "link": link})
+    return note

@@ -50,7 +50,8 @@ def is_websocket(request: Request) -> bool:
 
 def _allowed_origins(request: Request) -> set[str]:
     public = urlsplit(request.app.ctx.c.settings.public_url)
-    return {f"{public.scheme}://{public.netloc}", f"{request.scheme}://{request.host}"}
+    scheme = {"ws": "http", "wss": "https"}.get(request.scheme, request.scheme)
+    return {f"{public.scheme}://{public.netloc}", f"{scheme}://{request.host}"}
 
 
 def origin_ok(request: Request) -> bool:

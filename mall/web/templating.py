@@ -45,6 +45,20 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+async def _positions(request: Request, user) -> dict:
+    """Where each of the user's live channels stands, so the socket resumes from here."""
+    from mall.realtime import services as realtime
+    from mall.realtime.models import allowed_channels
+
+    return await realtime.positions(request.app.ctx.c.channels, allowed_channels(user) - {"deals"})
+
+
+async def _unread(request: Request, user) -> int:
+    from mall.realtime import services as realtime
+
+    return await realtime.unread_count(request.app.ctx.c.notifications, user.id)
+
+
 def _flashes(request: Request) -> list:
     session = getattr(request.ctx, "session", None)
     return session.pop_flashes() if session else []
@@ -60,9 +74,13 @@ async def render(
 ) -> HTTPResponse:
     env: Environment = request.app.ctx.jinja
     name = fragment if fragment and is_htmx(request) else template
+    user = getattr(request.ctx, "user", None)
+    if user is not None and name == template:
+        context.setdefault("rt_last", await _positions(request, user))
+        context.setdefault("unread", await _unread(request, user))
     body = await env.get_template(name).render_async(
         request=request,
-        user=getattr(request.ctx, "user", None),
+        user=user,
         csrf_token=request.ctx.session.csrf if getattr(request.ctx, "session", None) else "",
         locale=i18n.current_locale(),
         flashes=_flashes(request) if name == template else [],
