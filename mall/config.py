@@ -39,6 +39,8 @@ class Settings:
     payment_provider: str = "sandbox"
     payment_webhook_secret: str = DEV_WEBHOOK_SECRET
     payment_webhook_tolerance: int = 300
+    checkout_expiry_minutes: int = 30
+    auto_complete_days: int = 7
 
     @property
     def embedded(self) -> bool:

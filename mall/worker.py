@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-JOBS: list = []
+from mall.orders.jobs import JOBS as ORDER_JOBS
+
+JOBS: list = [*ORDER_JOBS]
 
 
 def functions() -> list:

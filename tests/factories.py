@@ -8,12 +8,13 @@ from mall.accounts import services as accounts
 from mall.accounts.models import Role
 from mall.shops import services as shops
 from mall.shops.models import Application
+from tests.buying_factory import BuyingFactory
 
 PASSWORD = "password123"
 _seq = itertools.count(1)
 
 
-class Factory:
+class Factory(BuyingFactory):
     def __init__(self, c):
         self.c = c
 

@@ -7,6 +7,7 @@ from sanic.response import json, redirect
 
 from mall.accounts import services
 from mall.accounts.schemas import LoginForm, LoginIn, RegisterIn, TokenOut, UserOut
+from mall.cart import services as cart
 from mall.web.api import rate_limit, safe_next
 from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_form, parse_json
@@ -36,6 +37,7 @@ async def signup(request: Request):
         errors = {"email": _("An account with this email already exists.")}
         return await render(request, "accounts/signup.html", form=form, errors=errors, next=next_url, status=422)
     request.ctx.session.sign_in(user.id)
+    await cart.merge_guest_cart(c.carts, request.ctx.session, user.id)
     request.ctx.session.flash(_("Welcome to the mall, %(name)s!") % {"name": user.name}, "success")
     return redirect(next_url)
 
@@ -62,6 +64,7 @@ async def login(request: Request):
             request, "accounts/login.html", form={"email": email}, errors=errors, next=next_url, status=422
         )
     request.ctx.session.sign_in(user.id)
+    await cart.merge_guest_cart(c.carts, request.ctx.session, user.id)
     return redirect(safe_next(data.next) if data.next != "/" else next_url)
 
 

@@ -303,3 +303,37 @@ def from_doc(doc: dict) -> Product:
         shop_visible=bool(doc.get("shop_visible", True)),
     )
 
+
+# --- stock moves (checkout) ---------------------------------------------------------------------------
+# Each move is ONE conditional update. `move_id` (optional) is recorded in the product's `stock_moves` in
+# the same update, so a move is applied at most once and a crashed caller can ask whether it happened.
+
+
+async def take_stock(repo: ProductRepository, product_id: str, variant_id: str, qty: int, *, move_id=None) -> bool:
+    """Take `qty` units of the variant only if that many are left; False otherwise (nothing written)."""
+    query: dict = {"_id": str(product_id), "variants": {"$elemMatch": {"id": str(variant_id), "stock": {"$gte": qty}}}}
+    update: dict = {"$inc": {"variants.$.stock": -qty}}
+    if move_id is not None:
+        query["stock_moves"] = {"$ne": str(move_id)}
+        update["$push"] = {"stock_moves": str(move_id)}
+    result = await repo.products.update_one(query, update)
+    return result.modified_count == 1
+
+
+async def restore_stock(repo: ProductRepository, product_id: str, variant_id: str, qty: int, *, move_id=None) -> bool:
+    """Put `qty` units back; False when the variant is gone (or this move was already applied)."""
+    query: dict = {"_id": str(product_id), "variants.id": str(variant_id)}
+    update: dict = {"$inc": {"variants.$.stock": qty}}
+    if move_id is not None:
+        query["stock_moves"] = {"$ne": str(move_id)}
+        update["$push"] = {"stock_moves": str(move_id)}
+    result = await repo.products.update_one(query, update)
+    return result.modified_count == 1
+
+
+async def stock_move_applied(repo: ProductRepository, product_id: str, move_id: str) -> bool:
+    return await repo.products.count_documents({"_id": str(product_id), "stock_moves": str(move_id)}, limit=1) == 1
+
+
+async def forget_stock_move(repo: ProductRepository, product_id: str, move_id: str) -> None:
+    await repo.products.update_one({"_id": str(product_id)}, {"$pull": {"stock_moves": str(move_id)}})

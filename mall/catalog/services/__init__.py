@@ -90,3 +90,14 @@ __all__ = [
     "trail",
     "update_product",
 ]
+
+# Stock moves for checkout (orders area): take_stock / restore_stock(products, product_id, variant_id, qty,
+# *, move_id=None) -> bool; stock_move_applied / forget_stock_move(products, product_id, move_id).
+from mall.catalog.services.stock import (
+    forget_stock_move,
+    restore_stock,
+    stock_move_applied,
+    take_stock,
+)
+
+__all__ += ["forget_stock_move", "restore_stock", "stock_move_applied", "take_stock"]

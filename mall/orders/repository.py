@@ -1,0 +1,302 @@
+"""Addresses, shipping templates, checkouts and orders in MongoDB.
+
+Every status change is one conditional update on the current status, so two
+workers can never both apply it; the loser gets None."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from datetime import datetime
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from mall.orders.models import (
+    Address,
+    Checkout,
+    CheckoutItem,
+    CheckoutStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ShippingTemplate,
+    ShopPart,
+    StockState,
+    TimelineEntry,
+)
+
+AFTER = ReturnDocument.AFTER
+
+
+def _plain(value):
+    """Dataclass dicts -> BSON-friendly values (enums as their strings)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "value") and isinstance(value, str):
+        return value.value
+    return value
+
+
+def _doc(obj) -> dict:
+    doc = _plain(asdict(obj))
+    doc["_id"] = doc.pop("id")
+    return doc
+
+
+def _fields(cls, doc: dict) -> dict:
+    out = {k: v for k, v in doc.items() if k in cls.__dataclass_fields__}
+    out["id"] = doc["_id"]
+    return out
+
+
+class DuplicateCheckout(Exception):
+    """Another checkout already has this number or this (user, idempotency key)."""
+
+
+class AddressRepository:
+    def __init__(self, db):
+        self.addresses = db["addresses"]
+
+    async def ensure_indexes(self) -> None:
+        await self.addresses.create_index([("user_id", 1), ("created_at", 1)])
+
+    async def add(self, address: Address) -> None:
+        await self.addresses.insert_one(_doc(address))
+
+    async def list_for(self, user_id: str) -> list[Address]:
+        cursor = self.addresses.find({"user_id": str(user_id)}).sort([("created_at", 1), ("_id", 1)])
+        return [Address(**_fields(Address, doc)) async for doc in cursor]
+
+    async def count_for(self, user_id: str) -> int:
+        return await self.addresses.count_documents({"user_id": str(user_id)})
+
+    async def get(self, user_id: str, address_id: str) -> Address | None:
+        doc = await self.addresses.find_one({"_id": str(address_id), "user_id": str(user_id)})
+        return Address(**_fields(Address, doc)) if doc else None
+
+    async def update(self, user_id: str, address_id: str, changes: dict) -> bool:
+        result = await self.addresses.update_one({"_id": str(address_id), "user_id": str(user_id)}, {"$set": changes})
+        return result.matched_count == 1
+
+    async def delete(self, user_id: str, address_id: str) -> bool:
+        result = await self.addresses.delete_one({"_id": str(address_id), "user_id": str(user_id)})
+        return result.deleted_count == 1
+
+    async def set_default(self, user_id: str, address_id: str) -> None:
+        """Default first, then clear the others: a crash leaves two defaults, never none."""
+        await self.addresses.update_one({"_id": address_id, "user_id": user_id}, {"$set": {"is_default": True}})
+        await self.addresses.update_many(
+            {"user_id": user_id, "_id": {"$ne": address_id}, "is_default": True}, {"$set": {"is_default": False}}
+        )
+
+
+class ShippingRepository:
+    def __init__(self, db):
+        self.templates = db["shipping_templates"]
+
+    async def ensure_indexes(self) -> None:
+        return None  # keyed by shop id (_id)
+
+    async def get(self, shop_id: str) -> ShippingTemplate | None:
+        doc = await self.templates.find_one({"_id": str(shop_id)})
+        if doc is None:
+            return None
+        return ShippingTemplate(
+            shop_id=doc["_id"],
+            flat_fee=doc["flat_fee"],
+            free_over=doc.get("free_over"),
+            region_fees=dict(doc.get("region_fees") or {}),
+            updated_at=doc.get("updated_at"),
+        )
+
+    async def many(self, shop_ids: list[str]) -> dict[str, ShippingTemplate]:
+        found = {}
+        async for doc in self.templates.find({"_id": {"$in": [str(i) for i in shop_ids]}}):
+            found[doc["_id"]] = await self.get(doc["_id"])
+        return found
+
+    async def save(self, template: ShippingTemplate) -> None:
+        doc = _plain(asdict(template))
+        shop_id = doc.pop("shop_id")
+        await self.templates.replace_one({"_id": shop_id}, doc, upsert=True)
+
+
+def _checkout(doc: dict) -> Checkout:
+    fields = _fields(Checkout, doc)
+    fields["status"] = CheckoutStatus(doc["status"])
+    fields["items"] = [CheckoutItem(**{**i, "stock": StockState(i["stock"])}) for i in doc["items"]]
+    fields["parts"] = [ShopPart(**p) for p in doc["parts"]]
+    return Checkout(**fields)
+
+
+class CheckoutRepository:
+    def __init__(self, db):
+        self.checkouts = db["checkouts"]
+
+    async def ensure_indexes(self) -> None:
+        await self.checkouts.create_index([("user_id", 1), ("idempotency_key", 1)], unique=True)
+        await self.checkouts.create_index("number", unique=True)
+        await self.checkouts.create_index([("status", 1), ("expires_at", 1)])
+
+    async def add(self, checkout: Checkout, *, lock_token: str, lock_until: datetime) -> None:
+        """Insert the checkout already locked by its creator."""
+        doc = {**_doc(checkout), "lock_token": lock_token, "lock_until": lock_until}
+        try:
+            await self.checkouts.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise DuplicateCheckout() from exc
+
+    async def lock(self, checkout_id: str, token: str, now: datetime, until: datetime) -> tuple[Checkout | None, bool]:
+        """Take the checkout's lock if it is free or its lease ran out.
+
+        Returns (checkout, True) when the previous holder never released it (it died mid-way)."""
+        doc = await self.checkouts.find_one_and_update(
+            {"_id": str(checkout_id), "$or": [{"lock_until": None}, {"lock_until": {"$lte": now}}]},
+            {"$set": {"lock_token": token, "lock_until": until}},
+        )
+        if doc is None:
+            return None, False
+        return _checkout(doc), doc.get("lock_until") is not None
+
+    async def unlock(self, checkout_id: str, token: str) -> None:
+        await self.checkouts.update_one(
+            {"_id": checkout_id, "lock_token": token}, {"$set": {"lock_token": None, "lock_until": None}}
+        )
+
+    async def exists(self, checkout_id: str) -> bool:
+        return await self.checkouts.count_documents({"_id": str(checkout_id)}, limit=1) == 1
+
+    async def get(self, checkout_id: str) -> Checkout | None:
+        doc = await self.checkouts.find_one({"_id": str(checkout_id)})
+        return _checkout(doc) if doc else None
+
+    async def by_key(self, user_id: str, key: str) -> Checkout | None:
+        doc = await self.checkouts.find_one({"user_id": str(user_id), "idempotency_key": str(key)})
+        return _checkout(doc) if doc else None
+
+    async def transition(
+        self, checkout_id: str, from_statuses: tuple[CheckoutStatus, ...], changes: dict
+    ) -> Checkout | None:
+        doc = await self.checkouts.find_one_and_update(
+            {"_id": checkout_id, "status": {"$in": [s.value for s in from_statuses]}},
+            {"$set": _plain(changes)},
+            return_document=AFTER,
+        )
+        return _checkout(doc) if doc else None
+
+    async def move_item(self, checkout_id: str, n: int, item: CheckoutItem, changes: dict) -> bool:
+        """Change line `n` only if it is still as `item` says (same state, same move)."""
+        prefix = f"items.{n}."
+        result = await self.checkouts.update_one(
+            {"_id": checkout_id, prefix + "stock": item.stock.value, prefix + "move": item.move},
+            {"$set": {prefix + k: v for k, v in _plain(changes).items()}},
+        )
+        return result.modified_count == 1
+
+    async def set_payment(self, checkout_id: str, payment_id: str, payment_url: str) -> None:
+        await self.checkouts.update_one(
+            {"_id": checkout_id}, {"$set": {"payment_id": payment_id, "payment_url": payment_url}}
+        )
+
+    async def note_refunded(self, checkout_id: str, payment_id: str) -> bool:
+        """True only for the first caller for this payment (a refund happens once)."""
+        result = await self.checkouts.update_one(
+            {"_id": checkout_id, "refunded_payments": {"$ne": payment_id}},
+            {"$push": {"refunded_payments": payment_id}},
+        )
+        return result.modified_count == 1
+
+
+def _order(doc: dict) -> Order:
+    fields = _fields(Order, doc)
+    fields["status"] = OrderStatus(doc["status"])
+    fields["lines"] = [OrderLine(**line) for line in doc["lines"]]
+    fields["timeline"] = [TimelineEntry(**entry) for entry in doc.get("timeline", [])]
+    return Order(**fields)
+
+
+NUMBER_QUERY = re.compile(r"^[A-Z0-9-]{1,24}$")
+
+
+class OrderRepository:
+    def __init__(self, db):
+        self.orders = db["orders"]
+
+    async def ensure_indexes(self) -> None:
+        await self.orders.create_index("number", unique=True)
+        await self.orders.create_index("checkout_id")
+        await self.orders.create_index([("user_id", 1), ("created_at", -1)])
+        await self.orders.create_index([("shop_id", 1), ("status", 1), ("created_at", -1)])
+        await self.orders.create_index([("status", 1), ("created_at", -1)])
+
+    async def add(self, order: Order) -> bool:
+        """Insert once; False when it is already there (a repeated step)."""
+        try:
+            await self.orders.insert_one(_doc(order))
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def get(self, order_id: str, *, user_id: str | None = None, shop_id: str | None = None) -> Order | None:
+        """The order, only if it belongs to `user_id` / `shop_id` when given."""
+        query = {"_id": str(order_id)}
+        if user_id is not None:
+            query["user_id"] = str(user_id)
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        doc = await self.orders.find_one(query)
+        return _order(doc) if doc else None
+
+    async def of_checkout(self, checkout_id: str) -> list[Order]:
+        cursor = self.orders.find({"checkout_id": str(checkout_id)}).sort("number", 1)
+        return [_order(doc) async for doc in cursor]
+
+    async def transition(
+        self, order_id: str, from_status: OrderStatus, to_status: OrderStatus, entry: TimelineEntry, changes: dict
+    ) -> Order | None:
+        doc = await self.orders.find_one_and_update(
+            {"_id": order_id, "status": from_status.value},
+            {"$set": {"status": to_status.value, **_plain(changes)}, "$push": {"timeline": _plain(asdict(entry))}},
+            return_document=AFTER,
+        )
+        return _order(doc) if doc else None
+
+    async def note(self, order_id: str, entry: TimelineEntry | None, changes: dict | None = None) -> None:
+        """Add to the timeline and/or set fields, whatever the status."""
+        update: dict = {"$push": {"timeline": _plain(asdict(entry))}} if entry else {}
+        if changes:
+            update["$set"] = _plain(changes)
+        await self.orders.update_one({"_id": order_id}, update)
+
+    async def page(
+        self,
+        *,
+        user_id: str | None = None,
+        shop_id: str | None = None,
+        status: OrderStatus | None = None,
+        number: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> tuple[list[Order], int]:
+        query: dict = {}
+        if user_id is not None:
+            query["user_id"] = str(user_id)
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        if status is not None:
+            query["status"] = status.value
+        if number:
+            if not NUMBER_QUERY.match(number):
+                return [], 0
+            query["number"] = {"$regex": "^" + re.escape(number)}
+        total = await self.orders.count_documents(query)
+        cursor = self.orders.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page)
+        return [_order(doc) async for doc in cursor.limit(per_page)], total
+
+    async def count_by_status(self, *, shop_id: str | None = None) -> dict[str, int]:
+        match = {"shop_id": shop_id} if shop_id else {}
+        pipeline = [{"$match": match}, {"$group": {"_id": "$status", "n": {"$sum": 1}}}]
+        return {doc["_id"]: doc["n"] async for doc in self.orders.aggregate(pipeline)}

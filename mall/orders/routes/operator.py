@@ -1,0 +1,51 @@
+"""The operator's view of every order, searchable by number, with its shop and shopper."""
+
+from __future__ import annotations
+
+from sanic import Request
+from sanic.exceptions import NotFound
+
+from mall.orders import services
+from mall.orders.routes import bp
+from mall.orders.routes.common import page, page_number, status_filter
+from mall.web.i18n import gettext as _
+
+
+@bp.get("/operator/orders", ctx_access="operator")
+async def operator_orders(request: Request):
+    c = request.app.ctx.c
+    q = str(request.args.get("q", ""))[:40].strip()
+    status = status_filter(request)
+    number = page_number(request)
+    orders, total = await services.all_orders(c, number=q, status=status, page=number)
+    return await page(
+        request,
+        "orders/operator_orders.html",
+        fragment="orders/_operator_order_table.html",
+        orders=orders,
+        shops=await services.shops_of(c, orders),
+        shoppers=await services.shoppers_of(c, orders),
+        q=q,
+        status=status.value if status else "",
+        total=total,
+        page=number,
+        pages=max(1, -(-total // services.PER_PAGE)),
+    )
+
+
+@bp.get("/operator/orders/<order_id:str>", ctx_access="operator")
+async def operator_order(request: Request, order_id: str):
+    c = request.app.ctx.c
+    try:
+        order = await services.any_order(c, order_id=order_id)
+    except services.NotFound:
+        raise NotFound(_("We could not find that order.")) from None
+    shops = await services.shops_of(c, [order])
+    shoppers = await services.shoppers_of(c, [order])
+    return await page(
+        request,
+        "orders/operator_order.html",
+        order=order,
+        shop=shops.get(order.shop_id),
+        shopper=shoppers.get(order.user_id),
+    )

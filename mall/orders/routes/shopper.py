@@ -1,0 +1,203 @@
+"""The shopper's pages: checkout, the checkout's status, orders, cancel and confirm receipt."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sanic import Request
+from sanic.exceptions import NotFound
+from sanic.response import redirect
+
+from mall.cart import services as cart
+from mall.infra.ids import is_id
+from mall.orders import services
+from mall.orders.models import REGIONS
+from mall.orders.routes import bp
+from mall.orders.routes.addresses import address_errors, remember_address
+from mall.orders.routes.common import out_of_stock, page, page_number, refused, regions
+from mall.orders.schemas import IDEMPOTENCY_KEY, AddressIn, CheckoutIn
+from mall.web.forms import Invalid, validate
+from mall.web.i18n import current_locale
+from mall.web.i18n import gettext as _
+
+ADDRESS_FIELDS = ("name", "phone", "postal_code", "region", "line")
+FORM_FIELDS = {"csrf_token", "checkout_token", "address_id", "save_address", *ADDRESS_FIELDS}
+
+
+async def _checkout_page(request: Request, *, form=None, errors=None, notice=None, status=200):
+    c = request.app.ctx.c
+    user = request.ctx.user
+    form = form or {}
+    view = await cart.view(c.carts.for_user(user.id), c.products, c.shops)
+    book = await services.list_addresses(c.addresses, user.id)
+    chosen = form.get("address_id") or request.args.get("address_id") or (book[0].id if book else "new")
+    saved = next((a for a in book if a.id == chosen), None)
+    region = saved.region if saved else form.get("region") or request.args.get("region") or ""
+    shops = [g.shop.id for g in view.groups if g.shop]
+    templates = await services.templates_for(c.shipping, shops)
+    fees = {g.shop.id: templates[g.shop.id].fee_for(g.subtotal, region) for g in view.groups if g.shop}
+    return await page(
+        request,
+        "orders/checkout.html",
+        fragment="orders/_checkout_totals.html",
+        status=status,
+        view=view,
+        book=book,
+        chosen=chosen if saved else "new",
+        region=region if region in REGIONS else "",
+        fees=fees,
+        total=view.subtotal + sum(fees.values()),
+        regions=regions(current_locale()),
+        form=form,
+        errors=errors or {},
+        notice=notice,
+        token=secrets.token_urlsafe(18),
+    )
+
+
+@bp.get("/checkout", ctx_access="user")
+async def checkout_page(request: Request):
+    c = request.app.ctx.c
+    if not await c.carts.for_user(request.ctx.user.id).lines():
+        request.ctx.session.flash(_("Your cart is empty."), "info")
+        return redirect("/cart")
+    return await _checkout_page(request)
+
+
+def _parse_checkout_form(request: Request) -> tuple[services.AddressFields | str, dict[str, str], str]:
+    """(address, notes, idempotency key) from the checkout form; Invalid for anything else in it."""
+    fields = {key: request.form.get(key, "") for key in request.form}
+    unknown = [k for k in fields if k not in FORM_FIELDS and not (k.startswith("note_") and is_id(k[5:]))]
+    if unknown:
+        raise Invalid({"form": _("The form contained fields it should not have. Reload the page and try again.")})
+    key = fields.get("checkout_token", "")
+    if not re.match(IDEMPOTENCY_KEY, key):
+        raise Invalid({"form": _("Your form has expired. Reload the page and try again.")})
+    choice = fields.get("address_id") or "new"
+    address = {k: fields.get(k, "") for k in ADDRESS_FIELDS} if choice == "new" else choice
+    notes = {k[5:]: v.strip() for k, v in fields.items() if k.startswith("note_") and v.strip()}
+    try:
+        data = validate(CheckoutIn, {"address": address, "notes": notes})
+    except Invalid as exc:
+        raise Invalid(address_errors(exc.errors)) from None
+    if isinstance(data.address, AddressIn):
+        return services.AddressFields(**data.address.model_dump()), data.notes, key
+    return data.address, data.notes, key
+
+
+@bp.post("/checkout", ctx_access="user")
+async def place_checkout(request: Request):
+    c = request.app.ctx.c
+    user = request.ctx.user
+    form = {key: request.form.get(key, "") for key in request.form}
+    again = _checkout_page
+    try:
+        address, notes, key = _parse_checkout_form(request)
+        placed = await services.place_checkout(
+            c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=notes
+        )
+    except Invalid as exc:
+        return await again(request, form=form, errors=exc.errors, status=422)
+    except services.EmptyCart:
+        request.ctx.session.flash(_("Your cart is empty."), "info")
+        return redirect("/cart", status=303)
+    except services.CartNotReady:
+        notice = _("Some items changed since you added them. Check your cart below, then place your order.")
+        return await again(request, form=form, notice=notice, status=409)
+    except services.PricesChanged:
+        notice = _("Some prices changed since you last looked. Check the new total, then place your order again.")
+        return await again(request, form=form, notice=notice, status=409)
+    except services.OutOfStock as exc:
+        return await again(request, form=form, notice=out_of_stock(exc), status=409)
+    except services.KeyReused:
+        notice = _("This form was already used for a different order. Check the details and place your order again.")
+        return await again(request, form=form, notice=notice, status=422)
+    except services.NotFound:
+        return await again(request, form=form, errors={"address_id": _("Choose one of your addresses.")}, status=422)
+    except services.UnknownShopNote:
+        return await again(request, form=form, notice=_("Your cart changed. Check it, then try again."), status=422)
+    except services.Busy:
+        notice = _("We are still placing your order from your first click. Wait a moment, then open My orders.")
+        return await again(request, form=form, notice=notice, status=409)
+    if isinstance(address, services.AddressFields) and form.get("save_address"):
+        await remember_address(c, user.id, address)
+    return redirect(placed.checkout.payment_url or f"/checkouts/{placed.checkout.id}", status=303)
+
+
+@bp.get("/checkouts/<checkout_id:str>", ctx_access="user")
+async def checkout_status(request: Request, checkout_id: str):
+    c = request.app.ctx.c
+    try:
+        placed = await services.checkout_for_user(c, user_id=request.ctx.user.id, checkout_id=checkout_id)
+    except services.NotFound:
+        raise NotFound(_("We could not find that checkout.")) from None
+    return await page(request, "orders/checkout_status.html", placed=placed)
+
+
+@bp.post("/checkouts/<checkout_id:str>/cancel", ctx_access="user")
+async def cancel_checkout(request: Request, checkout_id: str):
+    c = request.app.ctx.c
+    try:
+        await services.cancel_checkout(c, user_id=request.ctx.user.id, checkout_id=checkout_id)
+        request.ctx.session.flash(_("Your checkout is cancelled and nothing was charged."), "success")
+    except services.NotFound:
+        raise NotFound(_("We could not find that checkout.")) from None
+    except services.IllegalTransition as exc:
+        request.ctx.session.flash(refused(exc), "error")
+    except services.Busy:
+        request.ctx.session.flash(_("This checkout is busy. Try again in a moment."), "error")
+    return redirect(f"/checkouts/{checkout_id}", status=303)
+
+
+@bp.get("/orders", ctx_access="user")
+async def my_orders(request: Request):
+    c = request.app.ctx.c
+    number = page_number(request)
+    orders, total = await services.shopper_orders(c, user_id=request.ctx.user.id, page=number)
+    shops = await services.shops_of(c, orders)
+    pages = max(1, -(-total // services.PER_PAGE))
+    return await page(request, "orders/my_orders.html", orders=orders, shops=shops, page=number, pages=pages)
+
+
+async def _my_order(request: Request, order_id: str):
+    try:
+        return await services.shopper_order(request.app.ctx.c, user_id=request.ctx.user.id, order_id=order_id)
+    except services.NotFound:
+        raise NotFound(_("We could not find that order.")) from None
+
+
+@bp.get("/orders/<order_id:str>", ctx_access="user")
+async def my_order(request: Request, order_id: str):
+    c = request.app.ctx.c
+    order = await _my_order(request, order_id)
+    shops = await services.shops_of(c, [order])
+    siblings = await services.sibling_orders(c, order)
+    return await page(request, "orders/my_order.html", order=order, shop=shops.get(order.shop_id), siblings=siblings)
+
+
+@bp.post("/orders/<order_id:str>/cancel", ctx_access="user")
+async def cancel_my_order(request: Request, order_id: str):
+    order = await _my_order(request, order_id)
+    reason = str(request.form.get("reason", ""))[:500].strip()
+    try:
+        await services.cancel_by_shopper(
+            request.app.ctx.c, user_id=request.ctx.user.id, order_id=order.id, reason=reason
+        )
+        request.ctx.session.flash(_("The order is cancelled. Any payment is refunded."), "success")
+    except services.IllegalTransition as exc:
+        request.ctx.session.flash(refused(exc), "error")
+    except services.Busy:
+        request.ctx.session.flash(_("This order is busy. Try again in a moment."), "error")
+    return redirect(f"/orders/{order.id}", status=303)
+
+
+@bp.post("/orders/<order_id:str>/confirm", ctx_access="user")
+async def confirm_my_order(request: Request, order_id: str):
+    order = await _my_order(request, order_id)
+    try:
+        await services.confirm_receipt(request.app.ctx.c, user_id=request.ctx.user.id, order_id=order.id)
+        request.ctx.session.flash(_("Thank you! The order is complete."), "success")
+    except services.IllegalTransition as exc:
+        request.ctx.session.flash(refused(exc), "error")
+    return redirect(f"/orders/{order.id}", status=303)

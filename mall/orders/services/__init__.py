@@ -1,0 +1,112 @@
+"""Buying: addresses, shipping templates, checkout, orders and their lifecycle.
+
+Called by other areas:
+  on_payment_succeeded(c, *, checkout_id, payment_id, event_id) -> None   (payments routes, after a verified event)
+  on_payment_failed(c, *, checkout_id, payment_id, event_id) -> None
+Jobs (mall/orders/jobs.py): expire_checkout(c, checkout_id), auto_complete_order(c, order_id),
+  reconcile_checkout(c, checkout_id). `c` is the Container (mall.bootstrap)."""
+
+from __future__ import annotations
+
+from mall.orders.services.addresses import (
+    AddressFields,
+    add_address,
+    default_address,
+    delete_address,
+    get_address,
+    list_addresses,
+    make_default,
+    update_address,
+)
+from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout
+from mall.orders.services.errors import (
+    AddressBookFull,
+    Busy,
+    CartNotReady,
+    CheckoutError,
+    EmptyCart,
+    IllegalTransition,
+    KeyReused,
+    NotFound,
+    OutOfStock,
+    PricesChanged,
+    UnknownShopNote,
+)
+from mall.orders.services.lifecycle import (
+    auto_complete_order,
+    cancel_by_merchant,
+    cancel_by_shopper,
+    cancel_checkout,
+    confirm_receipt,
+    expire_checkout,
+    mark_delivered,
+    reconcile_checkout,
+    ship_order,
+)
+from mall.orders.services.payment_events import on_payment_failed, on_payment_succeeded
+from mall.orders.services.queries import (
+    PER_PAGE,
+    all_orders,
+    any_order,
+    merchant_order,
+    shop_orders,
+    shopper_order,
+    shopper_orders,
+    shoppers_of,
+    shops_of,
+    sibling_orders,
+    status_counts,
+)
+from mall.orders.services.shipping import InvalidTemplate, save_template, template_for, templates_for
+
+__all__ = [
+    "PER_PAGE",
+    "AddressBookFull",
+    "AddressFields",
+    "Busy",
+    "CartNotReady",
+    "CheckoutError",
+    "EmptyCart",
+    "IllegalTransition",
+    "InvalidTemplate",
+    "KeyReused",
+    "NotFound",
+    "OutOfStock",
+    "Placed",
+    "PricesChanged",
+    "UnknownShopNote",
+    "add_address",
+    "all_orders",
+    "any_order",
+    "auto_complete_order",
+    "body_hash",
+    "cancel_by_merchant",
+    "cancel_by_shopper",
+    "cancel_checkout",
+    "checkout_for_user",
+    "confirm_receipt",
+    "default_address",
+    "delete_address",
+    "expire_checkout",
+    "get_address",
+    "list_addresses",
+    "make_default",
+    "mark_delivered",
+    "merchant_order",
+    "on_payment_failed",
+    "on_payment_succeeded",
+    "place_checkout",
+    "reconcile_checkout",
+    "save_template",
+    "ship_order",
+    "shop_orders",
+    "shopper_order",
+    "shopper_orders",
+    "shoppers_of",
+    "shops_of",
+    "sibling_orders",
+    "status_counts",
+    "template_for",
+    "templates_for",
+    "update_address",
+]

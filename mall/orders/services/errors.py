@@ -1,0 +1,75 @@
+"""What the buying services refuse, as exceptions the web layer turns into messages."""
+
+from __future__ import annotations
+
+from mall.orders.models import IllegalTransition
+
+__all__ = [
+    "AddressBookFull",
+    "Busy",
+    "CartNotReady",
+    "CheckoutError",
+    "EmptyCart",
+    "IllegalTransition",
+    "KeyReused",
+    "NotFound",
+    "OutOfStock",
+    "PricesChanged",
+    "UnknownShopNote",
+]
+
+
+class CheckoutError(Exception):
+    pass
+
+
+class NotFound(CheckoutError):
+    """Missing, or not yours (the same answer either way)."""
+
+
+class EmptyCart(CheckoutError):
+    pass
+
+
+class CartNotReady(CheckoutError):
+    """Some lines cannot be bought as they stand (gone, or more than is left): `view` says which."""
+
+    def __init__(self, view):
+        super().__init__("cart has problems")
+        self.view = view
+
+
+class PricesChanged(CheckoutError):
+    """Prices moved since the shopper last saw them; they are shown now, so placing again goes through."""
+
+    def __init__(self, view):
+        super().__init__("prices changed")
+        self.view = view
+
+
+class OutOfStock(CheckoutError):
+    """A line could not be reserved; everything taken before it was put back."""
+
+    def __init__(self, name: dict[str, str], available: int):
+        super().__init__(f"short: {name}")
+        self.name = name
+        self.available = available
+
+    def display_name(self, locale: str) -> str:
+        return self.name.get(locale) or self.name.get("en") or next(iter(self.name.values()), "")
+
+
+class KeyReused(CheckoutError):
+    """The idempotency key was already used for a different request."""
+
+
+class UnknownShopNote(CheckoutError):
+    """A note was addressed to a shop that has nothing in the cart."""
+
+
+class Busy(CheckoutError):
+    """Another worker is still changing this checkout; try again in a moment."""
+
+
+class AddressBookFull(CheckoutError):
+    pass

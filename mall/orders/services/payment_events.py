@@ -1,0 +1,70 @@
+"""What happens when the payment side has verified a provider's event.
+
+The payments routes call these after recording the event; they may call again
+for the same event (a redelivery that never finished), so both are idempotent."""
+
+from __future__ import annotations
+
+import logging
+
+from mall.orders.models import Action, Actor, CheckoutStatus, OrderStatus, Reason
+from mall.orders.services import stock
+from mall.orders.services.checkout import create_orders
+from mall.orders.services.lifecycle import reconcile
+from mall.orders.services.schedule import entry
+
+log = logging.getLogger("mall.orders")
+PAYABLE = (CheckoutStatus.RESERVING, CheckoutStatus.PENDING_PAYMENT, CheckoutStatus.EXPIRED)
+
+
+async def on_payment_succeeded(c, *, checkout_id: str, payment_id: str, event_id: str) -> None:
+    """Every order of the checkout -> paid.
+
+    Paid after expiry: the stock is taken again; when it is gone, the orders are
+    cancelled and the payment refunded. Paid after a cancel: refunded."""
+    code = None
+    async with stock.locked(c, checkout_id) as checkout:
+        if checkout is None:
+            log.warning("payment %s (event %s) for unknown checkout %s", payment_id, event_id, checkout_id)
+            return
+        if checkout.payment_id != payment_id:
+            checkout = await c.checkouts.transition(checkout.id, (checkout.status,), {"payment_id": payment_id})
+        if checkout.status in PAYABLE:
+            await create_orders(c, checkout)  # after a crash in RESERVING they may be missing
+            if await _hold_everything(c, checkout):
+                changes = {"status": CheckoutStatus.PAID, "paid_at": c.clock.now()}
+                checkout = await c.checkouts.transition(checkout.id, PAYABLE, changes)
+            else:
+                checkout = await c.checkouts.transition(checkout.id, PAYABLE, {"status": CheckoutStatus.CANCELLED})
+                await _owe_everything(c, checkout)
+                code = Reason.PAID_LATE_NO_STOCK
+        elif checkout.status is not CheckoutStatus.PAID:
+            await _owe_everything(c, checkout)
+            code = Reason.PAID_AFTER_CANCEL
+        await reconcile(c, checkout, code=code)
+
+
+async def on_payment_failed(c, *, checkout_id: str, payment_id: str, event_id: str) -> None:
+    """The checkout stays payable until it expires: the shopper may try again. Only the timeline records it."""
+    checkout = await c.checkouts.get(checkout_id)
+    if checkout is None or checkout.status is not CheckoutStatus.PENDING_PAYMENT:
+        return
+    for order in await c.orders.of_checkout(checkout.id):
+        if order.status is OrderStatus.PENDING_PAYMENT:
+            await c.orders.note(order.id, entry(c, Actor.SYSTEM, Action.PAYMENT_FAILED))
+
+
+async def _hold_everything(c, checkout) -> bool:
+    """Take every line that is not held (again); on a short line give everything back."""
+    for n in range(len(checkout.items)):
+        if not await stock.take(c, checkout, n):
+            await stock.give_back_all(c, checkout)
+            return False
+    return True
+
+
+async def _owe_everything(c, checkout) -> None:
+    """Every order of the checkout is owed its total back (refund_if_due pays it out once)."""
+    for order in await c.orders.of_checkout(checkout.id):
+        if not order.refund_due and not order.refund_id:
+            await c.orders.note(order.id, None, {"refund_due": order.total})
