@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mall.accounts import services as accounts
 from mall.accounts.repository import SessionStore, TokenStore, UserRepository
 from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
@@ -67,6 +68,7 @@ class Container:
 
 
 def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
+    accounts.use_hash_profile(settings.password_hash_profile)
     return Container(
         settings=settings,
         db=db,

@@ -27,6 +27,7 @@ class Settings:
     secret_key: str = "dev-only-change-me"  # noqa: S105 (settings.toml documents it)
     session_ttl: int = 1209600
     token_ttl: int = 2592000
+    password_hash_profile: str = "default"  # noqa: S105 (a cost profile name)
     auth_rate_limit: int = 10
     auth_rate_window: int = 60
     currency: str = "TWD"

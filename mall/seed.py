@@ -1,13 +1,22 @@
-"""Demo data. Idempotent: running it twice changes nothing the second time."""
+"""Demo data, created through the same services the web uses. Idempotent:
+running it twice changes nothing the second time."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from mall.accounts import services as accounts
 from mall.accounts.models import Role
+from mall.catalog import services as catalog
+from mall.catalog.models import AttributeDef, AttrType, ProductDraft, VariantDraft
+from mall.seed_data import CATEGORIES, DESCRIPTION, PENDING_APPLICATION, PRODUCTS, SHOPS
+from mall.seed_images import banner_image, logo_image, product_image
+from mall.shops import services as shops
+from mall.shops.models import Application
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 (demo mode only)
+TWD = 100  # minor units per dollar of the demo prices
 
 DEMO_PEOPLE = [
     ("operator@demo.mall", "Olivia Operator 營運", [Role.SHOPPER.value, Role.OPERATOR.value]),
@@ -17,17 +26,128 @@ DEMO_PEOPLE = [
 ] + [(f"merchant{i}@demo.mall", f"Merchant {i} 店主", [Role.SHOPPER.value]) for i in range(1, 7)]
 
 
-async def ensure_user(c, email: str, name: str, roles: list[str]):
+async def ensure_user(c, email: str, name: str, roles: list[str], password_hash: str):
     user = await accounts.find_by_email(c.users, email)
     if user is None:
-        user = await accounts.register(c.users, c.clock, email=email, password=DEMO_PASSWORD, name=name, roles=roles)
+        user = await accounts.register(
+            c.users, c.clock, email=email, password=DEMO_PASSWORD, name=name, roles=roles, password_hash=password_hash
+        )
     return user
 
 
+async def ensure_categories(c) -> dict[str, str]:
+    """slug -> id for the whole demo tree."""
+    ids: dict[str, str] = {}
+    for slug, en, zh, children in CATEGORIES:
+        ids[slug] = await _category(c, slug, en, zh, None)
+        for child_slug, child_en, child_zh in children:
+            ids[child_slug] = await _category(c, child_slug, child_en, child_zh, ids[slug])
+    return ids
+
+
+async def _category(c, slug, en, zh, parent_id) -> str:
+    existing = await catalog.get_category_by_slug(c.categories, slug)
+    if existing:
+        return existing.id
+    created = await catalog.create_category(
+        c.categories, slug=slug, name={"en": en, "zh_Hant": zh}, parent_id=parent_id
+    )
+    return created.id
+
+
+def _defs(spec) -> list[AttributeDef]:
+    return [
+        AttributeDef(key=key, label=label, type=AttrType(kind), unit=unit, required=required, options=list(options))
+        for key, label, kind, unit, required, options in spec
+    ]
+
+
+def _variants(prefix: str, index: int, price: int, stock: int, spec) -> list[VariantDraft]:
+    if spec is None:
+        return [VariantDraft(sku=f"{prefix}-{index:02d}", price=price * TWD, stock=stock)]
+    dimensions, deltas = spec
+    keys = list(dimensions)
+    combos = list(itertools.product(*(dimensions[k] for k in keys)))
+    per_variant = max(stock // len(combos), 0) if stock else 0
+    drafts = []
+    for n, combo in enumerate(combos, start=1):
+        delta = sum(deltas.get(value, 0) for value in combo)
+        drafts.append(
+            VariantDraft(
+                sku=f"{prefix}-{index:02d}-{n:02d}",
+                price=(price + delta) * TWD,
+                stock=per_variant + (n % 3 if stock else 0),
+                options=dict(zip(keys, combo, strict=True)),
+            )
+        )
+    return drafts
+
+
+async def seed_shop(c, spec: dict, owner, category_ids: dict[str, str], media) -> tuple:
+    theme = spec["theme"]
+    shop = await shops.create_approved_shop(
+        c,
+        owner=owner,
+        name=spec["name"],
+        slug=spec["slug"],
+        category=spec["category"],
+        description=spec["description"],
+        announcement=spec["announcement"],
+        about=spec["about"],
+        theme_color=theme,
+        logo=logo_image(media, theme=theme, name=spec["name"]),
+        banner=banner_image(media, theme=theme, name=spec["name"]),
+    )
+    await catalog.save_attribute_defs(c.attribute_sets, c.clock, shop.id, _defs(spec["attributes"]))
+    created = 0
+    if await catalog.count_products(c.products, shop.id) == 0:
+        prefix = spec["slug"][:4].upper()
+        for index, (cat, en, zh, price, stock, attrs, variants) in enumerate(PRODUCTS[spec["slug"]], start=1):
+            images = [product_image(media, theme=theme, en=en, zh=zh, variant=v) for v in range(2)]
+            draft = ProductDraft(
+                name={"en": en, "zh_Hant": zh},
+                category_id=category_ids[cat],
+                description=DESCRIPTION.format(en=en, zh=zh, shop=spec["name"]),
+                attributes=attrs,
+                variants=_variants(prefix, index, price, stock, variants),
+                images=images,
+            )
+            await catalog.create_product(
+                c.products, c.categories, c.attribute_sets, c.clock, shop_id=shop.id, draft=draft
+            )
+            created += 1
+    return shop, created
+
+
 async def seed(c, progress: Callable[[str], None] = print) -> dict:
-    """Create the demo people, shops and products that are missing."""
-    people = {}
-    for email, name, roles in DEMO_PEOPLE:
-        people[email] = await ensure_user(c, email, name, roles)
+    """Create the demo people, categories, shops and products that are missing."""
+    media = c.settings.var_path / "media"
+    shared_hash = accounts.hash_password(DEMO_PASSWORD)  # one argon2id hash for the shared demo password
+    people = {email: await ensure_user(c, email, name, roles, shared_hash) for email, name, roles in DEMO_PEOPLE}
     progress(f"seed: {len(people)} demo accounts")
-    return {"users": people}
+    category_ids = await ensure_categories(c)
+    progress(f"seed: {len(category_ids)} categories")
+    made = []
+    for n, spec in enumerate(SHOPS, start=1):
+        shop, created = await seed_shop(c, spec, people[spec["owner"]], category_ids, media)
+        made.append(shop)
+        progress(f"seed: shop {n}/{len(SHOPS)} {spec['slug']}: {created} new products")
+    pending = PENDING_APPLICATION
+    applicant = people[pending["owner"]]
+    if await shops.application_for(c.shops, applicant.id) is None:
+        await shops.apply(
+            c.shops,
+            c.clock,
+            applicant=applicant,
+            application=Application(
+                name=pending["name"],
+                slug=pending["slug"],
+                category=pending["category"],
+                description=pending["description"],
+                contact_email=applicant.email,
+                contact_phone="",
+                logo=None,
+            ),
+        )
+    progress("seed: 1 pending shop application")
+    return {"users": people, "shops": made, "categories": category_ids}

@@ -16,7 +16,7 @@ CATEGORIES = [
         "Electronics",
         "3C 電子",
         [
-            ("audio", "Audio", "耳機音響"),
+            ("audio", "Audio", "影音設備"),
             ("phone-accessories", "Phone accessories", "手機配件"),
             ("computer", "Computer accessories", "電腦周邊"),
         ],

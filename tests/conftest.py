@@ -41,7 +41,12 @@ def embedded_redis(tmp_var):
 def settings(tmp_var):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
     return load_settings(environ=environ).replace(
-        var_dir=str(tmp_var), demo=False, mongo_url="", redis_url="", auth_rate_limit=1000
+        var_dir=str(tmp_var),
+        demo=False,
+        mongo_url="",
+        redis_url="",
+        auth_rate_limit=1000,
+        password_hash_profile="test",
     )
 
 

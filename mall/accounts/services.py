@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argon2
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,23 +10,54 @@ from mall.accounts.models import Role, User, normalize_email
 from mall.accounts.repository import EmailTaken, TokenStore, UserRepository
 from mall.infra.ids import new_id, token
 
-_hasher = PasswordHasher()  # argon2id with the library's current defaults
-# A real hash to verify against when the email is unknown, so timing does not
-# reveal which emails have accounts.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+# argon2id. "default" is the library's RFC 9106 low-memory profile (64 MiB, 3 passes);
+# "test" keeps argon2id but with tiny costs so test suites can create many users.
+PROFILES = {
+    "default": argon2.profiles.RFC_9106_LOW_MEMORY,
+    "test": argon2.profiles.CHEAPEST,
+}
+_hasher = PasswordHasher.from_parameters(PROFILES["default"])
+_dummy_hash: str | None = None
+
+
+def use_hash_profile(name: str) -> None:
+    global _hasher, _dummy_hash
+    _hasher = PasswordHasher.from_parameters(PROFILES[name])
+    _dummy_hash = None
+
+
+def _dummy() -> str:
+    """A real hash to verify against when the email is unknown, so timing does not
+    reveal which emails have accounts."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password")
+    return _dummy_hash
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
 
 __all__ = ["EmailTaken", "authenticate", "issue_token", "register", "user_for_token"]
 
 
 async def register(
-    users: UserRepository, clock, *, email: str, password: str, name: str, roles: list[str] | None = None
+    users: UserRepository,
+    clock,
+    *,
+    email: str,
+    password: str,
+    name: str,
+    roles: list[str] | None = None,
+    password_hash: str | None = None,
 ) -> User:
     """Create an account; raises EmailTaken when the address is already used."""
     user = User(
         id=new_id(),
         email=normalize_email(email),
         name=name.strip(),
-        password_hash=_hasher.hash(password),
+        password_hash=password_hash or _hasher.hash(password),
         created_at=clock.now(),
         roles=roles or [Role.SHOPPER.value],
     )
@@ -37,7 +69,7 @@ async def authenticate(users: UserRepository, *, email: str, password: str) -> U
     """The user when the password matches, else None (same work either way)."""
     user = await users.by_email(normalize_email(email))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None:

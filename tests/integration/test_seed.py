@@ -1,0 +1,49 @@
+"""The demo seed makes the promised mall, and running it again changes nothing."""
+
+from __future__ import annotations
+
+from mall.accounts import services as accounts
+from mall.catalog import services as catalog
+from mall.catalog.models import SearchQuery
+from mall.seed import seed
+
+
+async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
+    lines: list[str] = []
+    first = await seed(container, progress=lines.append)
+    assert any("shop 5/5" in line for line in lines)
+
+    shops = await container.db["shops"].find({}).to_list(None)
+    assert sum(s["status"] == "approved" for s in shops) >= 5
+    assert sum(s["status"] == "pending" for s in shops) == 1
+    products = await container.db["products"].find({}).to_list(None)
+    assert len(products) >= 60
+    assert all(p["name"].get("en") and p["name"].get("zh_Hant") for p in products)
+    assert all(p["images"] for p in products)
+    media = container.settings.var_path / "media"
+    assert all((media / name).exists() for p in products for name in p["images"])
+    schemas = {
+        tuple(sorted(d["key"] for d in s["defs"])) for s in await container.db["attribute_sets"].find({}).to_list(None)
+    }
+    assert len(schemas) == 5  # every shop its own attribute schema
+
+    for email in (
+        "operator@demo.mall",
+        "marketer@demo.mall",
+        "shopper@demo.mall",
+        "shopper2@demo.mall",
+        *(f"merchant{i}@demo.mall" for i in range(1, 6)),
+    ):
+        assert await accounts.authenticate(container.users, email=email, password="demo1234"), email
+
+    again: list[str] = []
+    await seed(container, progress=again.append)
+    assert await container.db["products"].count_documents({}) == len(products)
+    assert await container.db["shops"].count_documents({}) == len(shops)
+    assert await container.db["users"].count_documents({}) == len(first["users"])
+
+    page = await catalog.search_products(container.products, container.categories, SearchQuery(q="烏龍茶"))
+    assert page.total >= 5
+    response = await api.get("/api/v1/products", params={"q": "耳機"})
+    names = [item["name"]["zh_Hant"] for item in response.json()["items"]]
+    assert names and all("耳機" in name for name in names)
