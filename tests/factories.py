@@ -96,3 +96,67 @@ class Factory(BuyingFactory):
             user_id=user.id,
             **kw,
         )
+
+    async def category(self, *, slug: str | None = None, name=None, parent=None):
+        """A platform category (bilingual name; a plain string is used for both languages)."""
+        from mall.catalog import services as catalog
+
+        n = next(_seq)
+        name = name or {"en": f"Category {n}", "zh_Hant": f"分類 {n}"}
+        if isinstance(name, str):
+            name = {"en": name, "zh_Hant": name}
+        return await catalog.create_category(
+            self.c.categories, slug=slug or f"cat-{n}", name=name, parent_id=parent.id if parent else None
+        )
+
+    async def attributes(self, shop_id: str, defs: list):
+        """Save a shop's attribute definitions (AttributeDef objects)."""
+        from mall.catalog import services as catalog
+
+        return await catalog.save_attribute_defs(self.c.attribute_sets, self.c.clock, shop_id, defs)
+
+    async def product(
+        self,
+        *,
+        shop_id: str | None = None,
+        name="Test product",
+        variants: list[dict] | None = None,
+        attributes: dict | None = None,
+        category=None,
+        status: str = "listed",
+        description: str = "",
+        images: list[str] | None = None,
+        shop_visible: bool = True,
+    ):
+        """A product made through catalog.create_product (a fresh approved shop unless `shop_id` is given).
+
+        `name` is a string (English) or {"en":, "zh_Hant":}; `variants` are dicts with sku, price (minor units),
+        stock, options (defaults: one variant at 450.00); `category` is a Category or its id."""
+        from mall.catalog import services as catalog
+        from mall.catalog.models import ProductDraft, ProductStatus, VariantDraft
+
+        n = next(_seq)
+        shop_id = shop_id or (await self.shop()).id
+        variants = variants or [{}]
+        drafts = [
+            VariantDraft(
+                sku=v.get("sku", f"SKU-{n}-{i}"),
+                price=v.get("price", 45000),
+                stock=v.get("stock", 10),
+                options=v.get("options", {}),
+            )
+            for i, v in enumerate(variants)
+        ]
+        draft = ProductDraft(
+            name=name if isinstance(name, dict) else {"en": name},
+            category_id=getattr(category, "id", category),
+            description=description,
+            attributes=attributes or {},
+            variants=drafts,
+            images=list(images or []),
+        )
+        c = self.c
+        return await catalog.create_product(
+            c.products, c.categories, c.attribute_sets, c.clock,
+            shop_id=shop_id, draft=draft, status=ProductStatus(status), shop_visible=shop_visible,
+        )  # fmt: skip

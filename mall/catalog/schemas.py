@@ -6,7 +6,7 @@ those come from the session and the server."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,7 +60,7 @@ class ProductPatch(BaseModel):
 
 class StatusIn(BaseModel):
     model_config = Closed
-    status: ProductStatus
+    status: Literal["listed", "delisted"] = Field(description="listed (上架) or delisted (下架)")
 
 
 class ProductQuery(BaseModel):

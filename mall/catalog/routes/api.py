@@ -8,7 +8,7 @@ from sanic.exceptions import NotFound
 from sanic.response import empty, json
 
 from mall.catalog import services
-from mall.catalog.models import CategoryNode, ProductDraft, SearchQuery, VariantDraft
+from mall.catalog.models import CategoryNode, ProductDraft, ProductStatus, SearchQuery, VariantDraft
 from mall.catalog.routes import bp
 from mall.catalog.routes.common import shop_is_visible, store_uploads
 from mall.catalog.schema_gen import attribute_problems
@@ -232,7 +232,7 @@ async def api_set_status(request: Request, product_id: str):
     data = parse_json(request, StatusIn)
     try:
         product = await services.set_product_status(
-            c.products, c.clock, shop_id=request.ctx.shop_id, product_id=product_id, status=data.status
+            c.products, c.clock, shop_id=request.ctx.shop_id, product_id=product_id, status=ProductStatus(data.status)
         )
     except services.NotFound:
         raise NotFound("no such product in your shop") from None

@@ -11,11 +11,9 @@ from sanic.response import redirect
 from mall.catalog import services
 from mall.catalog.forms import (
     ProductForm,
-    VariantRow,
     add_variant_row,
     build_variant_rows,
     form_from_product,
-    new_token,
     parse_product_form,
     product_errors,
     to_draft,
@@ -67,7 +65,7 @@ async def products_page(request: Request):
         total=total,
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
-        status=status.value if status else "",
+        filter_status=status.value if status else "",
         attention=await services.count_needing_attention(c.products, c.attribute_sets, shop_id),
         **await _context(request),
     )
@@ -165,13 +163,17 @@ async def _submit(request: Request, product: Product | None):
     return redirect(HOME)
 
 
-@bp.get(f"{HOME}/variant-row", ctx_access="merchant")
-async def variant_row(request: Request):
-    """One empty variant row for the current option names (htmx appends it)."""
-    form = parse_product_form(request.args, [])
-    return await render(
-        request, "catalog/_variant_row.html", row=VariantRow(new_token()), dims=form.named_dimensions, errors={}
-    )
+@bp.post(f"{HOME}/variants", ctx_access="merchant")
+async def variants_block(request: Request):
+    """The options-and-variants part of the form, redrawn with one more row or every combination (htmx)."""
+    form = parse_product_form(request.form or {}, [])
+    errors = {}
+    if request.form.get("action") == "build":
+        problem = build_variant_rows(form)
+        errors = {"dims": _(problem)} if problem else {}
+    else:
+        add_variant_row(form)
+    return await render(request, "catalog/_variants_block.html", form=form, errors=errors)
 
 
 @bp.post(f"{HOME}/<product_id>/status", ctx_access="merchant")
