@@ -103,7 +103,7 @@ async def apply(request: Request):
             raise Invalid({"slug": "taken"})
         logo = await _upload(request, "logo", max_side=512)
         application = Application(**data.model_dump(), logo=logo)
-        await services.apply(c.shops, c.clock, applicant=user, application=application)
+        await services.apply(c.shops, c.clock, applicant=user, application=application, events=c.events)
     except Invalid as exc:
         errors = friendly(exc.errors, ApplyForm)
         if exc.errors.get("slug") == "taken":
@@ -181,22 +181,20 @@ DONE = {
 @bp.post("/operator/shops/<shop_id>/<action:str>", ctx_access="operator")
 async def operator_action(request: Request, shop_id: str, action: str):
     """approve | reject (reason) | suspend (reason) | reinstate; then back to `next`."""
-    c, operator_id = request.app.ctx.c, request.ctx.user.id
+    c, who = request.app.ctx.c, {"shop_id": shop_id, "operator_id": request.ctx.user.id}
     if action not in DONE:
         raise NotFound()
     try:
         if action == "approve":
-            await services.approve(c.shops, c.users, c.clock, shop_id=shop_id, operator_id=operator_id)
+            await services.approve(c.shops, c.users, c.clock, **who, events=c.events)
         elif action == "reinstate":
-            await services.reinstate(c.shops, c.products, c.clock, shop_id=shop_id, operator_id=operator_id)
+            await services.reinstate(c.shops, c.products, c.clock, **who, events=c.events)
         else:
             reason = parse_form(request, ReasonForm, drop=("csrf_token", "next")).reason
             if action == "reject":
-                await services.reject(c.shops, c.clock, shop_id=shop_id, operator_id=operator_id, reason=reason)
+                await services.reject(c.shops, c.clock, **who, reason=reason, events=c.events)
             else:
-                await services.suspend(
-                    c.shops, c.products, c.clock, shop_id=shop_id, operator_id=operator_id, reason=reason
-                )
+                await services.suspend(c.shops, c.products, c.clock, **who, reason=reason, events=c.events)
     except Invalid as exc:
         problems = friendly(exc.errors, ReasonForm)
         errors = {action: problems.get("reason") or problems.get("form")}
@@ -287,8 +285,9 @@ async def invite(request: Request):
     form = {"email": str(request.form.get("email", ""))}
     try:
         email = parse_form(request, InviteForm).email
+        shop_id, events = request.ctx.shop_id, c.events
         await services.invite_staff(
-            c.invites, c.users, c.clock, shop_id=request.ctx.shop_id, inviter_id=user.id, email=email
+            c.invites, c.users, c.clock, shop_id=shop_id, inviter_id=user.id, email=email, events=events
         )
     except Invalid as exc:
         return await _staff(request, form, friendly(exc.errors, InviteForm), status=422)

@@ -14,6 +14,7 @@ from mall.accounts import services as accounts
 from mall.accounts.models import ShopRole, User, normalize_email
 from mall.catalog import services as catalog
 from mall.infra.ids import is_id, new_id
+from mall.shops import events as ev
 from mall.shops.models import (
     CATEGORY_KEYS,
     DEFAULT_THEME,
@@ -86,7 +87,7 @@ async def application_for(shops: ShopRepository, user_id: str) -> Shop | None:
     return await shops.by_owner(user_id)
 
 
-async def apply(shops: ShopRepository, clock, *, applicant: User, application: Application) -> Shop:
+async def apply(shops: ShopRepository, clock, *, applicant: User, application: Application, events=None) -> Shop:
     """Submit an application, or resubmit a rejected one (same record, edited).
 
     One application per person: a pending or open one refuses a second."""
@@ -101,6 +102,7 @@ async def apply(shops: ShopRepository, clock, *, applicant: User, application: A
             await shops.add(shop)
         except OwnerTaken:
             raise ApplicationOpen() from None
+        await _announce(events, ev.SHOP_APPLIED, shop)
         return shop
     if fields["logo"] is None:
         fields["logo"] = existing.logo
@@ -111,6 +113,7 @@ async def apply(shops: ShopRepository, clock, *, applicant: User, application: A
     )
     if resubmitted is None:
         raise ApplicationOpen()
+    await _announce(events, ev.SHOP_APPLIED, resubmitted)
     return resubmitted
 
 
@@ -133,7 +136,7 @@ def _check_application(app: Application) -> None:
 # --- operator review ------------------------------------------------------------
 
 
-async def approve(shops: ShopRepository, users, clock, *, shop_id: str, operator_id: str | None) -> Shop:
+async def approve(shops: ShopRepository, users, clock, *, shop_id: str, operator_id: str | None, events=None) -> Shop:
     """Open the shop and make its applicant the owner (a merchant)."""
     shop = await _get(shops, shop_id)
     owner = await accounts.get_user(users, shop.owner_id)
@@ -145,36 +148,50 @@ async def approve(shops: ShopRepository, users, clock, *, shop_id: str, operator
     approved = await shops.transition(shop.id, (ShopStatus.PENDING,), {"status": ShopStatus.APPROVED, **review})
     if approved is None:
         approved = await _already(shops, shop.id, ShopStatus.APPROVED)
+        await accounts.join_shop(users, owner.id, shop.id, ShopRole.OWNER.value)
+        return approved
     await accounts.join_shop(users, owner.id, shop.id, ShopRole.OWNER.value)
+    await _announce(events, ev.SHOP_APPROVED, approved)
     return approved
 
 
-async def reject(shops: ShopRepository, clock, *, shop_id: str, operator_id: str, reason: str) -> Shop:
+async def reject(
+    shops: ShopRepository, clock, *, shop_id: str, operator_id: str | None, reason: str, events=None
+) -> Shop:
     """Turn the application down; the applicant sees `reason` and may apply again."""
     changes = {"status": ShopStatus.REJECTED, "reject_reason": reason, "reviewed_at": clock.now()}
     rejected = await shops.transition(shop_id, (ShopStatus.PENDING,), {**changes, "reviewed_by": operator_id})
     if rejected is None:
         raise WrongStatus((await _get(shops, shop_id)).status)
+    await _announce(events, ev.SHOP_REJECTED, rejected, reason=reason)
     return rejected
 
 
-async def suspend(shops: ShopRepository, products, clock, *, shop_id: str, operator_id: str, reason: str) -> Shop:
+async def suspend(
+    shops: ShopRepository, products, clock, *, shop_id: str, operator_id: str | None, reason: str, events=None
+) -> Shop:
     """Hide the shop and all its products from the storefront."""
     changes = {"status": ShopStatus.SUSPENDED, "suspend_reason": reason, "reviewed_at": clock.now()}
     shop = await shops.transition(shop_id, (ShopStatus.APPROVED,), {**changes, "reviewed_by": operator_id})
-    if shop is None:
-        shop = await _already(shops, shop_id, ShopStatus.SUSPENDED)
+    fresh = shop is not None
+    shop = shop or await _already(shops, shop_id, ShopStatus.SUSPENDED)
     await catalog.set_shop_visibility(products, shop.id, False)
+    if fresh:
+        await _announce(events, ev.SHOP_SUSPENDED, shop, reason=reason)
     return shop
 
 
-async def reinstate(shops: ShopRepository, products, clock, *, shop_id: str, operator_id: str) -> Shop:
+async def reinstate(
+    shops: ShopRepository, products, clock, *, shop_id: str, operator_id: str | None, events=None
+) -> Shop:
     """Show a suspended shop and its products again."""
     changes = {"status": ShopStatus.APPROVED, "suspend_reason": None, "reviewed_at": clock.now()}
     shop = await shops.transition(shop_id, (ShopStatus.SUSPENDED,), {**changes, "reviewed_by": operator_id})
-    if shop is None:
-        shop = await _already(shops, shop_id, ShopStatus.APPROVED)
+    fresh = shop is not None
+    shop = shop or await _already(shops, shop_id, ShopStatus.APPROVED)
     await catalog.set_shop_visibility(products, shop.id, True)
+    if fresh:
+        await _announce(events, ev.SHOP_REINSTATED, shop)
     return shop
 
 
@@ -203,6 +220,11 @@ async def _get(shops: ShopRepository, shop_id: str) -> Shop:
     if shop is None:
         raise NotFound()
     return shop
+
+
+async def _announce(events, name: str, shop: Shop, **extra) -> None:
+    if events is not None:
+        await events.publish(name, ev.payload(shop, **extra))
 
 
 async def _already(shops: ShopRepository, shop_id: str, wanted: ShopStatus) -> Shop:
@@ -246,7 +268,9 @@ async def team(users, invites: InviteRepository, *, shop_id: str) -> tuple[list[
     return members, await invites.pending_for_shop(shop_id)
 
 
-async def invite_staff(invites: InviteRepository, users, clock, *, shop_id: str, inviter_id: str, email: str):
+async def invite_staff(
+    invites: InviteRepository, users, clock, *, shop_id: str, inviter_id: str, email: str, events=None
+):
     """Invite `email` to `shop_id`; raises AlreadyInShop for a current member, InviteOpen for a repeat."""
     email = normalize_email(email)
     invitee = await accounts.find_by_email(users, email)
@@ -254,6 +278,10 @@ async def invite_staff(invites: InviteRepository, users, clock, *, shop_id: str,
         raise AlreadyInShop()
     invite = ShopInvite(id=new_id(), shop_id=shop_id, email=email, invited_by=inviter_id, created_at=clock.now())
     await invites.add(invite)
+    if events is not None:
+        invitee_id = invitee.id if invitee else None
+        payload = {"shop_id": shop_id, "invite_id": invite.id, "email": email, "invitee_id": invitee_id}
+        await events.publish(ev.STAFF_INVITED, payload)
     return invite
 
 

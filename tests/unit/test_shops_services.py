@@ -164,3 +164,24 @@ async def test_suspension_hides_the_shops_products_and_reinstating_shows_them(co
     await services.reinstate(c.shops, c.products, c.clock, shop_id=shop.id, operator_id="op")
     assert await catalog.get_public_product(c.products, product.id) is not None
     assert await services.product_count(c.products, shop.id) == 1
+
+
+async def test_each_transition_is_announced_once_after_the_write(container, factory):
+    from mall.infra.events import EventBus
+
+    seen: list[tuple[str, dict]] = []
+    bus = EventBus()
+    bus.subscribe("*", lambda name, payload: _record(seen, name, payload))
+    c = container
+    owner = await factory.user()
+    shop = await services.apply(c.shops, c.clock, applicant=owner, application=_application(), events=bus)
+    for _ in range(2):
+        await services.approve(c.shops, c.users, c.clock, shop_id=shop.id, operator_id="op", events=bus)
+    await services.suspend(c.shops, c.products, c.clock, shop_id=shop.id, operator_id="op", reason="why", events=bus)
+    await services.reinstate(c.shops, c.products, c.clock, shop_id=shop.id, operator_id="op", events=bus)
+    assert [name for name, _ in seen] == ["shop.applied", "shop.approved", "shop.suspended", "shop.reinstated"]
+    assert seen[2][1] == {"shop_id": shop.id, "shop_name": "Tea", "owner_id": owner.id, "reason": "why"}
+
+
+async def _record(seen, name, payload):
+    seen.append((name, payload))
