@@ -57,6 +57,12 @@ def active_filters(view: SearchView, params: ParsedSearch, base_path: str, curre
     return chips
 
 
+def page_link(base_path: str, args, page: int) -> str:
+    """This search at another page (every other parameter kept)."""
+    pairs = [(k, v) for k, values in args.items() if k != "page" for v in values if v]
+    return _href(base_path, [*pairs, ("page", str(page))])
+
+
 def _price_label(params: ParsedSearch, currency: str) -> str:
     low = i18n.money(params.min_price, currency) if params.min_price is not None else None
     high = i18n.money(params.max_price, currency) if params.max_price is not None else None

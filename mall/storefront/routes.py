@@ -101,6 +101,7 @@ async def _search(request: Request, *, category_slug: str | None = None):
         active_filters=links.active_filters(view, parsed, request.path, c.settings.currency),
         field_id=links.field_id,
         facet_value=links.facet_value,
+        page_link=links.page_link,
     )
 
 

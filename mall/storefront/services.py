@@ -158,6 +158,8 @@ async def search(
     )
     result = await catalog.search_products(products, categories, query)
     open_shops, _total = await shops_services.list_public_shops(shops, page=1, per_page=100)
+    if shop is not None and all(s.id != shop.id for s in open_shops):
+        open_shops = [*open_shops, shop]  # the chosen shop stays selectable past the first hundred
     return SearchView(
         page=result,
         shop_by_id=await _shops_for(shops, result.items, known=open_shops),

@@ -188,3 +188,9 @@ async def test_a_suspended_shops_products_vanish_from_search(web, w, container):
 async def test_delisted_products_vanish_from_search(web, w, container):
     await world.delist(container, w.products["alishan"])
     assert names(w, await web.get("/search?q=" + quote("烏龍茶"))) == {"dongding"}
+
+
+async def test_a_page_past_the_end_says_so_and_links_back(web, w):
+    response = await web.get("/search?q=tea&page=7")
+    assert response.status_code == 200 and found(response) == []
+    assert "This page is past the end" in response.text and 'href="/search?q=tea&amp;page=1"' in response.text
