@@ -12,7 +12,7 @@ from sanic.response import json
 from mall.orders import services
 from mall.orders.models import OrderStatus
 from mall.orders.routes import bp
-from mall.orders.routes.common import Conflict, checkout_out, order_out, out_of_stock, refused
+from mall.orders.routes.common import Conflict, cart_problems, checkout_out, order_out, out_of_stock, refused
 from mall.orders.schemas import (
     IDEMPOTENCY_KEY,
     AddressIn,
@@ -60,8 +60,8 @@ async def api_checkout(request: Request):
         )
     except services.EmptyCart:
         raise Conflict("the cart is empty") from None
-    except services.CartNotReady:
-        raise Conflict("some cart lines are unavailable or short: see GET /api/v1/cart/items") from None
+    except services.CartNotReady as exc:
+        raise Conflict(cart_problems(exc.view)) from None
     except services.PricesChanged:
         raise Conflict("prices changed since the cart was last read: review it and place the checkout again") from None
     except services.OutOfStock as exc:

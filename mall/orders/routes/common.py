@@ -80,6 +80,19 @@ def out_of_stock(exc: services.OutOfStock) -> str:
     }
 
 
+def cart_problems(view) -> str:
+    """Which cart lines stop a checkout, by name."""
+    locale = current_locale()
+    parts = []
+    for v in view.lines:
+        name = v.product.display_name(locale) if v.product else _("an item that was removed")
+        if "unavailable" in v.problems:
+            parts.append(_("%(name)s is no longer available") % {"name": name})
+        elif "low_stock" in v.problems:
+            parts.append(_("only %(num)d of %(name)s left") % {"num": v.available, "name": name})
+    return "; ".join(parts)
+
+
 def regions(locale: str) -> list[tuple[str, str]]:
     return [(code, region_name(code, locale)) for code in REGIONS]
 

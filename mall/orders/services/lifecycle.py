@@ -1,52 +1,23 @@
-"""The order lifecycle: ship, deliver, complete, cancel, expire; and repairs.
+"""The order lifecycle: ship, deliver, complete, cancel, expire; and the repair job.
 
-Each transition is ONE conditional update on the order's current status with
-its timeline entry, so two workers cannot both apply it (the loser gets
-IllegalTransition). Anything that moves stock or money holds the checkout's lock
-(stock.py); `reconcile` makes stock, orders and refunds agree with the statuses
-again after a crash, and is what the repair jobs run."""
+Each transition is ONE conditional update on the order's current status (transitions.apply).
+Anything that moves stock or money holds the checkout's lock (stock.py) and ends with
+`reconcile`, so a repeat, or the repair job after a crash, finishes what was left."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from mall.infra.ids import is_id
-from mall.orders.models import (
-    TRANSITIONS,
-    Action,
-    Actor,
-    Checkout,
-    CheckoutStatus,
-    IllegalTransition,
-    Order,
-    OrderStatus,
-    Reason,
-    next_status,
-)
+from mall.orders.models import Action, Actor, CheckoutStatus, IllegalTransition, Order, OrderStatus, next_status
 from mall.orders.services import stock
 from mall.orders.services.checkout import Placed, placed
 from mall.orders.services.errors import Busy, NotFound
-from mall.orders.services.schedule import entry, schedule
-from mall.payments import services as payments
+from mall.orders.services.payment_events import payment_won, settle_paid
+from mall.orders.services.schedule import schedule
+from mall.orders.services.transitions import apply, reconcile
 
-log = logging.getLogger("mall.orders")
 REPAIR_AFTER = stock.LEASE * 2
-UNPAID = (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED, CheckoutStatus.FAILED)
-WAITING = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED)  # orders that follow their checkout
-
-
-async def apply(
-    c, order: Order, action: Action, actor: Actor, *, actor_id=None, detail="", changes=None, code=None
-) -> Order:
-    """Move `order` by `action`; IllegalTransition if the table forbids it or someone moved it first."""
-    target = next_status(order.status, action, actor)
-    step = entry(c, actor, action, detail=detail, actor_id=actor_id, code=code)
-    moved = await c.orders.transition(order.id, order.status, target, step, changes or {})
-    if moved is None:
-        current = await c.orders.get(order.id)
-        raise IllegalTransition(current.status if current else order.status, action)
-    return moved
 
 
 async def _order(c, order_id: str, **owner) -> Order:
@@ -84,9 +55,11 @@ async def cancel_checkout(c, *, user_id: str, checkout_id: str) -> Placed:
             raise Busy()
         if checkout.status is not CheckoutStatus.PENDING_PAYMENT:
             raise IllegalTransition(OrderStatus(checkout.status.value), Action.CANCEL)
-        moved = await c.checkouts.transition(
-            checkout.id, (CheckoutStatus.PENDING_PAYMENT,), {"status": CheckoutStatus.CANCELLED}
-        )
+        if await payment_won(c, checkout):  # paid a moment ago: it stays paid
+            await settle_paid(c, checkout, checkout.payment_id)
+            raise IllegalTransition(OrderStatus.PAID, Action.CANCEL)
+        changes = {"status": CheckoutStatus.CANCELLED}
+        moved = await c.checkouts.transition(checkout.id, (CheckoutStatus.PENDING_PAYMENT,), changes)
         await reconcile(c, moved, actor=Actor.SHOPPER, actor_id=user_id)
         return await placed(c, moved)
 
@@ -149,13 +122,17 @@ async def auto_complete_order(c, order_id: str) -> bool:
 async def expire_checkout(c, checkout_id: str) -> bool:
     """The expiry job: an unpaid checkout past its time gives its stock back (orders -> expired).
 
-    Also repairs a checkout abandoned mid-way. Safe to run twice, or on several workers."""
+    The payment is called off first (one conditional update on the payment side): if it was
+    paid in the meantime, the checkout is paid instead. Also repairs a checkout abandoned
+    mid-way. Safe to run twice, or on several workers."""
     async with stock.locked(c, checkout_id) as checkout:
         if checkout is None:
             return False
         live = (CheckoutStatus.RESERVING, CheckoutStatus.PENDING_PAYMENT)
         due = checkout.status in live and c.clock.now() >= checkout.expires_at
-        if due:
+        if due and await payment_won(c, checkout):
+            checkout, due = await settle_paid(c, checkout, checkout.payment_id), False
+        elif due:
             checkout = await c.checkouts.transition(checkout.id, live, {"status": CheckoutStatus.EXPIRED})
         await reconcile(c, checkout)
         return due
@@ -166,45 +143,3 @@ async def reconcile_checkout(c, checkout_id: str) -> None:
     async with stock.locked(c, checkout_id) as checkout:
         if checkout is not None:
             await reconcile(c, checkout)
-
-
-async def reconcile(
-    c, checkout: Checkout, *, actor: Actor = Actor.SYSTEM, actor_id: str | None = None, code: Reason | None = None
-) -> None:
-    """Make orders, stock and refunds agree with the checkout's status (we hold its lock)."""
-    follow = {
-        CheckoutStatus.PAID: Action.PAY,
-        CheckoutStatus.EXPIRED: Action.EXPIRE,
-        CheckoutStatus.CANCELLED: Action.CANCEL,
-    }.get(checkout.status)
-    if checkout.status in UNPAID:
-        await stock.give_back_all(c, checkout)
-    for order in await c.orders.of_checkout(checkout.id):
-        if follow and (order.status, follow) in TRANSITIONS and order.status in WAITING:
-            who = actor if follow is Action.CANCEL else Actor.SYSTEM
-            changes = {"paid_at": checkout.paid_at} if follow is Action.PAY else {}
-            order = await apply(c, order, follow, who, actor_id=actor_id, changes=changes, code=code)
-        if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
-            await stock.give_back_all(c, checkout, shop_id=order.shop_id)
-        await refund_if_due(c, checkout, order)
-
-
-async def refund_if_due(c, checkout: Checkout, order: Order) -> None:
-    """Refund what a cancelled order is owed, once (the payment side dedupes on the key)."""
-    if order.refund_due <= 0 or order.refund_id or not checkout.payment_id:
-        return
-    try:
-        refund = await payments.refund(
-            c.payments,
-            c.clock,
-            c.settings,
-            payment_id=checkout.payment_id,
-            amount=order.refund_due,
-            reason=order.cancel_reason or "cancelled",
-            key=f"order:{order.id}",
-        )
-    except payments.RefundRefused as exc:
-        log.error("order %s: refund of %d refused (%s)", order.number, order.refund_due, exc.reason)
-        return
-    step = entry(c, Actor.SYSTEM, Action.REFUND, amount=order.refund_due)
-    await c.orders.note(order.id, step, {"refund_id": refund.id})

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import logging
 
-from mall.orders.models import Action, Actor, CheckoutStatus, OrderStatus, Reason
+from mall.orders.models import Action, Actor, Checkout, CheckoutStatus, OrderStatus, Reason
 from mall.orders.services import stock
 from mall.orders.services.checkout import create_orders
-from mall.orders.services.lifecycle import reconcile
 from mall.orders.services.schedule import entry
+from mall.orders.services.transitions import reconcile
+from mall.payments import services as payments
 
 log = logging.getLogger("mall.orders")
 PAYABLE = (CheckoutStatus.RESERVING, CheckoutStatus.PENDING_PAYMENT, CheckoutStatus.EXPIRED)
+SETTLED = ("succeeded", "partially_refunded", "refunded")
 
 
 async def on_payment_succeeded(c, *, checkout_id: str, payment_id: str, event_id: str) -> None:
@@ -22,26 +24,40 @@ async def on_payment_succeeded(c, *, checkout_id: str, payment_id: str, event_id
 
     Paid after expiry: the stock is taken again; when it is gone, the orders are
     cancelled and the payment refunded. Paid after a cancel: refunded."""
-    code = None
     async with stock.locked(c, checkout_id) as checkout:
         if checkout is None:
             log.warning("payment %s (event %s) for unknown checkout %s", payment_id, event_id, checkout_id)
             return
-        if checkout.payment_id != payment_id:
-            checkout = await c.checkouts.transition(checkout.id, (checkout.status,), {"payment_id": payment_id})
-        if checkout.status in PAYABLE:
-            await create_orders(c, checkout)  # after a crash in RESERVING they may be missing
-            if await _hold_everything(c, checkout):
-                changes = {"status": CheckoutStatus.PAID, "paid_at": c.clock.now()}
-                checkout = await c.checkouts.transition(checkout.id, PAYABLE, changes)
-            else:
-                checkout = await c.checkouts.transition(checkout.id, PAYABLE, {"status": CheckoutStatus.CANCELLED})
-                await _owe_everything(c, checkout)
-                code = Reason.PAID_LATE_NO_STOCK
-        elif checkout.status is not CheckoutStatus.PAID:
+        await settle_paid(c, checkout, payment_id)
+
+
+async def settle_paid(c, checkout: Checkout, payment_id: str) -> Checkout:
+    """The checkout's payment succeeded (we hold its lock): pay it, or refund what cannot be delivered."""
+    if checkout.payment_id != payment_id:
+        checkout = await c.checkouts.transition(checkout.id, (checkout.status,), {"payment_id": payment_id})
+    code = None
+    if checkout.status in PAYABLE:
+        await create_orders(c, checkout)  # after a crash in RESERVING they may be missing
+        if await _hold_everything(c, checkout):
+            changes = {"status": CheckoutStatus.PAID, "paid_at": c.clock.now()}
+            checkout = await c.checkouts.transition(checkout.id, PAYABLE, changes)
+        else:
+            checkout = await c.checkouts.transition(checkout.id, PAYABLE, {"status": CheckoutStatus.CANCELLED})
             await _owe_everything(c, checkout)
-            code = Reason.PAID_AFTER_CANCEL
-        await reconcile(c, checkout, code=code)
+            code = Reason.PAID_LATE_NO_STOCK
+    elif checkout.status is not CheckoutStatus.PAID:
+        await _owe_everything(c, checkout)
+        code = Reason.PAID_AFTER_CANCEL
+    await reconcile(c, checkout, code=code)
+    return checkout
+
+
+async def payment_won(c, checkout: Checkout) -> bool:
+    """Call off the checkout's payment; True when it was paid first (then it must not expire or cancel)."""
+    if not checkout.payment_id:
+        return False
+    payment = await payments.cancel_payment(c.payments, c.clock, payment_id=checkout.payment_id)
+    return payment is not None and payment.status in SETTLED
 
 
 async def on_payment_failed(c, *, checkout_id: str, payment_id: str, event_id: str) -> None:
