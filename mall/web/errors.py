@@ -77,6 +77,8 @@ def _html_page(request: Request, status: int, message: str, request_id: str, hea
         csrf_token=ctx.session.csrf if getattr(ctx, "session", None) else "",
         locale=i18n.current_locale(),
         flashes=[],
+        rt_last={},
+        unread=0,
         status=status,
         title=i18n.gettext(TITLES.get(status, N_("Error"))),
         message=message,
