@@ -89,6 +89,16 @@ async def test_relevance_puts_name_matches_before_other_matches_then_newest(cont
     assert names(tea) == ["Cold Brew Tea Bags", "Lishan Tea", "Alishan High Mountain Oolong", "Dongding Oolong"]
 
 
+async def test_relevance_ranks_a_newer_category_only_match_after_older_name_matches(container, world, factory):
+    container.clock.advance(minutes=1)
+    await factory.product(
+        shop_id=world["shop"].id, name="Spring Harvest", category=world["oolong"], attributes={"origin": "凍頂"}
+    )
+    page = await search(container, q="烏龍茶", sort=Sort.RELEVANCE)
+    assert names(page) == ["Kettle for oolong tea", "Alishan High Mountain Oolong", "Dongding Oolong", "Spring Harvest"]
+    assert names(await search(container, q="烏龍茶", sort=Sort.NEWEST))[0] == "Spring Harvest"
+
+
 async def test_a_category_includes_its_descendants(container, world):
     assert (await search(container, category_id=world["tea"].id)).total == 4
     assert set(names(await search(container, category_id=world["oolong"].id))) == {

@@ -4,7 +4,7 @@ session user, never from the body). Prices are integer minor units."""
 from __future__ import annotations
 
 from sanic import Request
-from sanic.exceptions import NotFound
+from sanic.exceptions import NotFound, SanicException
 from sanic.response import empty, json
 
 from mall.catalog import services
@@ -32,6 +32,13 @@ from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_json, parse_query
 
 API = "/api/v1"
+
+
+class Conflict(SanicException):
+    status_code = 409
+    quiet = True
+
+
 MINE = f"{API}/merchant/products"
 
 
@@ -220,6 +227,8 @@ async def api_update_product(request: Request, product_id: str):
         )  # fmt: skip
     except services.InvalidInput as exc:
         raise _fail(exc) from None
+    except services.Busy:
+        raise Conflict("the product kept changing (orders); try again") from None
     except services.NotFound:
         raise NotFound("no such product in your shop") from None
     return json(merchant_out(product, defs))

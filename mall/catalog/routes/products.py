@@ -157,6 +157,9 @@ async def _submit(request: Request, product: Product | None):
                 )
     except services.InvalidInput as exc:
         return await _form_page(request, form, product, translated(product_errors(exc.errors, form)), status=422)
+    except services.Busy:
+        message = _("Orders kept changing this product while you saved. Check the stock and save again.")
+        return await _form_page(request, form, product, {"variants": message}, status=409)
     except services.NotFound:
         raise NotFound(_("No such product in your shop.")) from None
     request.ctx.session.flash(_("Product saved.") if product else _("Product added."), "success")
