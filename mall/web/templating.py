@@ -42,7 +42,8 @@ def build_environment(settings) -> Environment:
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """An htmx swap wants the fragment; a history restore (cache miss) wants the whole page."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 async def _positions(request: Request, user) -> dict:
