@@ -59,7 +59,7 @@ async def test_shipping_schedules_the_auto_complete_job_which_completes_n_days_l
 
 
 async def test_a_merchant_cancel_before_shipping_restocks_and_refunds(factory, container):
-    shopper, merchant, product, order = await paid_order(factory, stock=5, qty=2)
+    _shopper, merchant, product, order = await paid_order(factory, stock=5, qty=2)
     assert await factory.variant_stock(product) == 3
 
     cancelled = await orders.cancel_by_merchant(

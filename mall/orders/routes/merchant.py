@@ -33,7 +33,7 @@ async def merchant_orders(request: Request):
         "orders/merchant_orders.html",
         fragment="orders/_merchant_order_table.html",
         orders=orders,
-        status=status.value if status else "",
+        chosen=status.value if status else "",
         tabs=TABS,
         counts=counts,
         page=number,

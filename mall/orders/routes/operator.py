@@ -26,7 +26,7 @@ async def operator_orders(request: Request):
         shops=await services.shops_of(c, orders),
         shoppers=await services.shoppers_of(c, orders),
         q=q,
-        status=status.value if status else "",
+        chosen=status.value if status else "",
         total=total,
         page=number,
         pages=max(1, -(-total // services.PER_PAGE)),
