@@ -13,6 +13,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
+def N_(message: str) -> str:
+    """Marks a user-facing message for translation; routes translate it when shown."""
+    return message
+
+
 class ImageRejected(ValueError):
     """The upload is not an acceptable image; the message says why (for the user)."""
 
@@ -20,19 +25,19 @@ class ImageRejected(ValueError):
 def store_image(data: bytes, media_dir: Path, *, max_bytes: int, max_pixels: int, max_side: int) -> str:
     """Validate and re-encode an upload; return the stored file name (e.g. 'a1b2….webp')."""
     if not data:
-        raise ImageRejected("The file is empty.")
+        raise ImageRejected(N_("The file is empty."))
     if len(data) > max_bytes:
-        raise ImageRejected(f"The image is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise ImageRejected(N_("The image is too large."))
     head = data[:512].lstrip().lower()
     if head.startswith(b"<") or b"<svg" in head:
-        raise ImageRejected("SVG and other markup files are not accepted; upload a JPEG, PNG, WebP or GIF.")
+        raise ImageRejected(N_("SVG and other markup files are not accepted; upload a JPEG, PNG, WebP or GIF."))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
-                raise ImageRejected("Only JPEG, PNG, WebP and GIF images are accepted.")
+                raise ImageRejected(N_("Only JPEG, PNG, WebP and GIF images are accepted."))
             width, height = probe.size
             if width * height > max_pixels:
-                raise ImageRejected("The image has too many pixels.")
+                raise ImageRejected(N_("The image has too many pixels."))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -43,7 +48,7 @@ def store_image(data: bytes, media_dir: Path, *, max_bytes: int, max_pixels: int
     except ImageRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageRejected("This file is not an image we can read.") from exc
+        raise ImageRejected(N_("This file is not an image we can read.")) from exc
 
 
 def save_image(image: Image.Image, media_dir: Path) -> str:
