@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from mall.orders.models import TimelineEntry
 
 RETRIES = 3
+log = logging.getLogger("mall.orders")
 
 
-async def schedule(c, function: str, when: datetime, key: str, **kwargs) -> None:
-    """Run `function` (a name in mall.worker.JOBS) at `when`; the same key again is ignored."""
-    await c.queue.enqueue(function, key=key, scheduled=int(when.timestamp()), retries=RETRIES, **kwargs)
+async def schedule(c, function: str, when: datetime, key: str, **kwargs) -> bool:
+    """Run `function` (a name in mall.worker.JOBS) at `when`; the same key again is ignored.
+
+    A queue that cannot be reached is logged, not raised: the write before it stands, and the
+    next lock holder of the checkout (a retry, the shopper, the other jobs) repairs what is left."""
+    try:
+        await c.queue.enqueue(function, key=key, scheduled=int(when.timestamp()), retries=RETRIES, **kwargs)
+    except Exception:
+        log.exception("could not schedule %s (%s)", function, key)
+        return False
+    return True
 
 
 def entry(c, actor, action, *, detail="", actor_id=None, amount=None, code=None) -> TimelineEntry:
