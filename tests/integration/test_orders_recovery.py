@@ -183,3 +183,22 @@ async def test_a_payment_for_a_cancelled_checkout_is_refunded(api, factory, cont
     assert order.status is OrderStatus.CANCELLED and order.refund_id
     assert (await payments.get_payment(container.payments, payment.id)).status == "refunded"
     assert await factory.variant_stock(tea) == 5
+
+
+async def test_the_worker_knows_the_order_jobs_by_name(factory, container):
+    from mall.infra.jobs import make_worker
+    from mall.worker import functions
+
+    shopper = await factory.user()
+    tea = await factory.stocked_product(stock=5)
+    placed = await factory.checkout(shopper, (tea, 2))
+    container.clock.advance(minutes=31)
+    worker = make_worker(container.queue, functions(), container)
+    worker.context["c"] = container  # what the worker's startup hook sets
+    await container.queue.enqueue("expire_checkout", key="now", checkout_id=placed.checkout.id)
+
+    await worker.process()
+
+    assert (await container.checkouts.get(placed.checkout.id)).status is CheckoutStatus.EXPIRED
+    assert await factory.variant_stock(tea) == 5
+    assert {"expire_checkout", "auto_complete_order", "reconcile_checkout"} <= set(worker.functions)
