@@ -55,6 +55,8 @@ async def test_openapi_document_lists_the_api_only(api):
     spec = (await api.get("/api/v1/openapi.json")).json()
     assert "/api/v1/auth/token" in spec["paths"]
     assert all(path.startswith("/api/") for path in spec["paths"])
+
+
 async def test_signed_in_404_and_403_pages_render(web, factory):
     u = await factory.user()
     await web.sign_in(u.email)
