@@ -17,6 +17,7 @@ from mall.infra.jobs import make_queue
 from mall.infra.ratelimit import RateLimiter
 from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
 from mall.payments.repository import PaymentRepository
+from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
 from mall.shops.repository import InviteRepository, ShopRepository
 
@@ -69,7 +70,7 @@ class Container:
 
 def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
     accounts.use_hash_profile(settings.password_hash_profile)
-    return Container(
+    container = Container(
         settings=settings,
         db=db,
         redis=redis,
@@ -95,3 +96,5 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         checkouts=CheckoutRepository(db),
         orders=OrderRepository(db),
     )
+    live.install(container)
+    return container

@@ -42,6 +42,8 @@ class Settings:
     payment_webhook_tolerance: int = 300
     checkout_expiry_minutes: int = 30
     auto_complete_days: int = 7
+    order_alert_repeat_minutes: int = 5
+    low_stock_threshold: int = 5
 
     @property
     def embedded(self) -> bool:

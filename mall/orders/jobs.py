@@ -18,4 +18,8 @@ async def reconcile_checkout(ctx, *, checkout_id: str) -> None:
     await services.reconcile_checkout(ctx["c"], checkout_id)
 
 
-JOBS = [expire_checkout, auto_complete_order, reconcile_checkout]
+async def realert_order(ctx, *, order_id: str, round: int = 1) -> bool:
+    return await services.realert(ctx["c"], order_id, round)
+
+
+JOBS = [expire_checkout, auto_complete_order, reconcile_checkout, realert_order]

@@ -163,6 +163,7 @@ class Order:
     cancel_reason: str | None = None
     refund_due: int = 0  # set when a paid order is cancelled; refund_id once refunded
     refund_id: str | None = None
+    alert_acked_at: datetime | None = None  # the shop has seen this paid order
 
     @property
     def item_count(self) -> int:

@@ -264,6 +264,22 @@ class OrderRepository:
         )
         return _order(doc) if doc else None
 
+    async def acknowledge(self, order_id: str, *, shop_id: str, at, by: str) -> bool:
+        result = await self.orders.update_one(
+            {"_id": str(order_id), "shop_id": str(shop_id), "alert_acked_at": None},
+            {"$set": {"alert_acked_at": at, "alert_acked_by": by}},
+        )
+        return result.modified_count == 1
+
+    async def acknowledged(self, order_id: str) -> bool:
+        doc = await self.orders.find_one({"_id": str(order_id)}, {"alert_acked_at": 1})
+        return bool(doc and doc.get("alert_acked_at"))
+
+    async def unacknowledged(self, shop_id: str, limit: int = 50) -> list[Order]:
+        query = {"shop_id": str(shop_id), "status": OrderStatus.PAID.value, "alert_acked_at": None}
+        cursor = self.orders.find(query).sort("paid_at", 1).limit(limit)
+        return [_order(doc) async for doc in cursor]
+
     async def note(self, order_id: str, entry: TimelineEntry | None, changes: dict | None = None) -> None:
         """Add to the timeline and/or set fields, whatever the status."""
         update: dict = {"$push": {"timeline": _plain(asdict(entry))}} if entry else {}

@@ -43,12 +43,29 @@ class Envelope:
     data: dict
 
 
+def N_(message: str) -> str:
+    return message
+
+
+# What each kept notification says; translated and filled in when shown.
+NOTE_KINDS = {
+    "order.paid": N_("Payment received for your order %(number)s."),
+    "order.shipped": N_("Your order %(number)s has shipped."),
+    "order.delivered": N_("Your order %(number)s was delivered."),
+    "order.completed": N_("Your order %(number)s is complete. Thank you!"),
+    "order.cancelled": N_("Your order %(number)s was cancelled."),
+    "order.expired": N_("Your order %(number)s expired before it was paid."),
+    "shop.approved": N_("Your shop %(shop)s is approved. Welcome aboard!"),
+    "shop.rejected": N_("Your application for %(shop)s was not approved. See why."),
+}
+
+
 @dataclass
 class Notification:
     id: str
     user_id: str
     kind: str
-    text: str  # plain text, escaped when shown
+    params: dict  # filled into NOTE_KINDS[kind]
     link: str  # a local path
     created_at: object
     read_at: object = None
@@ -59,7 +76,7 @@ class Notification:
             id=doc["_id"],
             user_id=doc["user_id"],
             kind=doc["kind"],
-            text=doc["text"],
+            params=doc.get("params", {}),
             link=doc.get("link", "/"),
             created_at=doc["created_at"],
             read_at=doc.get("read_at"),

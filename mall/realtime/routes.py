@@ -9,14 +9,18 @@ import asyncio
 import contextlib
 
 from sanic import Blueprint, Request
-from sanic.exceptions import Forbidden
-from sanic.response import redirect
+from sanic.exceptions import Forbidden, NotFound
+from sanic.response import html, redirect
 
+from mall.catalog import services as catalog
+from mall.infra.ids import is_id
+from mall.orders import services as orders
 from mall.realtime import services
 from mall.realtime.hub import Subscriber
-from mall.realtime.models import allowed_channels, may_join
+from mall.realtime.models import NOTE_KINDS, allowed_channels, may_join
+from mall.shops import services as shops
 from mall.web.i18n import gettext as _
-from mall.web.templating import render
+from mall.web.templating import is_htmx, render
 
 bp = Blueprint("realtime")
 RESUME_WAIT = 2.0
@@ -81,7 +85,13 @@ async def notifications_page(request: Request):
     c = request.app.ctx.c
     page = _page(request)
     items, total = await services.list_notifications(c.notifications, request.ctx.user.id, page=page)
-    return await render(request, "realtime/notifications.html", items=items, page=page, pages=max(1, -(-total // 20)))
+    pages = max(1, -(-total // 20))
+    return await render(request, "realtime/notifications.html", items=items, page=page, pages=pages, note_text=_text)
+
+
+def _text(note) -> str:
+    template = NOTE_KINDS.get(note.kind)
+    return _(template) % note.params if template else note.kind
 
 
 @bp.post("/notifications/read", ctx_access="user")
@@ -94,3 +104,115 @@ async def notifications_read(request: Request):
 def _page(request: Request) -> int:
     raw = request.args.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+
+
+# --- fragments the live messages ask for (each behind the usual access checks) ---------------
+
+
+@bp.get("/live/bell", ctx_access="user")
+async def live_bell(request: Request):
+    return await render(request, "realtime/_bell_count.html")
+
+
+@bp.get("/live/orders-badge", ctx_access="merchant")
+async def live_orders_badge(request: Request):
+    pending = await orders.unacknowledged(request.app.ctx.c, shop_id=request.ctx.shop_id)
+    return await render(request, "realtime/_orders_badge.html", count=len(pending))
+
+
+@bp.get("/live/alerts/pending", ctx_access="merchant")
+async def live_pending_alerts(request: Request):
+    """Sticky toasts for every paid order the shop has not acknowledged yet."""
+    pending = await orders.unacknowledged(request.app.ctx.c, shop_id=request.ctx.shop_id)
+    return await render(request, "realtime/_order_alerts.html", orders=pending, again=False)
+
+
+@bp.get("/live/alerts/order/<order_id:str>", ctx_access="merchant")
+async def live_order_alert(request: Request, order_id: str):
+    order = await _shop_order(request, order_id)
+    if order.alert_acked_at is not None or str(order.status) != "paid":
+        return html("")
+    return await render(request, "realtime/_order_alerts.html", orders=[order], again="again" in request.args)
+
+
+@bp.post("/merchant/orders/<order_id:str>/ack", ctx_access="merchant")
+async def acknowledge_order(request: Request, order_id: str):
+    c = request.app.ctx.c
+    await _shop_order(request, order_id)
+    await orders.acknowledge(c, shop_id=request.ctx.shop_id, order_id=order_id, user_id=request.ctx.user.id)
+    if is_htmx(request):
+        pending = await orders.unacknowledged(c, shop_id=request.ctx.shop_id)
+        return await render(request, "realtime/_ack_done.html", count=len(pending))
+    return redirect(f"/merchant/orders/{order_id}")
+
+
+@bp.get("/live/alerts/my-order/<order_id:str>", ctx_access="user")
+async def live_my_order_alert(request: Request, order_id: str):
+    c = request.app.ctx.c
+    if not is_id(order_id):
+        raise NotFound()
+    try:
+        order = await orders.shopper_order(c, user_id=request.ctx.user.id, order_id=order_id)
+    except orders.NotFound:
+        raise NotFound() from None
+    kind = f"order.{order.status}"
+    text = _(NOTE_KINDS[kind]) % {"number": order.number} if kind in NOTE_KINDS else order.number
+    return await render(
+        request,
+        "realtime/_toast_body.html",
+        title=text,
+        link=f"/orders/{order.id}",
+        link_label=_("View order"),
+        tone="success",
+    )
+
+
+@bp.get("/live/alerts/stock/<product_id:str>/<variant_id:str>", ctx_access="merchant")
+async def live_stock_alert(request: Request, product_id: str, variant_id: str):
+    c = request.app.ctx.c
+    found = await catalog.variant_stock(c.products, product_id, variant_id) if is_id(product_id) else None
+    if found is None or found[0] != request.ctx.shop_id:
+        raise NotFound()
+    _shop, sku, remaining = found
+    return await render(
+        request,
+        "realtime/_toast_body.html",
+        tone="warning",
+        title=_("Low stock"),
+        text=_("SKU %(sku)s has %(num)d left.") % {"sku": sku, "num": remaining},
+        link=f"/merchant/products/{product_id}/edit",
+        link_label=_("Restock"),
+    )
+
+
+@bp.get("/live/alerts/application/<shop_id:str>", ctx_access="operator")
+async def live_application_alert(request: Request, shop_id: str):
+    shop = await shops.get_shop(request.app.ctx.c.shops, shop_id) if is_id(shop_id) else None
+    if shop is None:
+        raise NotFound()
+    return await render(
+        request,
+        "realtime/_toast_body.html",
+        title=_("New shop application"),
+        text=shop.name,
+        link=f"/operator/shops/{shop.id}",
+        link_label=_("Review"),
+    )
+
+
+@bp.get("/operator/feed", ctx_access="operator")
+async def operator_feed(request: Request):
+    c = request.app.ctx.c
+    entries = await services.ops_feed(c.channels)
+    shop_ids = {e["data"].get("shop_id") for e in entries if e["data"].get("shop_id")}
+    names = {sid: s.name for sid, s in (await shops.shops_by_ids(c.shops, list(shop_ids))).items()}
+    return await render(request, "realtime/_ops_feed.html", entries=entries, shop_names=names)
+
+
+async def _shop_order(request: Request, order_id: str):
+    if not is_id(order_id):
+        raise NotFound()
+    try:
+        return await orders.merchant_order(request.app.ctx.c, shop_id=request.ctx.shop_id, order_id=order_id)
+    except orders.NotFound:
+        raise NotFound() from None

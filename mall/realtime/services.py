@@ -62,19 +62,19 @@ async def notify(
     *,
     user_id: str,
     kind: str,
-    text: str,
+    params: dict,
     link: str,
     html: str,
     sound: bool = False,
 ) -> Notification:
-    """Keep a notification for the user and push it (bell count, toast, and `html`) live."""
-    note = Notification(id=new_id(), user_id=user_id, kind=kind, text=text, link=link, created_at=clock.now())
+    """Keep a notification for the user, then push `html` (bell, toast, fresh views) live."""
+    note = Notification(id=new_id(), user_id=user_id, kind=kind, params=params, link=link, created_at=clock.now())
     await notifications.add(
         {
             "_id": note.id,
             "user_id": user_id,
             "kind": kind,
-            "text": text,
+            "params": params,
             "link": link,
             "created_at": note.created_at,
             "read_at": None,
@@ -82,3 +82,9 @@ async def notify(
     )
     await publish(store, f"user:{user_id}", kind, html=html, data={"sound": sound, "link": link})
     return note
+
+
+async def ops_feed(store: ChannelStore, limit: int = 30) -> list[dict]:
+    """The newest platform events (new shop applications, paid orders), newest first."""
+    entries = [json.loads(raw) for raw in await store.since("ops", 0)]
+    return list(reversed(entries))[:limit]

@@ -19,6 +19,17 @@
     return elt._rtLast;
   }
 
+  // A message updates whatever this page shows of it: out-of-band pieces whose
+  // target is not on this page are dropped (htmx would report them as errors).
+  function onlyPresentTargets(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    Array.prototype.slice.call(holder.content.children).forEach(function (child) {
+      if (child.id && !document.getElementById(child.id)) child.remove();
+    });
+    return holder.innerHTML;
+  }
+
   htmx.defineExtension("mall-rt", {
     transformResponse: function (text, xhr, elt) {
       if (xhr) return text; // ordinary htmx requests pass through
@@ -29,7 +40,7 @@
       last[message.channel] = message.seq;
       try { sessionStorage.setItem(KEY, JSON.stringify(last)); } catch (e) { /* private mode */ }
       document.dispatchEvent(new CustomEvent("mall:rt", { detail: message }));
-      return message.html || "";
+      return onlyPresentTargets(message.html || "");
     }
   });
 

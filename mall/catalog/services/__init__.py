@@ -98,6 +98,7 @@ from mall.catalog.services.stock import (
     restore_stock,
     stock_move_applied,
     take_stock,
+    variant_stock,
 )
 
-__all__ += ["forget_stock_move", "restore_stock", "stock_move_applied", "take_stock"]
+__all__ += ["forget_stock_move", "restore_stock", "stock_move_applied", "take_stock", "variant_stock"]

@@ -36,3 +36,10 @@ async def stock_move_applied(products: ProductRepository, product_id: str, move_
 
 async def forget_stock_move(products: ProductRepository, product_id: str, move_id: str) -> None:
     await repository.forget_stock_move(products, product_id, move_id)
+
+
+async def variant_stock(products: ProductRepository, product_id: str, variant_id: str) -> tuple[str, str, int] | None:
+    """(shop_id, sku, units left) of one SKU, whatever the product's status."""
+    product = await products.get(product_id)
+    variant = next((v for v in product.variants if v.id == variant_id), None) if product else None
+    return (product.shop_id, variant.sku, variant.stock) if variant else None

@@ -18,6 +18,7 @@ from mall.orders.services.addresses import (
     make_default,
     update_address,
 )
+from mall.orders.services.alerts import acknowledge, realert, unacknowledged
 from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout
 from mall.orders.services.errors import (
     AddressBookFull,
@@ -75,6 +76,7 @@ __all__ = [
     "Placed",
     "PricesChanged",
     "UnknownShopNote",
+    "acknowledge",
     "add_address",
     "all_orders",
     "any_order",
@@ -96,6 +98,7 @@ __all__ = [
     "on_payment_failed",
     "on_payment_succeeded",
     "place_checkout",
+    "realert",
     "reconcile_checkout",
     "save_template",
     "ship_order",
@@ -108,5 +111,6 @@ __all__ = [
     "status_counts",
     "template_for",
     "templates_for",
+    "unacknowledged",
     "update_address",
 ]

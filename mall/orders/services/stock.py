@@ -19,6 +19,7 @@ from datetime import timedelta
 from mall.catalog import services as catalog
 from mall.infra.ids import new_id
 from mall.orders.models import Checkout, CheckoutItem, StockState
+from mall.orders.services import alerts
 from mall.orders.services.errors import Busy
 
 log = logging.getLogger("mall.orders")
@@ -91,6 +92,7 @@ async def take(c, checkout: Checkout, n: int) -> bool:
     await _set(c, checkout, n, {"stock": StockState.TAKEN if ok else StockState.SHORT, "moving_since": None})
     if ok:
         await catalog.forget_stock_move(c.products, item.product_id, move)
+        await alerts.report_low_stock(c, item.product_id, item.variant_id)
     return ok
 
 

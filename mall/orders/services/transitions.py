@@ -18,7 +18,7 @@ from mall.orders.models import (
     Reason,
     next_status,
 )
-from mall.orders.services import stock
+from mall.orders.services import alerts, stock
 from mall.orders.services.schedule import entry
 from mall.payments import services as payments
 
@@ -37,6 +37,7 @@ async def apply(
     if moved is None:
         current = await c.orders.get(order.id)
         raise IllegalTransition(current.status if current else order.status, action)
+    await alerts.announce_transition(c, moved, order.status)
     return moved
 
 
