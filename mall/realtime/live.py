@@ -1,7 +1,7 @@
-"""Domain events -> channel messages. Messages carry no user text: only
-out-of-band placeholders that ask the page to fetch its own fresh fragment
-(in the viewer's language, through the normal access checks), toasts loaded
-the same way, and a `sound` flag. Notifications a user must not miss are kept."""
+"""Domain events -> channel messages. Messages carry no user text: a toast
+that loads its own content and a list of page regions to refresh. Each page
+region knows its own URL (`hx-trigger="live-refresh"`), so what a person sees
+is fetched fresh, in their language, through the usual access checks."""
 
 from __future__ import annotations
 
@@ -11,73 +11,48 @@ from mall.realtime import services
 from mall.realtime.models import NOTE_KINDS
 
 
-def refresh(placeholder: str, url: str, target: str, *, select: str | None = None, swap: str = "innerHTML") -> str:
-    """Replace an (optional) placeholder with one that loads `url` into `target` at once."""
-    picked = f' hx-select="{escape(select)}"' if select else ""
-    return (
-        f'<div id="{escape(placeholder)}" class="live-refresh" hx-swap-oob="true" hx-get="{escape(url)}" '
-        f'hx-trigger="load" hx-target="{escape(target)}"{picked} hx-swap="{swap}"></div>'
-    )
-
-
 def toast(url: str) -> str:
     """Append a toast that fetches its own content."""
     loader = f'<div hx-get="{escape(url)}" hx-trigger="load" hx-swap="outerHTML"></div>'
     return f'<div id="toasts" hx-swap-oob="beforeend">{loader}</div>'
 
 
-LOAD_ME = 'hx-swap-oob="true" hx-trigger="load" hx-swap="outerHTML"'
-BELL = f'<span id="bell-count" class="bell-count" hx-get="/live/bell" {LOAD_ME}></span>'
-ORDERS_BADGE = f'<span id="orders-badge" hx-get="/live/orders-badge" {LOAD_ME}></span>'
-OPS_FEED = refresh("live-ops-feed", "/operator/feed", "#ops-feed")
-
-
-def merchant_views(order_id: str) -> str:
-    return refresh("live-merchant-orders", "/merchant/orders", "#order-table") + refresh(
-        f"live-merchant-order-{order_id}",
-        f"/merchant/orders/{order_id}",
-        "#order-live",
-        select="#order-live",
-        swap="outerHTML",
-    )
-
-
-def shopper_views(order_id: str) -> str:
-    return refresh(
-        f"live-order-{order_id}", f"/orders/{order_id}", "#order-live", select="#order-live", swap="outerHTML"
-    ) + refresh("live-my-orders", "/orders", "#my-orders", select="#my-orders", swap="outerHTML")
+def order_regions(order_id: str) -> list[str]:
+    return [f"#order-live[data-order='{order_id}']"]
 
 
 def install(c) -> None:
     """Subscribe the realtime fan-out to the domain events on c.events."""
 
+    async def shop_message(shop_id: str, kind: str, *, html: str = "", refresh=(), **data) -> None:
+        await services.publish(c.channels, f"shop:{shop_id}", kind, html=html, data={"refresh": list(refresh), **data})
+
     async def order_changed(_name: str, p: dict) -> None:
         order_id, status = p["order_id"], p["status"]
-        shop_html = merchant_views(order_id)
+        merchant_regions = ["#order-table", "#orders-badge", *order_regions(order_id)]
         if status == "paid" and p.get("previous") in ("pending_payment", "expired"):
-            shop_html += toast(f"/live/alerts/order/{order_id}") + ORDERS_BADGE
-            await services.publish(
-                c.channels,
-                f"shop:{p['shop_id']}",
+            await shop_message(
+                p["shop_id"],
                 "order.paid",
-                html=shop_html,
-                data={"sound": True, "order": p["number"]},
+                html=toast(f"/live/alerts/order/{order_id}"),
+                refresh=merchant_regions,
+                sound=True,
+                order=p["number"],
             )
             await services.publish(
                 c.channels,
                 "ops",
                 "order.paid",
-                html=OPS_FEED,
-                data={"number": p["number"], "total": p["total"], "shop_id": p["shop_id"], "order_id": order_id},
+                data={
+                    "refresh": ["#ops-feed"],
+                    "number": p["number"],
+                    "total": p["total"],
+                    "shop_id": p["shop_id"],
+                    "order_id": order_id,
+                },
             )
         else:
-            await services.publish(
-                c.channels,
-                f"shop:{p['shop_id']}",
-                f"order.{status}",
-                html=shop_html + ORDERS_BADGE,
-                data={"order": p["number"]},
-            )
+            await shop_message(p["shop_id"], f"order.{status}", refresh=merchant_regions, order=p["number"])
         kind = f"order.{status}"
         if kind in NOTE_KINDS:
             await services.notify(
@@ -88,25 +63,27 @@ def install(c) -> None:
                 kind=kind,
                 params={"number": p["number"]},
                 link=f"/orders/{order_id}",
-                html=shopper_views(order_id) + toast(f"/live/alerts/my-order/{order_id}") + BELL,
+                html=toast(f"/live/alerts/my-order/{order_id}"),
+                refresh=[*order_regions(order_id), "#my-orders", "#bell-count"],
             )
 
     async def order_realert(_name: str, p: dict) -> None:
-        await services.publish(
-            c.channels,
-            f"shop:{p['shop_id']}",
+        await shop_message(
+            p["shop_id"],
             "order.realert",
-            html=toast(f"/live/alerts/order/{p['order_id']}?again=1") + ORDERS_BADGE,
-            data={"sound": True, "order": p["number"]},
+            html=toast(f"/live/alerts/order/{p['order_id']}?again=1"),
+            refresh=["#orders-badge"],
+            sound=True,
+            order=p["number"],
         )
 
     async def stock_low(_name: str, p: dict) -> None:
-        await services.publish(
-            c.channels,
-            f"shop:{p['shop_id']}",
+        await shop_message(
+            p["shop_id"],
             "stock.low",
             html=toast(f"/live/alerts/stock/{p['product_id']}/{p['variant_id']}"),
-            data={"sku": p["sku"], "remaining": p["remaining"]},
+            sku=p["sku"],
+            remaining=p["remaining"],
         )
 
     async def shop_applied(_name: str, p: dict) -> None:
@@ -114,8 +91,8 @@ def install(c) -> None:
             c.channels,
             "ops",
             "shop.applied",
-            html=OPS_FEED + toast(f"/live/alerts/application/{p['shop_id']}"),
-            data={"shop_id": p["shop_id"], "shop_name": p["shop_name"]},
+            html=toast(f"/live/alerts/application/{p['shop_id']}"),
+            data={"refresh": ["#ops-feed"], "shop_id": p["shop_id"], "shop_name": p["shop_name"]},
         )
 
     async def shop_decided(name: str, p: dict) -> None:
@@ -127,7 +104,8 @@ def install(c) -> None:
             kind=name,
             params={"shop": p["shop_name"]},
             link="/merchant" if name == "shop.approved" else "/apply",
-            html=BELL,
+            html="",
+            refresh=["#bell-count"],
         )
 
     bus = c.events

@@ -65,6 +65,7 @@ async def notify(
     params: dict,
     link: str,
     html: str,
+    refresh: list[str] | None = None,
     sound: bool = False,
 ) -> Notification:
     """Keep a notification for the user, then push `html` (bell, toast, fresh views) live."""
@@ -80,7 +81,8 @@ async def notify(
             "read_at": None,
         }
     )
-    await publish(store, f"user:{user_id}", kind, html=html, data={"sound": sound, "link": link})
+    data = {"sound": sound, "link": link, "refresh": refresh or []}
+    await publish(store, f"user:{user_id}", kind, html=html, data=data)
     return note
 
 

@@ -30,6 +30,18 @@
     return holder.innerHTML;
   }
 
+  // Page regions that show what changed reload themselves (each declares
+  // hx-get and hx-trigger="live-refresh"), in the viewer's language.
+  function refreshRegions(selectors) {
+    setTimeout(function () {
+      selectors.forEach(function (selector) {
+        var region;
+        try { region = document.querySelector(selector); } catch (e) { region = null; }
+        if (region) htmx.trigger(region, "live-refresh");
+      });
+    }, 0);
+  }
+
   htmx.defineExtension("mall-rt", {
     transformResponse: function (text, xhr, elt) {
       if (xhr) return text; // ordinary htmx requests pass through
@@ -40,6 +52,7 @@
       last[message.channel] = message.seq;
       try { sessionStorage.setItem(KEY, JSON.stringify(last)); } catch (e) { /* private mode */ }
       document.dispatchEvent(new CustomEvent("mall:rt", { detail: message }));
+      refreshRegions((message.data && message.data.refresh) || []);
       return onlyPresentTargets(message.html || "");
     }
   });
@@ -48,6 +61,7 @@
     var elt = event.target;
     elt._rtRetry = 0;
     elt.classList.remove("rt-offline");
+    elt.setAttribute("data-connected", "true");
     event.detail.socketWrapper.sendImmediately(JSON.stringify({ type: "resume", last: lastSeen(elt) }));
   });
 
@@ -56,6 +70,7 @@
   document.addEventListener("htmx:wsClose", function (event) {
     var elt = event.target;
     elt.classList.add("rt-offline");
+    elt.removeAttribute("data-connected");
     var code = event.detail.event && event.detail.event.code;
     if ([1006, 1011, 1012, 1013].indexOf(code) >= 0 || !document.body.contains(elt)) return;
     elt._rtRetry = (elt._rtRetry || 0) + 1;

@@ -114,7 +114,7 @@ async def test_the_shopper_hears_of_every_change_and_keeps_a_notification(web, c
 
     messages = await log(container, f"user:{shopper.id}")
     assert [m["kind"] for m in messages][-2:] == ["order.paid", "order.shipped"]
-    assert f"/orders/{order.id}" in messages[-1]["html"]
+    assert f"/live/alerts/my-order/{order.id}" in messages[-1]["html"] and "#my-orders" in messages[-1]["data"]["refresh"]
     assert await realtime.unread_count(container.notifications, shopper.id) == 2
 
     await web.sign_in(shopper.email)
