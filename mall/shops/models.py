@@ -82,6 +82,7 @@ class Shop:
     theme_color: str = DEFAULT_THEME
     announcement: str = ""
     about: str = ""
+    low_stock_threshold: int | None = None  # None: the platform's default
     reject_reason: str | None = None
     suspend_reason: str | None = None
     reviewed_at: datetime | None = None
@@ -154,3 +155,4 @@ class Profile:
     about: str
     logo: str | None
     banner: str | None
+    low_stock_threshold: int | None = None

@@ -37,7 +37,15 @@ from mall.web.templating import render
 bp = Blueprint("shops")
 PER_PAGE = 20
 APPLY_FIELDS = ("name", "slug", "category", "description", "contact_email", "contact_phone")
-PROFILE_FIELDS = ("description", "contact_email", "contact_phone", "theme_color", "announcement", "about")
+PROFILE_FIELDS = (
+    "description",
+    "contact_email",
+    "contact_phone",
+    "theme_color",
+    "announcement",
+    "about",
+    "low_stock_threshold",
+)
 
 
 async def _upload(request: Request, field: str, *, max_side: int) -> str | None:
@@ -229,7 +237,7 @@ async def profile_page(request: Request):
     shop = await services.get_shop(request.app.ctx.c.shops, request.ctx.shop_id)
     if shop is None:
         raise NotFound(_("No such shop."))
-    form = {k: getattr(shop, k) for k in PROFILE_FIELDS}
+    form = {k: getattr(shop, k) if getattr(shop, k) is not None else "" for k in PROFILE_FIELDS}
     return await render(request, "shops/merchant_shop.html", shop=shop, form=form, errors={})
 
 

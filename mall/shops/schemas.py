@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from mall.shops.models import CATEGORY_KEYS, Shop, ShopStatus, slug_problem
 from mall.web.i18n import gettext as _
@@ -26,6 +26,10 @@ def _phone(value: str) -> str:
     if value and not re.fullmatch(r"[0-9+()#\- ]{6,24}", value):
         raise ValueError("digits, spaces and + ( ) - # only")
     return value
+
+
+def _blank_is_none(value):
+    return None if value == "" else value
 
 
 def _slug(value: str) -> str:
@@ -58,6 +62,7 @@ class ProfileForm(BaseModel):
     theme_color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(str.lower)]
     announcement: Annotated[Text, Field(max_length=280)] = ""
     about: Annotated[Text, Field(max_length=5000)] = ""
+    low_stock_threshold: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=100_000)] = None
     remove_logo: bool = False
     remove_banner: bool = False
 
@@ -148,6 +153,7 @@ FIELD_MESSAGES = {
     "theme_color": N_("Pick a colour such as #d9480f."),
     "announcement": N_("At most 280 characters."),
     "about": N_("At most 5,000 characters."),
+    "low_stock_threshold": N_("A whole number of units from 0 to 100,000, or empty for the default."),
     "reason": N_("Give a reason of 3–500 characters."),
     "page": N_("Not a page number."),
 }

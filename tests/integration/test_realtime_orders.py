@@ -114,7 +114,9 @@ async def test_the_shopper_hears_of_every_change_and_keeps_a_notification(web, c
 
     messages = await log(container, f"user:{shopper.id}")
     assert [m["kind"] for m in messages][-2:] == ["order.paid", "order.shipped"]
-    assert f"/live/alerts/my-order/{order.id}" in messages[-1]["html"] and "#my-orders" in messages[-1]["data"]["refresh"]
+    assert (
+        f"/live/alerts/my-order/{order.id}" in messages[-1]["html"] and "#my-orders" in messages[-1]["data"]["refresh"]
+    )
     assert await realtime.unread_count(container.notifications, shopper.id) == 2
 
     await web.sign_in(shopper.email)
@@ -159,3 +161,25 @@ async def test_the_operator_feed_shows_new_applications_and_paid_orders(web, con
     shopper = await factory.user()
     await web.sign_in(shopper.email)
     assert (await web.get("/operator/feed")).status_code == 403
+
+
+async def test_a_shop_sets_its_own_low_stock_threshold_on_its_settings_page(web, container, factory):
+    product = await factory.stocked_product(stock=12)
+    shop = await container.shops.get(product.shop_id)
+    await web.sign_in((await factory.owner_of(shop)).email)
+    page = await web.page("/merchant/shop")
+    assert 'name="low_stock_threshold"' in page.text
+    form = {"contact_email": shop.contact_email, "theme_color": "#2f7d4a"}
+    refused = await web.form("/merchant/shop", {**form, "low_stock_threshold": "-3"})
+    assert refused.status_code == 422 and "0 to 100,000" in refused.text
+    assert (await container.shops.get(shop.id)).low_stock_threshold is None
+
+    saved = await web.form("/merchant/shop", {**form, "low_stock_threshold": "10"})
+    assert saved.status_code == 302
+    assert (await container.shops.get(shop.id)).low_stock_threshold == 10
+
+    await factory.paid_checkout(await factory.user(), (product, 2))  # 10 left: not under 10
+    assert "stock.low" not in [m["kind"] for m in await log(container, f"shop:{shop.id}")]
+    await factory.paid_checkout(await factory.user(), (product, 1))  # 9 left
+    low = [m for m in await log(container, f"shop:{shop.id}") if m["kind"] == "stock.low"]
+    assert [m["data"]["remaining"] for m in low] == [9]

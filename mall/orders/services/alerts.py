@@ -8,6 +8,7 @@ from datetime import timedelta
 from mall.orders import events
 from mall.orders.models import Order, OrderStatus
 from mall.orders.services.schedule import schedule
+from mall.shops import services as shops
 
 MAX_REPEATS = 12
 
@@ -52,7 +53,9 @@ async def report_low_stock(c, product_id: str, variant_id: str) -> None:
     if found is None:
         return
     shop_id, sku, remaining = found
-    if remaining < c.settings.low_stock_threshold:
+    shop = await shops.get_shop(c.shops, shop_id)
+    threshold = shop.low_stock_threshold if shop and shop.low_stock_threshold is not None else None
+    if remaining < (c.settings.low_stock_threshold if threshold is None else threshold):
         await c.events.publish(
             events.STOCK_LOW,
             {
