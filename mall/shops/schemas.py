@@ -28,6 +28,9 @@ def _phone(value: str) -> str:
     return value
 
 
+Units = Annotated[int, Field(ge=0, le=100_000)]
+
+
 def _blank_is_none(value):
     return None if value == "" else value
 
@@ -62,7 +65,7 @@ class ProfileForm(BaseModel):
     theme_color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(str.lower)]
     announcement: Annotated[Text, Field(max_length=280)] = ""
     about: Annotated[Text, Field(max_length=5000)] = ""
-    low_stock_threshold: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=100_000)] = None
+    low_stock_threshold: Annotated[Units | None, BeforeValidator(_blank_is_none)] = None
     remove_logo: bool = False
     remove_banner: bool = False
 

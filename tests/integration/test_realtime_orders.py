@@ -174,6 +174,10 @@ async def test_a_shop_sets_its_own_low_stock_threshold_on_its_settings_page(web,
     assert refused.status_code == 422 and "0 to 100,000" in refused.text
     assert (await container.shops.get(shop.id)).low_stock_threshold is None
 
+    kept_default = await web.form("/merchant/shop", {**form, "low_stock_threshold": ""})
+    assert kept_default.status_code == 302
+    assert (await container.shops.get(shop.id)).low_stock_threshold is None
+
     saved = await web.form("/merchant/shop", {**form, "low_stock_threshold": "10"})
     assert saved.status_code == 302
     assert (await container.shops.get(shop.id)).low_stock_threshold == 10
