@@ -61,8 +61,10 @@ async def _unread(request: Request, user) -> int:
 
 
 def _flashes(request: Request) -> list:
+    """Only a whole page shows (and so consumes) flashes: an htmx swap (a live refresh, the bell
+    count) never shows them, and would otherwise swallow the message the next page is about to show."""
     session = getattr(request.ctx, "session", None)
-    return session.pop_flashes() if session else []
+    return session.pop_flashes() if session and not is_htmx(request) else []
 
 
 async def render(

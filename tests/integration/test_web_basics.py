@@ -62,3 +62,16 @@ async def test_signed_in_404_and_403_pages_render(web, factory):
     await web.sign_in(u.email)
     assert (await web.get("/no/such/page")).status_code == 404
     assert (await web.get("/operator")).status_code == 403
+
+
+async def test_a_live_htmx_refresh_does_not_swallow_the_message_meant_for_the_next_page(web, factory):
+    # given a shopper who is sent back from an empty checkout with a message waiting for the cart page
+    shopper = await factory.user()
+    await web.sign_in(shopper.email)
+    response = await web.get("/checkout")
+    assert response.status_code == 302 and response.headers["location"] == "/cart"
+    # when live regions of the page still open reload themselves before the redirect is followed
+    for path in ("/orders", "/live/bell"):
+        assert (await web.get(path, headers={"HX-Request": "true"})).status_code == 200
+    # then the cart page still shows the message
+    assert "Your cart is empty." in (await web.page("/cart")).text
