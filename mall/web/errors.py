@@ -9,7 +9,7 @@ import logging
 
 from jinja2 import Environment
 from sanic import Request
-from sanic.exceptions import SanicException
+from sanic.exceptions import RequestCancelled, SanicException
 from sanic.handlers import ErrorHandler
 from sanic.response import html, json
 
@@ -50,7 +50,10 @@ class MallErrorHandler(ErrorHandler):
     def default(self, request: Request, exception: Exception):
         status = _status(exception)
         request_id = str(getattr(request, "id", "")) if request else ""
-        if status >= 500:
+        if isinstance(exception, RequestCancelled):
+            log.info("request %s cancelled by the client", request_id)  # the browser navigated away
+            message = ""
+        elif status >= 500:
             log.error("request %s failed", request_id, exc_info=exception)
             message = i18n.gettext("Something went wrong on our side. We have logged it.")
         elif status in (404, 405) and type(exception).__module__.startswith("sanic"):
