@@ -91,9 +91,9 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             return
         if settings.embedded:
             from mall.infra.jobs import make_worker, run_in_background
-            from mall.worker import functions
+            from mall.worker import cron_jobs, functions
 
-            app.ctx.worker = make_worker(app.ctx.c.queue, functions(), app.ctx.c)
+            app.ctx.worker = make_worker(app.ctx.c.queue, functions(), app.ctx.c, cron_jobs=cron_jobs())
             app.ctx.worker_task = await run_in_background(app.ctx.worker)
         if settings.demo and not settings.mongo_url:
             from mall.seed import seed

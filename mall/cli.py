@@ -98,7 +98,7 @@ async def seed_command(settings) -> int:
 
 async def worker_command(settings) -> int:
     from mall.infra.jobs import make_worker
-    from mall.worker import functions
+    from mall.worker import cron_jobs, functions
 
     if settings.embedded:
         print(
@@ -108,5 +108,5 @@ async def worker_command(settings) -> int:
         )
         return 2
     c, _client, _embedded = await _standalone_container(settings)
-    await make_worker(c.queue, functions(), c).start()
+    await make_worker(c.queue, functions(), c, cron_jobs=cron_jobs()).start()
     return 0

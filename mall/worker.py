@@ -1,11 +1,19 @@
-"""Every background job the worker runs, gathered in one list."""
+"""Every background job the worker runs, gathered in one place."""
 
 from __future__ import annotations
 
+from saq import CronJob
+
+from mall.orders.jobs import CRON as ORDER_CRON
 from mall.orders.jobs import JOBS as ORDER_JOBS
 
 JOBS: list = [*ORDER_JOBS]
+CRON: list = [*ORDER_CRON]
 
 
 def functions() -> list:
     return list(JOBS)
+
+
+def cron_jobs() -> list[CronJob]:
+    return [CronJob(function, cron=schedule, unique=True, timeout=50) for function, schedule in CRON]

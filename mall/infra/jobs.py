@@ -22,11 +22,11 @@ def make_queue(redis_url: str, name: str = "mall") -> RedisQueue:
     return RedisQueue(client, name=name)
 
 
-def make_worker(queue: RedisQueue, functions: list, container, concurrency: int = 10) -> Worker:
+def make_worker(queue: RedisQueue, functions: list, container, concurrency: int = 10, cron_jobs=None) -> Worker:
     async def startup(ctx):
         ctx["c"] = container
 
-    return Worker(queue, functions, concurrency=concurrency, startup=startup)
+    return Worker(queue, functions, concurrency=concurrency, startup=startup, cron_jobs=cron_jobs or [])
 
 
 async def run_in_background(worker: Worker) -> asyncio.Task:

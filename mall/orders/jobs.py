@@ -22,4 +22,10 @@ async def realert_order(ctx, *, order_id: str, round: int = 1) -> bool:
     return await services.realert(ctx["c"], order_id, round)
 
 
+async def sweep_overdue_checkouts(ctx) -> int:
+    return await services.sweep_overdue_checkouts(ctx["c"])
+
+
 JOBS = [expire_checkout, auto_complete_order, reconcile_checkout, realert_order]
+# Every minute (unique: one run at a time across workers).
+CRON = [(sweep_overdue_checkouts, "* * * * *")]

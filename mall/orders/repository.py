@@ -166,6 +166,12 @@ class CheckoutRepository:
             {"_id": checkout_id, "lock_token": token}, {"$set": {"lock_token": None, "lock_until": None}}
         )
 
+    async def overdue(self, now, limit: int) -> list[str]:
+        """Ids of unpaid checkouts past their expiry (index: status, expires_at)."""
+        live = [CheckoutStatus.RESERVING.value, CheckoutStatus.PENDING_PAYMENT.value]
+        cursor = self.checkouts.find({"status": {"$in": live}, "expires_at": {"$lt": now}}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor.sort("expires_at", 1).limit(limit)]
+
     async def exists(self, checkout_id: str) -> bool:
         return await self.checkouts.count_documents({"_id": str(checkout_id)}, limit=1) == 1
 

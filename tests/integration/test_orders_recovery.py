@@ -202,3 +202,27 @@ async def test_the_worker_knows_the_order_jobs_by_name(factory, container):
     assert (await container.checkouts.get(placed.checkout.id)).status is CheckoutStatus.EXPIRED
     assert await factory.variant_stock(tea) == 5
     assert {"expire_checkout", "auto_complete_order", "reconcile_checkout"} <= set(worker.functions)
+
+
+async def test_the_minutely_sweep_expires_checkouts_whose_expiry_job_was_lost(factory, container):
+    from mall.infra.jobs import make_worker
+    from mall.orders import services as orders
+    from mall.worker import cron_jobs, functions
+
+    shopper = await factory.user()
+    tea = await factory.stocked_product(stock=5)
+    placed = await factory.checkout(shopper, (tea, 2))
+    await container.redis.flushdb()  # Redis lost: the scheduled expiry job is gone
+    assert await factory.variant_stock(tea) == 3
+
+    container.clock.advance(minutes=29)
+    assert await orders.sweep_overdue_checkouts(container) == 0  # not due yet
+    container.clock.advance(minutes=2)
+    worker = make_worker(container.queue, functions(), container, cron_jobs=cron_jobs())
+    worker.context["c"] = container
+    assert "sweep_overdue_checkouts" in worker.functions and worker.cron_jobs
+    assert await orders.sweep_overdue_checkouts(container) == 1
+
+    assert (await container.checkouts.get(placed.checkout.id)).status is CheckoutStatus.EXPIRED
+    assert await factory.variant_stock(tea) == 5
+    assert await orders.sweep_overdue_checkouts(container) == 0  # safe to run again

@@ -43,6 +43,7 @@ from mall.orders.services.lifecycle import (
     mark_delivered,
     reconcile_checkout,
     ship_order,
+    sweep_overdue_checkouts,
 )
 from mall.orders.services.payment_events import on_payment_failed, on_payment_succeeded
 from mall.orders.services.queries import (
@@ -109,6 +110,7 @@ __all__ = [
     "shops_of",
     "sibling_orders",
     "status_counts",
+    "sweep_overdue_checkouts",
     "template_for",
     "templates_for",
     "unacknowledged",

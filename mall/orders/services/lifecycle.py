@@ -138,6 +138,18 @@ async def expire_checkout(c, checkout_id: str) -> bool:
         return due
 
 
+async def sweep_overdue_checkouts(c, limit: int = 200) -> int:
+    """The safety net behind the per-checkout expiry jobs (lost if Redis was down when the
+    checkout was placed): expire every unpaid checkout past its time. Returns how many."""
+    expired = 0
+    for checkout_id in await c.checkouts.overdue(c.clock.now(), limit):
+        try:
+            expired += await expire_checkout(c, checkout_id)
+        except Busy:
+            continue  # someone holds it right now; the next sweep (or its own job) finishes it
+    return expired
+
+
 async def reconcile_checkout(c, checkout_id: str) -> None:
     """The repair job: whatever a crash left half-done on this checkout is finished."""
     async with stock.locked(c, checkout_id) as checkout:
