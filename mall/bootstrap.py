@@ -11,6 +11,7 @@ from mall.accounts.repository import SessionStore, TokenStore, UserRepository
 from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
+from mall.flash_sales.repository import FlashSaleRepository, FlashSaleStore
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
@@ -48,6 +49,8 @@ class Container:
     shipping: ShippingRepository
     checkouts: CheckoutRepository
     orders: OrderRepository
+    flash_sales: FlashSaleRepository
+    flash_store: FlashSaleStore
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -64,6 +67,7 @@ class Container:
             self.shipping,
             self.checkouts,
             self.orders,
+            self.flash_sales,
         ):
             await repo.ensure_indexes()
 
@@ -95,6 +99,8 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         shipping=ShippingRepository(db),
         checkouts=CheckoutRepository(db),
         orders=OrderRepository(db),
+        flash_sales=FlashSaleRepository(db),
+        flash_store=FlashSaleStore(redis),
     )
     live.install(container)
     return container

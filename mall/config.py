@@ -44,6 +44,10 @@ class Settings:
     auto_complete_days: int = 7
     order_alert_repeat_minutes: int = 5
     low_stock_threshold: int = 5
+    flash_hold_seconds: int = 300
+    flash_user_rate_limit: int = 5
+    flash_ip_rate_limit: int = 300
+    flash_rate_window: int = 10
 
     @property
     def embedded(self) -> bool:

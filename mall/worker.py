@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from saq import CronJob
 
+from mall.flash_sales.jobs import CRON as FLASH_CRON
+from mall.flash_sales.jobs import JOBS as FLASH_JOBS
 from mall.orders.jobs import CRON as ORDER_CRON
 from mall.orders.jobs import JOBS as ORDER_JOBS
 
-JOBS: list = [*ORDER_JOBS]
-CRON: list = [*ORDER_CRON]
+JOBS: list = [*ORDER_JOBS, *FLASH_JOBS]
+CRON: list = [*ORDER_CRON, *FLASH_CRON]
 
 
 def functions() -> list:
