@@ -7,7 +7,7 @@ MongoDB (flash_sale_sales, one document per consumed hold) is the truth for sold
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from mall.catalog import services as catalog
 from mall.flash_sales.models import Figures, FlashSale, Reservation
@@ -51,6 +51,7 @@ async def create_sale(
         raise FlashSaleError("Price, quantity and limit must be positive.", 422)
     if starts_at.tzinfo is None or ends_at.tzinfo is None or ends_at <= starts_at:
         raise FlashSaleError("The sale must end after it starts.", 422)
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     if ends_at <= c.clock.now():
         raise FlashSaleError("The sale must end in the future.", 422)
     found = await catalog.variant_stock(c.products, product_id, variant_id)

@@ -19,6 +19,7 @@ def blueprints() -> Blueprint:
     from mall.accounts.routes import bp as accounts
     from mall.cart.routes import bp as cart
     from mall.catalog.routes import bp as catalog
+    from mall.flash_sales.routes import bp as flash_sales
     from mall.orders.routes import bp as orders
     from mall.payments.routes import bp as payments
     from mall.realtime.routes import bp as realtime
@@ -26,7 +27,7 @@ def blueprints() -> Blueprint:
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
-    group = Blueprint.group(pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders)
+    group = Blueprint.group(pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales)
     _only_api_in_openapi(group)
     return group
 

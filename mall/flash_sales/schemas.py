@@ -1,0 +1,76 @@
+"""Flash-sale API models (closed: unknown fields are refused)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
+Id = Annotated[str, Field(pattern=r"^[0-9a-f]{24}$")]
+
+
+class FlashSaleIn(BaseModel):
+    """sku_id is the variant id; price in minor units; times are ISO 8601 with a zone."""
+
+    model_config = Closed
+    product_id: Id
+    sku_id: Id
+    price: int = Field(gt=0, le=10**12)
+    quantity: int = Field(gt=0, le=1_000_000)
+    per_user_limit: int = Field(gt=0, le=1000)
+    starts_at: str = Field(max_length=40)
+    ends_at: str = Field(max_length=40)
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: str) -> str:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("an ISO 8601 date and time") from None
+        if when.tzinfo is None:
+            raise ValueError("a time zone is required")
+        return value
+
+    def window(self) -> tuple[datetime, datetime]:
+        return datetime.fromisoformat(self.starts_at), datetime.fromisoformat(self.ends_at)
+
+
+class ReservationIn(BaseModel):
+    model_config = Closed
+    quantity: int = Field(default=1, gt=0, le=1000)
+
+
+class CreatedOut(BaseModel):
+    id: str
+
+
+class FlashSaleOut(BaseModel):
+    id: str
+    shop_id: str
+    product_id: str
+    sku_id: str
+    price: int
+    quantity: int
+    per_user_limit: int
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    featured: bool
+    remaining: int | None = None
+
+
+class FlashSaleListOut(BaseModel):
+    items: list[FlashSaleOut]
+    now: datetime
+
+
+class ReservationOut(BaseModel):
+    reservation_id: str
+    expires_at: datetime
+
+
+class RefusedOut(BaseModel):
+    reason: str
