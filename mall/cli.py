@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int)
     sub.add_parser("seed", help="create the demo data that is missing (idempotent)")
     sub.add_parser("worker", help="run the background job worker (production topology)")
+    flash = sub.add_parser("flash", help="flash sale maintenance").add_subparsers(dest="flash_command", required=True)
+    reconcile = flash.add_parser("reconcile", help="check allocated = remaining + held + sold; rebuild Redis if lost")
+    reconcile.add_argument("sale_id")
+    reconcile.add_argument("--rebuild", action="store_true", help="rebuild Redis from MongoDB even if present")
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.command in ("serve", "worker") and insecure_defaults(settings):
@@ -30,7 +34,39 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(seed_command(settings))
     if args.command == "worker":
         return asyncio.run(worker_command(settings))
+    if args.command == "flash":
+        return asyncio.run(flash_command(settings, args))
     return 2
+
+
+async def flash_command(settings, args) -> int:
+    c, _client, embedded = await _standalone_container(settings)
+    try:
+        code, text = await flash_reconcile(c, args.sale_id, rebuild=args.rebuild)
+    finally:
+        await c.redis.aclose()
+        if embedded:
+            embedded.stop()
+    print(text, flush=True)
+    return code
+
+
+async def flash_reconcile(c, sale_id: str, *, rebuild: bool = False) -> tuple[int, str]:
+    """(exit code, report): 0 when the sale's units add up, 1 on drift or an unknown sale."""
+    from mall.flash_sales import services as flash
+
+    try:
+        r = await flash.reconcile(c, sale_id, rebuild=rebuild)
+    except flash.FlashSaleError as exc:
+        return 1, f"mall: {exc.message}"
+    lines = [
+        f"flash sale {sale_id}",
+        f"  allocated {r.allocated} = remaining {r.remaining} + held {r.held} + sold {r.sold}",
+        f"  Redis counts {r.sold_redis} sold",
+        f"  drift {r.drift}" + (" (Redis rebuilt from MongoDB)" if r.rebuilt else ""),
+        *(f"  note: {note}" for note in r.notes),
+    ]
+    return (1 if r.drift else 0), "\n".join(lines)
 
 
 def serve_command(settings, args) -> int:

@@ -167,3 +167,20 @@ async def test_the_minutely_sweep_expires_holds_and_ends_sales_whose_end_job_was
     await flash.expire_all_holds(container)
     assert (await flash.get_sale(container, sale.id)).status == "ended"
     assert await _stock(container, sale) == 10
+
+
+async def test_the_reconcile_command_reports_and_rebuilds_after_a_redis_loss(container, factory):
+    from mall.cli import flash_reconcile, main
+
+    sale = await _sale(container, factory, quantity=5, limit=3)
+    hold = await flash.reserve(container, sale.id, "u1", 2)
+    await flash.consume_hold(container, sale.id, hold.hold_id, "u1")
+    await container.redis.flushdb()
+    code, text = await flash_reconcile(container, sale.id)
+    assert code == 0
+    assert "allocated 5 = remaining 3 + held 0 + sold 2" in text and "rebuilt" in text
+    assert await flash.remaining(container, sale.id) == 3
+    code, text = await flash_reconcile(container, "0" * 24)
+    assert code == 1 and "No such flash sale" in text
+    with pytest.raises(SystemExit):
+        main(["flash", "reconcile"])  # the sale id is required
