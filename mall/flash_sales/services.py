@@ -17,6 +17,11 @@ log = logging.getLogger("mall.flash_sales")
 END_JOB = "flash_end_sale"
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation; the routes translate it when answering."""
+    return message
+
+
 class FlashSaleError(Exception):
     """A refused flash-sale action; `message` is user-facing."""
 
@@ -48,15 +53,15 @@ async def create_sale(
 
     `shop_id` restricts to that shop's SKUs (a merchant); None lets a marketer use any shop's SKU."""
     if price <= 0 or quantity <= 0 or per_user_limit <= 0:
-        raise FlashSaleError("Price, quantity and limit must be positive.", 422)
+        raise FlashSaleError(N_("Price, quantity and limit must be positive."), 422)
     if starts_at.tzinfo is None or ends_at.tzinfo is None or ends_at <= starts_at:
-        raise FlashSaleError("The sale must end after it starts.", 422)
+        raise FlashSaleError(N_("The sale must end after it starts."), 422)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     if ends_at <= c.clock.now():
-        raise FlashSaleError("The sale must end in the future.", 422)
+        raise FlashSaleError(N_("The sale must end in the future."), 422)
     found = await catalog.variant_stock(c.products, product_id, variant_id)
     if found is None or (shop_id is not None and found[0] != shop_id):
-        raise FlashSaleError("No such SKU.", 404)
+        raise FlashSaleError(N_("No such SKU."), 404)
     sale = FlashSale(
         id=new_id(),
         shop_id=found[0],
@@ -73,7 +78,7 @@ async def create_sale(
         created_at=c.clock.now(),
     )
     if not await catalog.take_stock(c.products, product_id, variant_id, quantity, move_id=_move(sale.id, "alloc")):
-        raise FlashSaleError("Not enough stock for this sale.")
+        raise FlashSaleError(N_("Not enough stock for this sale."))
     await c.flash_sales.insert(sale)
     await c.flash_store.load(sale, remaining=quantity, sold=0, users={})
     await _schedule_end(c, sale)
@@ -92,7 +97,7 @@ async def _schedule_end(c, sale: FlashSale) -> None:
 async def get_sale(c, sale_id: str) -> FlashSale:
     sale = await c.flash_sales.get(sale_id)
     if sale is None:
-        raise FlashSaleError("No such flash sale.", 404)
+        raise FlashSaleError(N_("No such flash sale."), 404)
     return sale
 
 
@@ -109,7 +114,7 @@ async def remaining(c, sale_id: str) -> int:
 async def reserve(c, sale_id: str, user_id: str, qty: int = 1) -> Reservation:
     """One Lua step: ok (with hold id and expiry) or not_started / ended / sold_out / limit_reached / missing."""
     if qty <= 0:
-        raise FlashSaleError("Quantity must be positive.", 422)
+        raise FlashSaleError(N_("Quantity must be positive."), 422)
     now = c.clock.now()
     expires_at = now + timedelta(seconds=c.settings.flash_hold_seconds)
     hold_id = new_id()
@@ -145,7 +150,7 @@ async def consume_hold(c, sale_id: str, hold_id: str, user_id: str) -> int:
     live hold, e.g. it expired; the caller must then refund). A hold of another user raises."""
     qty = await c.flash_store.consume(sale_id, hold_id, user_id)
     if qty < 0:
-        raise FlashSaleError("This reservation belongs to someone else.", 403)
+        raise FlashSaleError(N_("This reservation belongs to someone else."), 403)
     if qty > 0:
         await c.flash_sales.record_sold(sale_id, hold_id, user_id, qty, c.clock.now())
     return qty
@@ -155,9 +160,9 @@ async def cancel_sale(c, sale_id: str) -> FlashSale:
     """Before the start only: the units go back to the SKU's stock (once)."""
     sale = await get_sale(c, sale_id)
     if sale.status != "scheduled" or c.clock.now() >= sale.starts_at:
-        raise FlashSaleError("Only a sale that has not started can be cancelled.")
+        raise FlashSaleError(N_("Only a sale that has not started can be cancelled."))
     if not await c.flash_sales.set_status(sale_id, "cancelled", only_from="scheduled"):
-        raise FlashSaleError("Only a sale that has not started can be cancelled.")
+        raise FlashSaleError(N_("Only a sale that has not started can be cancelled."))
     await c.flash_store.close(sale_id)
     await catalog.restore_stock(
         c.products, sale.product_id, sale.variant_id, sale.quantity, move_id=_move(sale_id, "cancel")
