@@ -69,6 +69,7 @@ async def open_clients(url: str, n: int, resume: bool) -> list:
         )
         if resume:
             await asyncio.gather(*(c.send(json.dumps({"type": "resume", "last": {}})) for c in group))
+            await asyncio.gather(*(c.recv() for c in group))  # {"type": "ready"}: subscribed
         clients.extend(group)
     await asyncio.sleep(1.0)  # let every subscription settle
     return clients

@@ -1,12 +1,14 @@
 """The one WebSocket endpoint. The handshake is refused (403) for a foreign
 Origin or a channel the session may not join; messages are JSON envelopes
 {channel, seq, kind, html, data}; a client resumes with
-{"type": "resume", "last": {channel: seq}} and gets what it missed, in order."""
+{"type": "resume", "last": {channel: seq}}; the server answers {"type": "ready"} once
+subscribed, then sends what it missed, in order, then live messages."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 
 from sanic import Blueprint, Request
 from sanic.exceptions import Forbidden, NotFound
@@ -53,6 +55,7 @@ async def socket(request: Request, ws):
         first = await ws.recv(timeout=RESUME_WAIT)
         resume = services.parse_resume(first, subscriber.channels) if first else {}
         subscriber.last.update(resume)
+        await ws.send(json.dumps({"type": "ready", "channels": sorted(subscriber.channels)}))
         for channel, last_seq in resume.items():
             for seq, raw in await services.missed(store, channel, last_seq):
                 await subscriber.deliver(channel, seq, raw)

@@ -47,6 +47,7 @@
       if (xhr) return text; // ordinary htmx requests pass through
       var message;
       try { message = JSON.parse(text); } catch (e) { return text; }
+      if (message.type === "ready") { elt.setAttribute("data-ready", "true"); return ""; }
       var last = lastSeen(elt);
       if (typeof message.seq === "number" && message.seq <= (last[message.channel] || 0)) return "";
       last[message.channel] = message.seq;

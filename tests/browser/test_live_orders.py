@@ -20,8 +20,7 @@ async def open_tab(browser, app, viewport, errors):
 
 
 async def connected(tab) -> None:
-    await tab.wait_for_selector("#rt[data-connected=true]", state="attached")
-    await asyncio.sleep(0.3)  # the socket's resume handshake
+    await tab.wait_for_selector("#rt[data-ready=true]", state="attached")  # subscribed
 
 
 async def test_paid_order_alerts_the_merchant_live_and_shipping_updates_the_shopper_live(page, browser, app, factory):

@@ -28,7 +28,8 @@ def session_header(web) -> dict:
 async def open_socket(app, query="", headers=None, last=None):
     sock = await connect(ws_url(app, query), additional_headers=headers or {}, origin=None)
     await sock.send(json.dumps({"type": "resume", "last": last or {}}))
-    await asyncio.sleep(0.05)  # let the server register the subscription before we publish
+    ready = json.loads(await asyncio.wait_for(sock.recv(), 5))  # subscribed from here on
+    assert ready["type"] == "ready"
     return sock
 
 
@@ -133,7 +134,7 @@ async def test_an_event_from_one_app_process_reaches_a_client_of_another(app, co
         else:
             pytest.fail("the second app process did not start")
         await sock.send(json.dumps({"type": "resume", "last": {}}))
-        await asyncio.sleep(0.1)
+        assert json.loads(await asyncio.wait_for(sock.recv(), 5))["type"] == "ready"
         # published through THIS process's publish path; the client is connected to the OTHER process
         await realtime.publish(container.channels, "deals", "sale.opened", html="<b>open</b>")
         message = await next_message(sock, timeout=5)

@@ -8,13 +8,11 @@ import asyncio
 import json
 from datetime import timedelta
 
-from websockets.asyncio.client import connect
-
 from mall.orders import services as orders
 from mall.realtime import services as realtime
 from mall.shops import services as shops
 from mall.shops.models import Application
-from tests.integration.test_realtime_hub import next_message, session_header, ws_url
+from tests.integration.test_realtime_hub import next_message, open_socket, session_header
 
 
 async def log(container, channel: str) -> list[dict]:
@@ -26,9 +24,7 @@ async def test_a_paid_order_reaches_its_merchant_within_a_second_and_no_other_sh
     other = await factory.shop()
     owner = await factory.owner_of(await container.shops.get(product.shop_id))
     await web.sign_in(owner.email)
-    sock = await connect(ws_url(app), additional_headers=session_header(web))
-    await sock.send(json.dumps({"type": "resume", "last": {}}))
-    await asyncio.sleep(0.05)
+    sock = await open_socket(app, headers=session_header(web))
     shopper = await factory.user()
     loop = asyncio.get_running_loop()
     started = loop.time()
