@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mall.catalog.models import AttributeDef, AttrType, Product, ProductDraft, ProductStatus, VariantDraft
-from mall.catalog.services.errors import N_
 from mall.infra.images import is_media_name
 from mall.infra.money import to_major_text, to_minor
+from mall.infra.text import N_
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{1,16}$")
 NUMBER_RE = re.compile(r"^-?\d{1,10}(\.\d{1,6})?$")

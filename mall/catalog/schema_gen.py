@@ -10,15 +10,12 @@ import re
 from jsonschema import Draft202012Validator
 
 from mall.catalog.models import AttributeDef, AttrType
+from mall.infra.text import N_
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 TEXT_MAX = 500
 NUMBER_LIMIT = 10**9
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def N_(message: str) -> str:
-    return message
 
 
 REQUIRED = N_("This field is required.")

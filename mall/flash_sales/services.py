@@ -12,14 +12,10 @@ from datetime import UTC, datetime, timedelta
 from mall.catalog import services as catalog
 from mall.flash_sales.models import Figures, FlashSale, Reservation
 from mall.infra.ids import new_id
+from mall.infra.text import N_
 
 log = logging.getLogger("mall.flash_sales")
 END_JOB = "flash_end_sale"
-
-
-def N_(message: str) -> str:
-    """Marks a message for translation; the routes translate it when answering."""
-    return message
 
 
 class FlashSaleError(Exception):

@@ -10,12 +10,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from mall.infra.text import N_
+
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-
-
-def N_(message: str) -> str:
-    """Marks a user-facing message for translation; routes translate it when shown."""
-    return message
 
 
 class ImageRejected(ValueError):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mall.accounts.models import Role, User
+from mall.infra.text import N_
 
 CHANNEL_RE = re.compile(r"^(deals|ops|shop:[0-9a-f]{24}|user:[0-9a-f]{24})$")
 PERSISTED_PREFIXES = ("shop:", "user:", "ops")  # what a user must not miss is kept for resync
@@ -41,10 +42,6 @@ class Envelope:
     kind: str
     html: str
     data: dict
-
-
-def N_(message: str) -> str:
-    return message
 
 
 # What each kept notification says; translated and filled in when shown.

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from mall.infra.text import N_
 from mall.shops.models import CATEGORY_KEYS, Shop, ShopStatus, slug_problem
 from mall.web.i18n import gettext as _
 
@@ -138,11 +139,6 @@ class ShopListOut(BaseModel):
     total: int
     page: int
     per_page: int
-
-
-def N_(message: str) -> str:
-    """Mark for translation here; translated where shown."""
-    return message
 
 
 FIELD_MESSAGES = {

@@ -13,15 +13,11 @@ from sanic.exceptions import RequestCancelled, SanicException
 from sanic.handlers import ErrorHandler
 from sanic.response import html, json
 
+from mall.infra.text import N_
 from mall.web import i18n
 from mall.web.forms import Invalid
 
 log = logging.getLogger("mall.errors")
-
-
-def N_(message: str) -> str:
-    """Mark a string for translation where it is defined; translate where shown."""
-    return message
 
 
 TITLES = {

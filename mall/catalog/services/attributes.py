@@ -8,7 +8,8 @@ from __future__ import annotations
 from mall.catalog.models import AttributeDef, AttrType
 from mall.catalog.repository import AttributeSetRepository
 from mall.catalog.schema_gen import KEY_RE
-from mall.catalog.services.errors import N_, InvalidInput
+from mall.catalog.services.errors import InvalidInput
+from mall.infra.text import N_
 
 MAX_FIELDS = 40
 MAX_OPTIONS = 60

@@ -7,8 +7,9 @@ import re
 from mall.catalog.models import Category, CategoryNode
 from mall.catalog.repository import CategoryRepository, ProductRepository, SlugTaken
 from mall.catalog.search import index_terms
-from mall.catalog.services.errors import N_, CategoryInUse, InvalidInput, NotFound
+from mall.catalog.services.errors import CategoryInUse, InvalidInput, NotFound
 from mall.infra.ids import is_id, new_id
+from mall.infra.text import N_
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
 NAME_MAX = 60

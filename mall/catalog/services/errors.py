@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 
-def N_(message: str) -> str:
-    return message
-
-
 class InvalidInput(Exception):
     """The input breaks a catalog rule; `errors` maps field paths (e.g. "variants.0.sku") to messages."""
 

@@ -21,9 +21,10 @@ from mall.catalog.richtext import MAX_LENGTH, description_html
 from mall.catalog.schema_gen import attribute_problems, validate_attributes
 from mall.catalog.search import index_terms
 from mall.catalog.services.categories import category_texts
-from mall.catalog.services.errors import N_, Busy, InvalidInput, NotFound
+from mall.catalog.services.errors import Busy, InvalidInput, NotFound
 from mall.infra.ids import is_id, new_id
 from mall.infra.images import is_media_name
+from mall.infra.text import N_
 
 LANGS = ("en", "zh_Hant")
 NAME_MAX = 120

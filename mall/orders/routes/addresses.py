@@ -6,11 +6,11 @@ from sanic import Request
 from sanic.exceptions import NotFound
 from sanic.response import redirect
 
+from mall.infra.text import N_
 from mall.orders import services
 from mall.orders.routes import bp
 from mall.orders.routes.common import page, regions
 from mall.orders.schemas import AddressIn
-from mall.web.errors import N_
 from mall.web.forms import Invalid, parse_form
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sanic import Request
 from sanic.exceptions import SanicException
 
+from mall.infra.text import N_
 from mall.orders import services
 from mall.orders.models import REGIONS, Action, Actor, Order, OrderStatus, allowed_actions, region_name
 from mall.orders.schemas import CheckoutOut, OrderLineOut, OrderOut, OrderSummaryOut, ShopRef, TimelineOut
-from mall.web.errors import N_
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
 from mall.web.templating import render
