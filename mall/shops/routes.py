@@ -13,10 +13,10 @@ from sanic.exceptions import NotFound
 from sanic.response import json, redirect
 
 from mall.infra.images import ImageRejected, store_image
+from mall.infra.text import N_
 from mall.shops import services
 from mall.shops.models import SHOP_CATEGORIES, Application, Profile, ShopStatus
 from mall.shops.schemas import (
-    N_,
     ApplyForm,
     InviteForm,
     OperatorShopsQuery,
