@@ -3,6 +3,8 @@ adds a product with two variants (a row added by htmx) on a phone, and delists i
 
 from __future__ import annotations
 
+from playwright.async_api import expect
+
 from mall.catalog import services as catalog
 from tests.browser.conftest import shot, sign_in
 from tests.integration.catalog_helpers import png
@@ -18,7 +20,7 @@ async def test_operator_orders_categories(page, factory, container):
     await page.goto("/operator/categories")
 
     await page.click("tr:has-text('/c/home') button[value=up]")
-    await page.wait_for_function("document.querySelectorAll('#category-rows tr')[3]?.textContent.includes('/c/home')")
+    await expect(page.locator("#category-rows tr").nth(3)).to_contain_text("/c/home")
 
     assert [c.slug for c in await catalog.list_categories(container.categories) if c.parent_id is None] == [
         "tea", "home", "books",
@@ -41,7 +43,7 @@ async def test_merchant_builds_a_product_with_htmx_rows_on_a_phone(page, factory
     await page.select_option("select[name^='type.']", "enum")
     await page.fill("textarea[name^='options.']", "凍頂\n阿里山")
     await page.click("button[value=add]")
-    await page.wait_for_function("document.querySelectorAll('.attr-row').length === 2")
+    await expect(page.locator(".attr-row")).to_have_count(2)
     second = page.locator(".attr-row").nth(1)
     await second.locator("input[name^='label.']").fill("Organic")
     await second.locator("input[name^='key.']").fill("organic")
@@ -63,7 +65,7 @@ async def test_merchant_builds_a_product_with_htmx_rows_on_a_phone(page, factory
     await page.fill("input[name$='.price']", "380")
     await page.fill("input[name$='.stock']", "4")
     await page.click("button[value=add_variant]")
-    await page.wait_for_function("document.querySelectorAll('.variant-row').length === 2")
+    await expect(page.locator(".variant-row")).to_have_count(2)
     rows = page.locator(".variant-row")
     await rows.nth(0).locator("input[name$='.opt.0']").fill("75g")
     await rows.nth(1).locator("input[name$='.opt.0']").fill("150g")

@@ -6,6 +6,8 @@ find; the operator suspends the shop and its products disappear."""
 
 from __future__ import annotations
 
+from playwright.async_api import expect
+
 from mall.catalog.models import AttributeDef, AttrType
 from tests.browser.conftest import shot, sign_in
 from tests.integration.shops_helpers import png
@@ -113,7 +115,7 @@ async def test_a_new_shop_is_approved_lists_a_product_that_shoppers_find_until_i
     await page.fill("input[name$='.price']", "450")
     await page.fill("input[name$='.stock']", "6")
     await page.click("button[value=add_variant]")
-    await page.wait_for_function("document.querySelectorAll('.variant-row').length === 2")
+    await expect(page.locator(".variant-row")).to_have_count(2)
     rows = page.locator(".variant-row")
     await rows.nth(0).locator("input[name$='.opt.0']").fill("75g")
     await rows.nth(1).locator("input[name$='.opt.0']").fill("150g")

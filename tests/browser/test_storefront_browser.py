@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.async_api import expect
 
 from tests.browser.conftest import shot
 from tests.integration import storefront_world as world
@@ -21,7 +22,7 @@ async def test_filtering_swaps_only_the_results_and_pushes_a_shareable_url(page,
     await page.evaluate("document.querySelector('#filters').dataset.marker = 'kept'")
     async with page.expect_response(lambda r: "/search?" in r.url and r.request.headers.get("hx-request") == "true"):
         await page.check("input[name='a.organic'][value='true']")
-    await page.wait_for_function("document.querySelectorAll('#results .product-card').length === 2")
+    await expect(page.locator("#results .product-card")).to_have_count(2)
     assert await page.evaluate("document.querySelector('#filters').dataset.marker") == "kept"  # no full reload
     query = parse_qs(urlsplit(page.url).query)
     assert query["a.organic"] == ["true"] and query["q"] == ["tea"]
@@ -29,7 +30,7 @@ async def test_filtering_swaps_only_the_results_and_pushes_a_shareable_url(page,
     assert await page.is_checked("input[name='a.organic'][value='true']")
     async with page.expect_response(lambda r: "sort=price_desc" in r.url):
         await page.select_option("#f-sort", "price_desc")
-    await page.wait_for_function("location.search.includes('sort=price_desc')")
+    await page.wait_for_url(lambda url: "sort=price_desc" in url)
     first = await page.inner_text("#results .product-card .name >> nth=0")
     assert "Alishan" in first or "阿里山" in first
     await shot(page, "storefront-search-filtered")
@@ -44,7 +45,7 @@ async def test_choosing_a_variant_updates_price_stock_and_sku_in_place(page, w):
     await page.goto(f"/p/{p.id}")
     assert "EP-BLK" in await page.inner_text("#buy-box")
     await page.click("label.option:has-text('white')")
-    await page.wait_for_function("document.querySelector('#buy-box').innerText.includes('EP-WHT')")
+    await expect(page.locator("#buy-box")).to_contain_text("EP-WHT")
     box = await page.inner_text("#buy-box")
     assert "Out of stock" in box and "2,790" in box
     white = next(v for v in p.variants if v.sku == "EP-WHT")
