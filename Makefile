@@ -53,8 +53,8 @@ screenshots: $(STAMP) browser-deps
 
 # Extract UI strings into the catalog template and merge them into each language.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -o mall/translations/messages.pot --no-location --sort-output mall templates
-	$(BIN)/pybabel update -i mall/translations/messages.pot -d mall/translations -l zh_Hant --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -o mall/translations/messages.pot --no-location --sort-output --no-wrap mall templates
+	$(BIN)/pybabel update -i mall/translations/messages.pot -d mall/translations -l zh_Hant --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 vendor-htmx:
 	rm -rf /tmp/mall-npm && mkdir -p /tmp/mall-npm && cd /tmp/mall-npm && npm pack htmx.org@2 htmx-ext-ws@2 >/dev/null && for f in *.tgz; do tar xzf $$f && mv package $${f%.tgz}; done
