@@ -17,6 +17,7 @@ from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
 from mall.infra.ratelimit import RateLimiter
 from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
+from mall.orders.services.flash_lines import FlashLedger
 from mall.payments.repository import PaymentRepository
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
@@ -51,6 +52,7 @@ class Container:
     orders: OrderRepository
     flash_sales: FlashSaleRepository
     flash_store: FlashSaleStore
+    sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -74,6 +76,7 @@ class Container:
 
 def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
     accounts.use_hash_profile(settings.password_hash_profile)
+    checkouts = CheckoutRepository(db)
     container = Container(
         settings=settings,
         db=db,
@@ -97,10 +100,11 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         carts=CartRepository(db),
         addresses=AddressRepository(db),
         shipping=ShippingRepository(db),
-        checkouts=CheckoutRepository(db),
+        checkouts=checkouts,
         orders=OrderRepository(db),
         flash_sales=FlashSaleRepository(db),
         flash_store=FlashSaleStore(redis),
+        sold_ledger=FlashLedger(checkouts),
     )
     live.install(container)
     return container

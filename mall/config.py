@@ -48,6 +48,7 @@ class Settings:
     flash_user_rate_limit: int = 5
     flash_ip_rate_limit: int = 300
     flash_rate_window: int = 10
+    flash_featured_approval: bool = True
 
     @property
     def embedded(self) -> bool:

@@ -81,7 +81,22 @@ class BuyingFactory:
     async def paid_checkout(self, user, *items, **kw):
         """A placed checkout paid through the payments side, as the sandbox's Pay button does it."""
         placed = await self.checkout(user, *items, **kw)
-        c, checkout = self.c, placed.checkout
+        return await self.pay(user, placed.checkout)
+
+    async def flash_checkout(self, user, reservation_id: str, *, key: str | None = None):
+        """A placed (unpaid) checkout of a flash-sale reservation; returns orders.Placed."""
+        return await orders.place_flash_checkout(
+            self.c,
+            user_id=user.id,
+            reservation=reservation_id,
+            key=key or new_id(),
+            address=orders.AddressFields(**ADDRESS),
+            notes={},
+        )
+
+    async def pay(self, user, checkout):
+        """Pay a placed checkout through the payments side (signed sandbox webhook), as the Pay button does."""
+        c = self.c
         payment = await payments.get_payment(c.payments, checkout.payment_id)
         delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=EventType.SUCCEEDED)
         receipt = await payments.receive_webhook(

@@ -1,158 +1,129 @@
-"""The only code touching flash-sale Mongo collections and `{sale:<id>}` Redis keys.
-
-Redis keys of one sale share the hash tag `{sale:<id>}` so every script runs unchanged on Redis Cluster:
-  {sale:<id>}:meta   hash  starts, ends (epoch ms), limit, remaining, held, sold
-  {sale:<id>}:users  hash  user id -> units held or bought
-  {sale:<id>}:holds  hash  hold id -> "<user id>|<qty>"
-  {sale:<id>}:exp    zset  hold id scored by its expiry (epoch ms)
-"""
+"""The only code touching the flash-sale Mongo collections and the `{sale:<id>}` Redis keys
+(see mall/flash_sales/lua.py for the keys and the scripts)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
-from datetime import UTC
+from datetime import UTC, datetime
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from mall.flash_sales.models import FlashSale
+from mall.flash_sales import lua
+from mall.flash_sales.models import FlashSale, Hold, Status
 
-# KEYS meta users holds exp; ARGV now_ms user qty hold_id expires_ms
-_RESERVE = """
-local m = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'remaining')
-if not m[1] then return {'missing'} end
-local now = tonumber(ARGV[1])
-if now < tonumber(m[1]) then return {'not_started'} end
-if now >= tonumber(m[2]) then return {'ended'} end
-local qty = tonumber(ARGV[3])
-local used = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
-if used + qty > tonumber(m[3]) then return {'limit_reached'} end
-if tonumber(m[4]) < qty then return {'sold_out'} end
-redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
-redis.call('HINCRBY', KEYS[1], 'held', qty)
-redis.call('HINCRBY', KEYS[2], ARGV[2], qty)
-redis.call('HSET', KEYS[3], ARGV[4], ARGV[2] .. '|' .. qty)
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
-return {'ok', ARGV[4]}
-"""
-
-_RELEASE_ONE = """
-local function release(id)
-  local h = redis.call('HGET', KEYS[3], id)
-  if not h then return 0 end
-  local sep = string.find(h, '|', 1, true)
-  local user = string.sub(h, 1, sep - 1)
-  local qty = tonumber(string.sub(h, sep + 1))
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('ZREM', KEYS[4], id)
-  redis.call('HINCRBY', KEYS[1], 'remaining', qty)
-  redis.call('HINCRBY', KEYS[1], 'held', -qty)
-  if redis.call('HINCRBY', KEYS[2], user, -qty) <= 0 then redis.call('HDEL', KEYS[2], user) end
-  return qty
-end
-"""
-
-# ARGV hold_id -> units returned (0 when the hold was already gone)
-_RELEASE = _RELEASE_ONE + "return release(ARGV[1])"
-
-# ARGV now_ms -> units returned from every hold expired by now
-_EXPIRE = (
-    _RELEASE_ONE
-    + """
-local total = 0
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[1])) do total = total + release(id) end
-return total
-"""
-)
-
-# ARGV hold_id user -> qty consumed; 0 when the hold is gone; -1 when it belongs to another user
-_CONSUME = """
-local h = redis.call('HGET', KEYS[3], ARGV[1])
-if not h then return 0 end
-local sep = string.find(h, '|', 1, true)
-if string.sub(h, 1, sep - 1) ~= ARGV[2] then return -1 end
-local qty = tonumber(string.sub(h, sep + 1))
-redis.call('HDEL', KEYS[3], ARGV[1])
-redis.call('ZREM', KEYS[4], ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'held', -qty)
-redis.call('HINCRBY', KEYS[1], 'sold', qty)
-return qty
-"""
-
-# ARGV starts ends limit remaining sold [user count]... ; loads a sale unless it is already loaded
-_LOAD = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3],
-  'remaining', ARGV[4], 'held', 0, 'sold', ARGV[5])
-for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-return 1
-"""
-
-# closes a sale: no more reservations, outstanding holds dropped; -> units that were held
-_CLOSE = """
-local held = tonumber(redis.call('HGET', KEYS[1], 'held') or '0')
-redis.call('HSET', KEYS[1], 'ends', 0, 'remaining', 0, 'held', 0)
-redis.call('DEL', KEYS[3], KEYS[4])
-return held
-"""
+TICK_MS = 250  # at most 4 live updates of the remaining count per second per sale
 
 
-def _ms(when) -> int:
+def ms(when: datetime) -> int:
     return int(when.astimezone(UTC).timestamp() * 1000)
 
 
+def from_ms(value) -> datetime:
+    return datetime.fromtimestamp(int(float(value)) / 1000, UTC)
+
+
 class FlashSaleStore:
-    """Redis side: remaining units, holds and per-user counts of running sales."""
+    """Redis side: remaining units, holds, per-user counts and sold holds of the sales that run."""
 
     def __init__(self, redis):
         self.redis = redis
-        self._reserve = redis.register_script(_RESERVE)
-        self._release = redis.register_script(_RELEASE)
-        self._expire = redis.register_script(_EXPIRE)
-        self._consume = redis.register_script(_CONSUME)
-        self._load = redis.register_script(_LOAD)
-        self._close = redis.register_script(_CLOSE)
+        self._reserve = redis.register_script(lua.RESERVE)
+        self._peek = redis.register_script(lua.PEEK)
+        self._claim = redis.register_script(lua.CLAIM)
+        self._release = redis.register_script(lua.RELEASE)
+        self._expire = redis.register_script(lua.EXPIRE)
+        self._sell = redis.register_script(lua.SELL)
+        self._load = redis.register_script(lua.LOAD)
+        self._reset = redis.register_script(lua.RESET)
+        self._close = redis.register_script(lua.CLOSE)
 
     @staticmethod
     def keys(sale_id: str) -> list[str]:
         tag = f"{{sale:{sale_id}}}"
-        return [f"{tag}:meta", f"{tag}:users", f"{tag}:holds", f"{tag}:exp"]
+        return [f"{tag}:{name}" for name in ("meta", "users", "holds", "exp", "done", "tick")]
 
-    async def load(self, sale: FlashSale, *, remaining: int, sold: int, users: dict[str, int]) -> bool:
-        args = [_ms(sale.starts_at), _ms(sale.ends_at), sale.per_user_limit, remaining, sold]
-        for user, count in users.items():
-            args += [user, count]
+    async def load(
+        self, sale: FlashSale, *, remaining: int, sold: int, users: dict[str, int], done: dict[str, int]
+    ) -> bool:
+        args = [ms(sale.starts_at), ms(sale.ends_at), sale.per_user_limit, remaining, sold, sold]
+        args += [json.dumps(users or {}, separators=(",", ":")), json.dumps(done or {}, separators=(",", ":"))]
         return bool(await self._load(keys=self.keys(sale.id), args=args))
 
-    async def reserve(self, sale_id: str, *, now, user_id: str, qty: int, hold_id: str, expires_at) -> str:
-        answer = await self._reserve(keys=self.keys(sale_id), args=[_ms(now), user_id, qty, hold_id, _ms(expires_at)])
-        return str(answer[0])
+    async def drop(self, sale_id: str) -> None:
+        await self.redis.delete(*self.keys(sale_id)[:5])
 
-    async def release(self, sale_id: str, hold_id: str) -> int:
-        return int(await self._release(keys=self.keys(sale_id), args=[hold_id]))
+    async def reset(self, sale: FlashSale, *, starts_at: datetime | None = None) -> bool:
+        """New window / limit / quantity before anything was reserved (starts_at overrides, e.g. to freeze)."""
+        args = [ms(starts_at or sale.starts_at), ms(sale.ends_at), sale.per_user_limit, sale.quantity]
+        return bool(await self._reset(keys=self.keys(sale.id), args=args))
 
-    async def expire(self, sale_id: str, now) -> int:
-        return int(await self._expire(keys=self.keys(sale_id), args=[_ms(now)]))
+    async def reserve(
+        self, sale_id: str, *, now, user_id: str, ip: str, qty: int, hold_id: str, expires_at, limits
+    ) -> tuple[str, int, bool]:
+        """-> (reason, remaining or seconds to wait, tick). `limits` = (per user, per IP, window seconds)."""
+        tag = f"{{sale:{sale_id}}}"
+        keys = [*self.keys(sale_id), f"{tag}:rl:u:{user_id}", f"{tag}:rl:ip:{ip}"]
+        args = [ms(now), user_id, qty, hold_id, ms(expires_at), *limits, TICK_MS]
+        reason, value, tick = await self._reserve(keys=keys, args=args)
+        return str(reason), int(value), bool(tick)
 
-    async def consume(self, sale_id: str, hold_id: str, user_id: str) -> int:
-        return int(await self._consume(keys=self.keys(sale_id), args=[hold_id, user_id]))
+    async def peek(self, sale_id: str, hold_id: str) -> Hold | None:
+        value, expiry = await self._peek(keys=self.keys(sale_id), args=[hold_id])
+        if not value or expiry is None:
+            return None
+        user, qty, claim = str(value).split("|")
+        return Hold(sale_id, hold_id, user, int(qty), from_ms(expiry), claim or None)
+
+    async def claim(self, sale_id: str, hold_id: str, user_id: str, checkout_id: str, now) -> tuple[str, int]:
+        answer = await self._claim(keys=self.keys(sale_id), args=[hold_id, user_id, checkout_id, ms(now)])
+        return str(answer[0]), int(answer[1]) if len(answer) > 1 else 0
+
+    async def release(self, sale_id: str, hold_id: str, checkout_id: str = "") -> tuple[int, bool]:
+        qty, tick = await self._release(keys=self.keys(sale_id), args=[hold_id, checkout_id, TICK_MS])
+        return int(qty), bool(tick)
+
+    async def expire(self, sale_id: str, now) -> tuple[int, bool]:
+        qty, tick = await self._expire(keys=self.keys(sale_id), args=[ms(now), TICK_MS])
+        return int(qty), bool(tick)
+
+    async def sell(
+        self, sale_id: str, *, hold_id: str, user_id: str, qty: int, checkout_id: str, now
+    ) -> tuple[str, int, bool]:
+        args = [hold_id, user_id, qty, checkout_id, ms(now), TICK_MS]
+        reason, sold, tick = await self._sell(keys=self.keys(sale_id), args=args)
+        return str(reason), int(sold), bool(tick)
 
     async def close(self, sale_id: str) -> int:
         return int(await self._close(keys=self.keys(sale_id), args=[]))
 
     async def figures(self, sale_id: str) -> dict[str, int] | None:
         meta = await self.redis.hgetall(self.keys(sale_id)[0])
-        if not meta:
+        if not meta or "starts" not in meta:
             return None
-        return {k: int(meta.get(k, 0)) for k in ("remaining", "held", "sold")}
+        return {k: int(meta.get(k, 0)) for k in ("remaining", "held", "sold", "reserved", "closed")}
+
+    async def remaining_many(self, sale_ids: list[str]) -> dict[str, int]:
+        """Remaining units of several sales in one round trip (listing pages)."""
+        if not sale_ids:
+            return {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for sale_id in sale_ids:
+                pipe.hget(self.keys(sale_id)[0], "remaining")
+            values = await pipe.execute()
+        return {sale_id: int(v) for sale_id, v in zip(sale_ids, values, strict=True) if v is not None}
 
     async def user_count(self, sale_id: str, user_id: str) -> int:
         return int(await self.redis.hget(self.keys(sale_id)[1], user_id) or 0)
 
+    async def user_counts(self, sale_id: str) -> dict[str, int]:
+        return {user: int(n) for user, n in (await self.redis.hgetall(self.keys(sale_id)[1])).items()}
+
     async def holds(self, sale_id: str) -> dict[str, tuple[str, int]]:
-        raw = await self.redis.hgetall(self.keys(sale_id)[2])
         out = {}
-        for hold_id, value in raw.items():
-            user, qty = value.split("|")
+        for hold_id, value in (await self.redis.hgetall(self.keys(sale_id)[2])).items():
+            user, qty, _claim = value.split("|")
             out[hold_id] = (user, int(qty))
         return out
 
@@ -160,50 +131,116 @@ class FlashSaleStore:
 def _sale(doc) -> FlashSale:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
-    for key in ("starts_at", "ends_at", "created_at"):
+    for key in ("starts_at", "ends_at", "created_at", "opened_at", "closed_at", "returned_at"):
         if doc.get(key) is not None and doc[key].tzinfo is None:
             doc[key] = doc[key].replace(tzinfo=UTC)
-    return FlashSale(**doc)
+    return FlashSale(**{k: v for k, v in doc.items() if k in FlashSale.__dataclass_fields__})
+
+
+OPEN_STATUSES = [Status.SCHEDULED.value, Status.EDITING.value]
 
 
 class FlashSaleRepository:
-    """MongoDB side: the sales and the units sold (one document per consumed hold: the truth)."""
+    """MongoDB side: the sales, and who asked to be reminded of them. (What sold lives in the orders.)"""
 
     def __init__(self, db):
         self.sales = db["flash_sales"]
-        self.sold = db["flash_sale_sales"]
+        self.reminders = db["flash_reminders"]
 
     async def ensure_indexes(self) -> None:
         await self.sales.create_index([("status", 1), ("ends_at", 1)])
-        await self.sold.create_index([("sale_id", 1), ("user_id", 1)])
+        await self.sales.create_index([("shop_id", 1), ("starts_at", -1)])
+        await self.sales.create_index("returned_at")
+        await self.reminders.create_index([("sale_id", 1), ("notified_at", 1)])
+        await self.reminders.create_index([("user_id", 1), ("sale_id", 1)])
 
     async def insert(self, sale: FlashSale) -> None:
         doc = asdict(sale)
         doc["_id"] = doc.pop("id")
         await self.sales.insert_one(doc)
 
+    async def delete(self, sale_id: str) -> None:
+        await self.sales.delete_one({"_id": str(sale_id)})
+
     async def get(self, sale_id: str) -> FlashSale | None:
-        doc = await self.sales.find_one({"_id": sale_id})
+        doc = await self.sales.find_one({"_id": str(sale_id)})
         return _sale(doc) if doc else None
 
-    async def set_status(self, sale_id: str, status: str, *, only_from: str) -> bool:
-        result = await self.sales.update_one({"_id": sale_id, "status": only_from}, {"$set": {"status": status}})
+    async def many(self, sale_ids: list[str]) -> dict[str, FlashSale]:
+        return {doc["_id"]: _sale(doc) async for doc in self.sales.find({"_id": {"$in": list(sale_ids)}})}
+
+    async def move(self, sale_id: str, *, only_from: tuple[str, ...], changes: dict, version: int | None = None):
+        """One conditional update: the sale changes only if it is still in one of `only_from` (and at `version`).
+        -> the sale after the change, or None when someone else moved it first."""
+        query: dict = {"_id": str(sale_id), "status": {"$in": [str(s) for s in only_from]}}
+        if version is not None:
+            query["version"] = version
+        doc = await self.sales.find_one_and_update(
+            query, {"$set": {k: (str(v) if isinstance(v, Status) else v) for k, v in changes.items()}},
+            return_document=ReturnDocument.AFTER,
+        )  # fmt: skip
+        return _sale(doc) if doc else None
+
+    async def mark_once(self, sale_id: str, field: str, when) -> bool:
+        """Set `field` (opened_at, closed_at, returned_at) if it is unset; True for the one caller that did."""
+        result = await self.sales.update_one({"_id": str(sale_id), field: None}, {"$set": {field: when}})
         return result.modified_count == 1
 
     async def listing(self, now, limit: int = 100) -> list[FlashSale]:
-        cursor = self.sales.find({"status": "scheduled", "ends_at": {"$gt": now}}).sort("starts_at", 1).limit(limit)
+        """Running and upcoming sales, soonest first."""
+        query = {"status": {"$in": OPEN_STATUSES}, "ends_at": {"$gt": now}}
+        cursor = self.sales.find(query).sort([("starts_at", 1), ("_id", 1)]).limit(limit)
         return [_sale(doc) async for doc in cursor]
 
-    async def record_sold(self, sale_id: str, hold_id: str, user_id: str, qty: int, when) -> bool:
-        """False when this hold was already recorded (the unique hold id makes it count once)."""
+    async def unsettled(self, limit: int = 500) -> list[FlashSale]:
+        """Sales whose units are not all back home yet (the sweep's work list)."""
+        query = {"returned_at": None, "status": {"$nin": [Status.PENDING_APPROVAL.value, Status.REJECTED.value]}}
+        cursor = self.sales.find(query).sort("ends_at", 1).limit(limit)
+        return [_sale(doc) async for doc in cursor]
+
+    async def page(
+        self, *, shop_id: str | None = None, status: str | None = None, page: int = 1, per_page: int = 20
+    ) -> tuple[list[FlashSale], int]:
+        query: dict = {}
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        if status is not None:
+            query["status"] = str(status)
+        total = await self.sales.count_documents(query)
+        cursor = self.sales.find(query).sort([("starts_at", -1), ("_id", -1)]).skip((page - 1) * per_page)
+        return [_sale(doc) async for doc in cursor.limit(per_page)], total
+
+    # --- reminders ------------------------------------------------------------------------
+
+    async def remind(self, sale_id: str, user_id: str, when) -> bool:
+        """False when this user already asked."""
+        doc = {"_id": f"{sale_id}:{user_id}", "sale_id": sale_id, "user_id": user_id, "created_at": when}
         try:
-            await self.sold.insert_one({"_id": hold_id, "sale_id": sale_id, "user_id": user_id, "qty": qty, "at": when})
+            await self.reminders.insert_one({**doc, "notified_at": None})
         except DuplicateKeyError:
             return False
         return True
 
-    async def sold_by_user(self, sale_id: str) -> dict[str, int]:
-        out: dict[str, int] = {}
-        async for doc in self.sold.find({"sale_id": sale_id}):
-            out[doc["user_id"]] = out.get(doc["user_id"], 0) + doc["qty"]
-        return out
+    async def forget_reminder(self, sale_id: str, user_id: str) -> bool:
+        result = await self.reminders.delete_one({"_id": f"{sale_id}:{user_id}", "notified_at": None})
+        return result.deleted_count == 1
+
+    async def reminded(self, user_id: str, sale_ids: list[str]) -> set[str]:
+        """Which of these sales the user asked to be reminded of."""
+        ids = [f"{sale_id}:{user_id}" for sale_id in sale_ids]
+        return {doc["sale_id"] async for doc in self.reminders.find({"_id": {"$in": ids}}, {"sale_id": 1})}
+
+    async def reminder_count(self, sale_id: str) -> int:
+        return await self.reminders.count_documents({"sale_id": str(sale_id)})
+
+    async def take_due_reminders(self, sale_id: str, when, limit: int = 500) -> list[str]:
+        """User ids to tell that the sale opened; each reminder is handed out once (conditional update)."""
+        users = []
+        cursor = self.reminders.find({"sale_id": str(sale_id), "notified_at": None}, {"user_id": 1}).limit(limit)
+        for doc in [d async for d in cursor]:
+            done = await self.reminders.update_one(
+                {"_id": doc["_id"], "notified_at": None}, {"$set": {"notified_at": when}}
+            )
+            if done.modified_count == 1:
+                users.append(doc["user_id"])
+        return users

@@ -11,31 +11,60 @@ Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Id = Annotated[str, Field(pattern=r"^[0-9a-f]{24}$")]
 
 
+def _aware(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("an ISO 8601 date and time") from None
+    if when.tzinfo is None:
+        raise ValueError("a time zone is required")
+    return value
+
+
+Price = Annotated[int, Field(gt=0, le=10**12)]
+Quantity = Annotated[int, Field(gt=0, le=1_000_000)]
+Limit = Annotated[int, Field(gt=0, le=1000)]
+When = Annotated[str, Field(max_length=40)]
+
+
 class FlashSaleIn(BaseModel):
     """sku_id is the variant id; price in minor units; times are ISO 8601 with a zone."""
 
     model_config = Closed
     product_id: Id
     sku_id: Id
-    price: int = Field(gt=0, le=10**12)
-    quantity: int = Field(gt=0, le=1_000_000)
-    per_user_limit: int = Field(gt=0, le=1000)
-    starts_at: str = Field(max_length=40)
-    ends_at: str = Field(max_length=40)
+    price: Price
+    quantity: Quantity
+    per_user_limit: Limit
+    starts_at: When
+    ends_at: When
 
-    @field_validator("starts_at", "ends_at")
-    @classmethod
-    def _aware(cls, value: str) -> str:
-        try:
-            when = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError("an ISO 8601 date and time") from None
-        if when.tzinfo is None:
-            raise ValueError("a time zone is required")
-        return value
+    _check_times = field_validator("starts_at", "ends_at")(classmethod(lambda cls, v: _aware(v)))
 
     def window(self) -> tuple[datetime, datetime]:
         return datetime.fromisoformat(self.starts_at), datetime.fromisoformat(self.ends_at)
+
+
+class FlashSaleEditIn(BaseModel):
+    """Only what changes; before the start only."""
+
+    model_config = Closed
+    price: Price | None = None
+    quantity: Quantity | None = None
+    per_user_limit: Limit | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
+
+    _check_times = field_validator("starts_at", "ends_at")(classmethod(lambda cls, v: _aware(v)))
+
+    def changes(self) -> dict:
+        out = self.model_dump(exclude_none=True)
+        for key in ("starts_at", "ends_at"):
+            if key in out:
+                out[key] = datetime.fromisoformat(out[key])
+        return out
 
 
 class ReservationIn(BaseModel):
@@ -45,6 +74,7 @@ class ReservationIn(BaseModel):
 
 class CreatedOut(BaseModel):
     id: str
+    status: str = Field(description="upcoming, running, or pending_approval (a featured sale awaiting an operator)")
 
 
 class FlashSaleOut(BaseModel):

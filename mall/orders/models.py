@@ -73,6 +73,7 @@ class Reason(StrEnum):
 
     PAID_LATE_NO_STOCK = "paid_late_no_stock"
     PAID_AFTER_CANCEL = "paid_after_cancel"
+    FLASH_RESERVATION_LOST = "flash_reservation_lost"  # paid after the flash-sale hold expired; none left
 
 
 class IllegalTransition(Exception):
@@ -108,6 +109,16 @@ class StockState(StrEnum):
     RETURNED = "returned"
 
 
+class SaleState(StrEnum):
+    """A flash-sale line's units (held in Redis until paid). SELLING is written BEFORE the payment is
+    applied in Redis, and counts as sold until settled, so a crash in between can only undersell."""
+
+    HELD = "held"
+    SELLING = "selling"
+    SOLD = "sold"
+    UNSOLD = "unsold"  # paid too late: nothing left, refunded
+
+
 @dataclass
 class TimelineEntry:
     at: datetime
@@ -129,6 +140,7 @@ class OrderLine:
     unit_price: int
     qty: int
     image: str | None = None
+    flash_sale_id: str | None = None  # bought at a flash sale's price: no other discount applies
 
     @property
     def total(self) -> int:
@@ -187,6 +199,9 @@ class CheckoutItem:
     stock: StockState = StockState.TAKING
     move: int = 0
     moving_since: datetime | None = None
+    flash_sale_id: str | None = None  # a flash-sale line: its units are the hold `hold_id`, not the SKU's stock
+    hold_id: str | None = None
+    sale_state: SaleState | None = None
 
     def display_name(self, locale: str) -> str:
         return self.name.get(locale) or self.name.get("en") or next(iter(self.name.values()), "")
@@ -201,6 +216,7 @@ class CheckoutItem:
             unit_price=self.unit_price,
             qty=self.qty,
             image=self.image,
+            flash_sale_id=self.flash_sale_id,
         )
 
 

@@ -20,6 +20,7 @@ from mall.orders.models import (
     Order,
     OrderLine,
     OrderStatus,
+    SaleState,
     ShippingTemplate,
     ShopPart,
     StockState,
@@ -124,10 +125,16 @@ class ShippingRepository:
         await self.templates.replace_one({"_id": shop_id}, doc, upsert=True)
 
 
+def _item(doc: dict) -> CheckoutItem:
+    item = CheckoutItem(**{**doc, "stock": StockState(doc["stock"])})
+    item.sale_state = SaleState(item.sale_state) if item.sale_state else None
+    return item
+
+
 def _checkout(doc: dict) -> Checkout:
     fields = _fields(Checkout, doc)
     fields["status"] = CheckoutStatus(doc["status"])
-    fields["items"] = [CheckoutItem(**{**i, "stock": StockState(i["stock"])}) for i in doc["items"]]
+    fields["items"] = [_item(i) for i in doc["items"]]
     fields["parts"] = [ShopPart(**p) for p in doc["parts"]]
     return Checkout(**fields)
 
@@ -140,6 +147,18 @@ class CheckoutRepository:
         await self.checkouts.create_index([("user_id", 1), ("idempotency_key", 1)], unique=True)
         await self.checkouts.create_index("number", unique=True)
         await self.checkouts.create_index([("status", 1), ("expires_at", 1)])
+        await self.checkouts.create_index("items.flash_sale_id")
+
+    async def flash_lines(self, sale_id: str) -> list[tuple[str, CheckoutItem]]:
+        """(user id, line) of every flash-sale line of this sale that is being paid or was sold."""
+        states = [SaleState.SELLING.value, SaleState.SOLD.value]
+        query = {"items": {"$elemMatch": {"flash_sale_id": str(sale_id), "sale_state": {"$in": states}}}}
+        found = []
+        async for doc in self.checkouts.find(query, {"user_id": 1, "items": 1}):
+            for raw in doc["items"]:
+                if raw.get("flash_sale_id") == sale_id and raw.get("sale_state") in states:
+                    found.append((doc["user_id"], _item(raw)))
+        return found
 
     async def add(self, checkout: Checkout, *, lock_token: str, lock_until: datetime) -> None:
         """Insert the checkout already locked by its creator."""

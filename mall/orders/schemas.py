@@ -35,6 +35,11 @@ class CheckoutIn(BaseModel):
     model_config = Closed
     address: AddressIn | Id = Field(description="new address fields, or the id of a saved address")
     notes: dict[Id, Note] = Field(default_factory=dict, max_length=50, description="{shop id: note to that shop}")
+    reservation_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{24}\.[0-9a-f]{24}$",
+        description="buy this flash-sale reservation (POST /api/v1/flash-sales/{id}/reservations), not the cart",
+    )
 
 
 class ShipIn(BaseModel):

@@ -1,8 +1,11 @@
-"""Hypothesis stateful story of one flash sale: reserve / expire / pay / cancel / Redis flushed + reconcile.
+"""Hypothesis stateful story of one flash sale bought through the real checkout and payment:
+reserve / check out / time passes (holds and checkouts expire) / pay / cancel / late payment /
+Redis flushed + reconcile.
 
-Invariants after every step: never oversold, no user over the limit, units conserved
-(allocated = remaining + held + sold); at the end the unsold units go back to stock exactly once.
-Runs on a private event loop with its own Redis client (not the session loop)."""
+Invariants after every step: never oversold, no user over the limit (bought and held), units
+conserved (allocated = remaining + held + sold, sold = what paid orders say); at the end the
+unsold units go back to the SKU's stock exactly once. Runs on a private event loop with its own
+Redis client (not the session loop)."""
 
 import asyncio
 import os
@@ -10,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, precondition, rule
 
 from mall.bootstrap import build
 from mall.catalog import services as catalog
@@ -18,29 +21,39 @@ from mall.flash_sales import services as flash
 from mall.infra import mongo
 from mall.infra import redis as redis_infra
 from mall.infra.clock import FrozenClock
+from mall.orders import services as orders
+from mall.orders.models import CheckoutStatus
 from tests.factories import Factory
+from tests.integration.flash_helpers import pay_late
 
-STOCK, QUANTITY, LIMIT = 20, 8, 2
-USERS = [f"u{i}" for i in range(5)]
+STOCK, QUANTITY, LIMIT = 20, 4, 2
+USERS = 4
+LIVE = (CheckoutStatus.PENDING_PAYMENT,)
 
 
 def test_flash_sale_state_machine(settings, embedded_redis):
     class FlashSaleMachine(RuleBasedStateMachine):
+        reservations = Bundle("reservations")  # (reservation id, user)
+        checkouts = Bundle("checkouts")  # (checkout id, user)
+
         @initialize()
         def start(self):
             self.loop = asyncio.new_event_loop()
             self.run(self._start())
-            self.holds: list[tuple[str, str]] = []  # (hold id, user), including spent ones
-            self.paid: set[str] = set()
+            self.placed: set[str] = set()
+            self.flushes = 0
 
         async def _start(self):
             _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
             self.redis = redis_infra.client(embedded_redis.url)
             await self.redis.flushdb()
             clock = FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
-            self.c = build(settings, db, self.redis, embedded_redis.url, clock=clock)
+            loose = settings.replace(flash_user_rate_limit=10**6, flash_ip_rate_limit=10**6)
+            self.c = build(loose, db, self.redis, embedded_redis.url, clock=clock)
             await self.c.ensure_indexes()
-            product = await Factory(self.c).product(variants=[{"stock": STOCK}])
+            self.factory = Factory(self.c)
+            self.users = [await self.factory.user() for _ in range(USERS)]
+            product = await self.factory.product(variants=[{"stock": STOCK}])
             now = clock.now()
             self.sale = await flash.create_sale(
                 self.c, actor_id="m", product_id=product.id, variant_id=product.variants[0].id, price=100,
@@ -50,35 +63,68 @@ def test_flash_sale_state_machine(settings, embedded_redis):
         def run(self, coro):
             return self.loop.run_until_complete(coro)
 
-        @rule(user=st.sampled_from(USERS), qty=st.integers(1, 3))
-        def reserve(self, user, qty):
-            answer = self.run(flash.reserve(self.c, self.sale.id, user, qty))
+        @rule(target=reservations, who=st.integers(0, USERS - 1), qty=st.integers(1, 2))
+        def reserve(self, who, qty):
+            user = self.users[who]
+            answer = self.run(flash.reserve(self.c, self.sale.id, user.id, qty, ip="10.0.0.1"))
             assert answer.reason in {"ok", "sold_out", "limit_reached"}
-            if answer.reason == "ok":
-                self.holds.append((answer.hold_id, user))
+            return (answer.id, user) if answer.reason == "ok" else multiple()
 
-        @rule(seconds=st.integers(0, 400))
+        @rule(target=reservations)
+        def crowd_rushes_in(self):
+            """Everyone tries for their whole allowance at once (what makes late payments find nothing left)."""
+            made = []
+            for user in self.users:
+                answer = self.run(flash.reserve(self.c, self.sale.id, user.id, LIMIT, ip="10.0.0.1"))
+                if answer.reason == "ok":
+                    made.append((answer.id, user))
+            return multiple(*made)
+
+        @rule(target=checkouts, reservation=reservations, thief=st.sampled_from([False, False, False, True]))
+        def check_out(self, reservation, thief):
+            reservation_id, user = reservation
+            buyer = self.users[(self.users.index(user) + 1) % USERS] if thief else user
+            try:
+                placed = self.run(self.factory.flash_checkout(buyer, reservation_id))
+            except orders.ReservationGone:
+                return multiple()
+            assert buyer is user  # a reservation is bound to its shopper
+            self.placed.add(placed.checkout.id)
+            return (placed.checkout.id, user)
+
+        @rule(seconds=st.sampled_from([5, 60, 200, 310]))
         def time_passes(self, seconds):
             self.c.clock.advance(seconds=seconds)
-            self.run(flash.expire_holds(self.c, self.sale.id))
+            self.run(flash.sweep(self.c))
+            self.run(orders.sweep_overdue_checkouts(self.c))
 
-        @rule(pick=st.integers(0, 50))
-        def pay(self, pick):
-            if self.holds:
-                hold_id, user = self.holds[pick % len(self.holds)]
-                sold = self.run(flash.consume_hold(self.c, self.sale.id, hold_id, user))
-                if sold:
-                    assert hold_id not in self.paid  # a hold is paid at most once
-                    self.paid.add(hold_id)
+        def _status(self, checkout_id):
+            return self.run(self.c.checkouts.get(checkout_id)).status
 
-        @rule(pick=st.integers(0, 50))
-        def cancel(self, pick):
-            if self.holds:
-                hold_id, _user = self.holds[pick % len(self.holds)]
-                self.run(flash.release_hold(self.c, self.sale.id, hold_id))
+        @rule(checkout=checkouts)
+        def pay(self, checkout):
+            checkout_id, user = checkout
+            if self._status(checkout_id) in LIVE:
+                self.run(self.factory.pay(user, self.run(self.c.checkouts.get(checkout_id))))
+                assert self._status(checkout_id) in (CheckoutStatus.PAID, CheckoutStatus.CANCELLED)
 
+        @rule(checkout=checkouts)
+        def late_payment(self, checkout):
+            checkout_id, _user = checkout
+            if self._status(checkout_id) is CheckoutStatus.EXPIRED:
+                after = self.run(pay_late(self.c, checkout_id))
+                assert after.status in (CheckoutStatus.PAID, CheckoutStatus.CANCELLED)
+
+        @rule(checkout=checkouts)
+        def cancel(self, checkout):
+            checkout_id, user = checkout
+            if self._status(checkout_id) in LIVE:
+                self.run(orders.cancel_checkout(self.c, user_id=user.id, checkout_id=checkout_id))
+
+        @precondition(lambda self: self.flushes < 2)
         @rule()
         def redis_lost_then_reconciled(self):
+            self.flushes += 1
             self.run(self.redis.flushdb())
             report = self.run(flash.reconcile(self.c, self.sale.id))
             assert report.rebuilt and report.held == 0 and report.drift == 0
@@ -87,26 +133,31 @@ def test_flash_sale_state_machine(settings, embedded_redis):
         def never_oversold_limits_kept_units_conserved(self):
             if not hasattr(self, "c"):
                 return
-            by_user = self.run(self.c.flash_sales.sold_by_user(self.sale.id))
-            sold = sum(by_user.values())
-            assert sold <= QUANTITY
-            assert all(n <= LIMIT for n in by_user.values())
+            truth = self.run(self.c.sold_ledger.sold(self.sale.id))
+            assert truth.units <= QUANTITY
+            assert all(n <= LIMIT for n in truth.by_user.values())
+            paid = [self.run(self.c.checkouts.get(cid)) for cid in self.placed]
+            assert truth.units == sum(co.items[0].qty for co in paid if co.status is CheckoutStatus.PAID)
             figures = self.run(self.c.flash_store.figures(self.sale.id))
+            if figures is None:  # lost and not touched since: the next reservation rebuilds it
+                return
             assert figures["remaining"] >= 0 and figures["held"] >= 0
-            assert figures["remaining"] + figures["held"] + sold == QUANTITY
-            assert figures["sold"] == sold
-            for user in USERS:
-                assert self.run(self.c.flash_store.user_count(self.sale.id, user)) <= LIMIT
+            assert figures["remaining"] + figures["held"] + truth.units == QUANTITY
+            assert figures["sold"] == truth.units
+            assert all(n <= LIMIT for n in self.run(self.c.flash_store.user_counts(self.sale.id)).values())
 
         def teardown(self):
             if hasattr(self, "c"):
-                sold = sum(self.run(self.c.flash_sales.sold_by_user(self.sale.id)).values())
+                self.c.clock.advance(days=2)
+                self.run(orders.sweep_overdue_checkouts(self.c))
+                sold = self.run(self.c.sold_ledger.sold(self.sale.id)).units
                 assert self.run(flash.end_sale(self.c, self.sale.id)) == QUANTITY - sold
                 assert self.run(flash.end_sale(self.c, self.sale.id)) == 0
+                self.run(flash.sweep(self.c))
                 found = self.run(catalog.variant_stock(self.c.products, self.sale.product_id, self.sale.variant_id))
                 assert found[2] == STOCK - sold
                 self.run(self.redis.aclose())
             self.loop.close()
 
-    FlashSaleMachine.TestCase.settings = hsettings(max_examples=25, stateful_step_count=25, deadline=None)
+    FlashSaleMachine.TestCase.settings = hsettings(max_examples=150, stateful_step_count=50, deadline=None)
     FlashSaleMachine.TestCase().runTest()

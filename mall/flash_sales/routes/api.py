@@ -1,16 +1,18 @@
-"""Flash-sale JSON API (v1). Creating: merchants for their own shop's SKUs (POST /api/v1/merchant/flash-sales),
-marketers for any shop's SKU, platform-featured (POST /api/v1/marketing/flash-sales)."""
+"""Flash-sale JSON API (v1). Merchants schedule sales of their own shop's SKUs (/api/v1/merchant/...),
+marketers of any shop's SKU, platform-featured (/api/v1/marketing/...); shoppers list, read and reserve."""
 
 from __future__ import annotations
 
-from sanic import Blueprint, Request
+from sanic import Request
 from sanic.exceptions import NotFound, SanicException
 from sanic.response import json
 
 from mall.flash_sales import services
-from mall.flash_sales.models import FlashSale
+from mall.flash_sales.models import FlashSale, Reservation
+from mall.flash_sales.routes import bp
 from mall.flash_sales.schemas import (
     CreatedOut,
+    FlashSaleEditIn,
     FlashSaleIn,
     FlashSaleListOut,
     FlashSaleOut,
@@ -24,14 +26,16 @@ from mall.web.apidoc import doc
 from mall.web.forms import parse_json
 from mall.web.i18n import gettext as _
 
-bp = Blueprint("flash_sales")
-
 
 class Refused(SanicException):
     quiet = True
 
 
-def _out(sale: FlashSale, now, remaining: int | None = None) -> dict:
+def refused(exc: services.FlashSaleError) -> Refused:
+    return Refused(_(exc.message), status_code=exc.status)
+
+
+def sale_out(sale: FlashSale, now, remaining: int | None = None) -> dict:
     return FlashSaleOut(
         id=sale.id,
         shop_id=sale.shop_id,
@@ -42,7 +46,7 @@ def _out(sale: FlashSale, now, remaining: int | None = None) -> dict:
         per_user_limit=sale.per_user_limit,
         starts_at=sale.starts_at,
         ends_at=sale.ends_at,
-        status=sale.state(now),
+        status=str(sale.state(now)),
         featured=sale.featured,
         remaining=remaining,
     ).model_dump(mode="json")
@@ -67,8 +71,8 @@ async def _create(request: Request, *, shop_id: str | None, featured: bool):
             featured=featured,
         )
     except services.FlashSaleError as exc:
-        raise Refused(_(exc.message), status_code=exc.status) from None
-    return json(CreatedOut(id=sale.id).model_dump(), status=201)
+        raise refused(exc) from None
+    return json(CreatedOut(id=sale.id, status=str(sale.state(c.clock.now()))).model_dump(), status=201)
 
 
 @bp.post("/api/v1/merchant/flash-sales", ctx_access="merchant")
@@ -85,7 +89,8 @@ async def merchant_create(request: Request):
 
 @bp.post("/api/v1/marketing/flash-sales", ctx_access="marketer")
 @doc(
-    "Schedule a platform-featured flash sale of any shop's SKU (marketers)",
+    "Schedule a platform-featured flash sale of any shop's SKU (marketers); it waits for an operator's "
+    "approval when the platform asks for one (status pending_approval)",
     body=FlashSaleIn,
     response=CreatedOut,
     status=201,
@@ -95,18 +100,71 @@ async def marketer_create(request: Request):
     return await _create(request, shop_id=None, featured=True)
 
 
+async def _edit(request: Request, sale_id: str, shop_id: str | None):
+    c = request.app.ctx.c
+    data = parse_json(request, FlashSaleEditIn)
+    try:
+        sale = await services.get_sale(c, sale_id, shop_id=shop_id)
+        sale = await services.edit_sale(c, sale.id, shop_id=shop_id, changes=data.changes())
+    except services.FlashSaleError as exc:
+        raise refused(exc) from None
+    return json(sale_out(sale, c.clock.now()))
+
+
+async def _cancel(request: Request, sale_id: str, shop_id: str | None):
+    c = request.app.ctx.c
+    try:
+        sale = await services.get_sale(c, sale_id, shop_id=shop_id)
+        sale = await services.cancel_sale(c, sale.id, shop_id=shop_id)
+    except services.FlashSaleError as exc:
+        raise refused(exc) from None
+    return json(sale_out(sale, c.clock.now()))
+
+
+@bp.patch("/api/v1/merchant/flash-sales/<sale_id:str>", ctx_access="merchant")
+@doc("Change a sale of your shop before it starts (a quantity change moves units to or from stock)",
+     body=FlashSaleEditIn, response=FlashSaleOut, tag="flash-sales")  # fmt: skip
+async def merchant_edit(request: Request, sale_id: str):
+    return await _edit(request, sale_id, request.ctx.shop_id)
+
+
+@bp.post("/api/v1/merchant/flash-sales/<sale_id:str>/cancel", ctx_access="merchant")
+@doc("Cancel a sale of your shop before it starts; its units go back to stock", response=FlashSaleOut,
+     tag="flash-sales")  # fmt: skip
+async def merchant_cancel(request: Request, sale_id: str):
+    return await _cancel(request, sale_id, request.ctx.shop_id)
+
+
+@bp.patch("/api/v1/marketing/flash-sales/<sale_id:str>", ctx_access="marketer")
+@doc("Change any sale before it starts (marketers)", body=FlashSaleEditIn, response=FlashSaleOut, tag="flash-sales")
+async def marketer_edit(request: Request, sale_id: str):
+    return await _edit(request, sale_id, None)
+
+
+@bp.post("/api/v1/marketing/flash-sales/<sale_id:str>/cancel", ctx_access="marketer")
+@doc("Cancel any sale before it starts (marketers)", response=FlashSaleOut, tag="flash-sales")
+async def marketer_cancel(request: Request, sale_id: str):
+    return await _cancel(request, sale_id, None)
+
+
 @bp.get("/api/v1/flash-sales", ctx_access="public")
-@doc("Flash sales running now and upcoming, soonest first", response=FlashSaleListOut, tag="flash-sales")
+@doc("Flash sales running now and upcoming, soonest first, with their remaining units",
+     response=FlashSaleListOut, tag="flash-sales")  # fmt: skip
 async def list_sales(request: Request):
     c = request.app.ctx.c
     now = c.clock.now()
-    items = [_out(s, now) for s in await services.list_sales(c)]
-    return json({"items": items, "now": now.isoformat()})
+    sales = await services.list_sales(c)
+    left = await services.remaining_many(c, [s.id for s in sales])
+    return json({"items": [sale_out(s, now, left.get(s.id)) for s in sales], "now": now.isoformat()})
 
 
-async def _sale(request: Request, sale_id: str) -> FlashSale:
-    sale = await request.app.ctx.c.flash_sales.get(sale_id) if is_id(sale_id) else None
-    if sale is None:
+async def _public_sale(request: Request, sale_id: str) -> FlashSale:
+    c = request.app.ctx.c
+    try:
+        sale = await services.get_sale(c, sale_id)
+    except services.FlashSaleError:
+        raise NotFound(_("No such flash sale.")) from None
+    if not services.is_public(sale, c.clock.now()):
         raise NotFound(_("No such flash sale."))
     return sale
 
@@ -115,46 +173,42 @@ async def _sale(request: Request, sale_id: str) -> FlashSale:
 @doc("One flash sale with its remaining units", response=FlashSaleOut, tag="flash-sales")
 async def one_sale(request: Request, sale_id: str):
     c = request.app.ctx.c
-    sale = await _sale(request, sale_id)
-    return json(_out(sale, c.clock.now(), await services.remaining(c, sale.id)))
-
-
-async def _limit(request: Request, user_id: str) -> None:
-    c, s = request.app.ctx.c, request.app.ctx.c.settings
-    for bucket, limit in (
-        (f"flash:user:{user_id}", s.flash_user_rate_limit),
-        (f"flash:ip:{request.client_ip or 'unknown'}", s.flash_ip_rate_limit),
-    ):
-        verdict = await c.limiter.hit(bucket, limit, s.flash_rate_window)
-        if not verdict.allowed:
-            raise TooManyRequests(
-                _("Too many attempts. Try again in a moment."), headers={"Retry-After": str(verdict.retry_after)}
-            )
+    sale = await _public_sale(request, sale_id)
+    return json(sale_out(sale, c.clock.now(), await services.remaining(c, sale.id)))
 
 
 @bp.post("/api/v1/flash-sales/<sale_id:str>/reservations", ctx_access="user")
 @doc(
-    "Reserve units at the sale price (held flash_hold_seconds for your checkout): 201, 409 {reason: "
-    "not_started|ended|sold_out|limit_reached}, or 429 with Retry-After (per-user and per-IP limits)",
+    "Reserve units at the sale price, held flash_hold_seconds for your checkout (POST /api/v1/checkout with "
+    "reservation_id): 201, 409 {reason: not_started|ended|sold_out|limit_reached}, or 429 with Retry-After "
+    "(per-user and per-IP limits)",
     body=ReservationIn,
     response=ReservationOut,
     status=201,
     tag="flash-sales",
 )
 async def reserve(request: Request, sale_id: str):
-    c = request.app.ctx.c
-    user = request.ctx.user
-    await _limit(request, user.id)
     data = parse_json(request, ReservationIn)
-    if not is_id(sale_id):
-        raise NotFound(_("No such flash sale."))
-    try:
-        answer = await services.reserve(c, sale_id, user.id, data.quantity)
-    except services.FlashSaleError as exc:
-        raise Refused(_(exc.message), status_code=exc.status) from None
-    if answer.reason == "missing":
-        raise NotFound(_("No such flash sale."))
+    answer = await reserve_for(request, sale_id, data.quantity)
     if answer.reason != "ok":
         return json(RefusedOut(reason=answer.reason).model_dump(), status=409)
-    out = ReservationOut(reservation_id=answer.hold_id, expires_at=answer.expires_at)
+    out = ReservationOut(reservation_id=answer.id, expires_at=answer.expires_at)
     return json(out.model_dump(mode="json"), status=201)
+
+
+async def reserve_for(request: Request, sale_id: str, qty: int) -> Reservation:
+    """The signed-in user's attempt (pages and API): 404 for no such sale, 429 when rate-limited."""
+    if not is_id(sale_id):
+        raise NotFound(_("No such flash sale."))
+    c = request.app.ctx.c
+    try:
+        answer = await services.reserve(c, sale_id, request.ctx.user.id, qty, ip=request.client_ip or "unknown")
+    except services.FlashSaleError as exc:
+        raise refused(exc) from None
+    if answer.reason == "missing":
+        raise NotFound(_("No such flash sale."))
+    if answer.reason == "rate_limited":
+        raise TooManyRequests(
+            _("Too many attempts. Try again in a moment."), headers={"Retry-After": str(answer.retry_after)}
+        )
+    return answer

@@ -39,8 +39,9 @@ def _idempotency_key(request: Request) -> str:
 
 @bp.post("/api/v1/checkout", ctx_access="user")
 @doc(
-    "Place the cart: one checkout (paid once), one order per shop. Send an Idempotency-Key header: "
-    "a retry with the same key and body returns the same checkout; the same key with another body is a 422.",
+    "Place the cart: one checkout (paid once), one order per shop; or, with reservation_id, buy a flash-sale "
+    "reservation at the sale price (pay before it expires; the cart is left alone). Send an Idempotency-Key "
+    "header: a retry with the same key and body returns the same checkout; the same key with another body is a 422.",
     body=CheckoutIn,
     response=CheckoutOut,
     status=201,
@@ -55,9 +56,16 @@ async def api_checkout(request: Request):
         services.AddressFields(**data.address.model_dump()) if isinstance(data.address, AddressIn) else data.address
     )
     try:
-        placed = await services.place_checkout(
-            c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=data.notes
-        )
+        if data.reservation_id:
+            placed = await services.place_flash_checkout(
+                c, user_id=user.id, reservation=data.reservation_id, key=key, address=address, notes=data.notes
+            )
+        else:
+            placed = await services.place_checkout(
+                c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=data.notes
+            )
+    except services.ReservationGone:
+        raise Conflict("the reservation has expired or was already used: reserve again") from None
     except services.EmptyCart:
         raise Conflict("the cart is empty") from None
     except services.CartNotReady as exc:

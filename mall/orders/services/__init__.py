@@ -19,7 +19,7 @@ from mall.orders.services.addresses import (
     update_address,
 )
 from mall.orders.services.alerts import acknowledge, realert, unacknowledged
-from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout
+from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout, place_flash_checkout
 from mall.orders.services.errors import (
     AddressBookFull,
     Busy,
@@ -31,8 +31,10 @@ from mall.orders.services.errors import (
     NotFound,
     OutOfStock,
     PricesChanged,
+    ReservationGone,
     UnknownShopNote,
 )
+from mall.orders.services.flash_lines import FlashLedger
 from mall.orders.services.lifecycle import (
     auto_complete_order,
     cancel_by_merchant,
@@ -69,6 +71,7 @@ __all__ = [
     "CartNotReady",
     "CheckoutError",
     "EmptyCart",
+    "FlashLedger",
     "IllegalTransition",
     "InvalidTemplate",
     "KeyReused",
@@ -76,6 +79,7 @@ __all__ = [
     "OutOfStock",
     "Placed",
     "PricesChanged",
+    "ReservationGone",
     "UnknownShopNote",
     "acknowledge",
     "add_address",
@@ -99,6 +103,7 @@ __all__ = [
     "on_payment_failed",
     "on_payment_succeeded",
     "place_checkout",
+    "place_flash_checkout",
     "realert",
     "reconcile_checkout",
     "save_template",

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from mall.cart import services as cart_services
 from mall.catalog import services as catalog
+from mall.flash_sales import services as flash
 from mall.infra.ids import new_id
 from mall.orders.models import (
     NUMBER_ALPHABET,
@@ -45,6 +46,7 @@ from mall.orders.services.errors import (
     NotFound,
     OutOfStock,
     PricesChanged,
+    ReservationGone,
     UnknownShopNote,
 )
 from mall.orders.services.schedule import entry, schedule
@@ -65,10 +67,11 @@ class Placed:
     shops: dict  # shop id -> Shop
 
 
-def body_hash(address: AddressFields | str, notes: dict[str, str]) -> str:
-    """What a repeated request must match: the same address choice and notes."""
+def body_hash(address: AddressFields | str, notes: dict[str, str], reservation: str | None = None) -> str:
+    """What a repeated request must match: the same address choice and notes (and reservation)."""
     chosen = address if isinstance(address, str) else asdict(address)
-    canonical = json.dumps({"address": chosen, "notes": notes}, sort_keys=True, ensure_ascii=False)
+    body = {"address": chosen, "notes": notes, **({"reservation": reservation} if reservation else {})}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -87,23 +90,88 @@ async def place_checkout(
     view = await cart_services.view(cart, c.products, c.shops)
     _check(view, notes)
     checkout = await _draft(c, user_id, key, digest, snapshot, view, notes)
+    placed, fresh = await _place(c, checkout)
+    if fresh:
+        await cart_services.remove_lines(cart, [v.line.id for v in view.lines])
+    return placed
+
+
+async def place_flash_checkout(
+    c, *, user_id: str, reservation: str, key: str, address: AddressFields | str, notes: dict[str, str]
+) -> Placed:
+    """Buy a flash-sale reservation (instead of the cart): one line at the sale price, paid within the hold.
+
+    One checkout per reservation: placing it again (any key) gives the same checkout. Raises
+    ReservationGone (expired, not yours), UnknownShopNote, NotFound (address), KeyReused, Busy."""
+    digest = body_hash(address, notes, reservation)
+    existing = await c.checkouts.by_key(user_id, key)
+    if existing is not None:
+        return await _replay(c, existing, digest)
+    held = await flash.hold(c, reservation)
+    if held is None or held.user_id != user_id:
+        raise ReservationGone()
+    if held.claimed_by:
+        return await _claimed(c, user_id, held.claimed_by)
+    sale = await flash.get_sale(c, held.sale_id)
+    product = next(iter(await catalog.products_by_ids(c.products, [sale.product_id])), None)
+    variant = next((v for v in product.variants if v.id == sale.variant_id), None) if product else None
+    if variant is None:
+        raise ReservationGone()
+    if set(notes) - {sale.shop_id}:
+        raise UnknownShopNote()
+    snapshot = await _address(c, user_id, address)
+    now = c.clock.now()
+    number = _new_number(c)
+    subtotal = sale.price * held.qty
+    fee = (await templates_for(c.shipping, [sale.shop_id]))[sale.shop_id].fee_for(subtotal, snapshot["region"])
+    item = _line(sale.shop_id, product, variant, sale.price, held.qty, now)
+    item.flash_sale_id, item.hold_id = sale.id, held.hold_id
+    part = ShopPart(sale.shop_id, new_id(), order_number(number, 1), subtotal, fee, notes.get(sale.shop_id, ""))
+    checkout = Checkout(
+        id=new_id(),
+        number=number,
+        user_id=user_id,
+        status=CheckoutStatus.RESERVING,
+        idempotency_key=key,
+        body_hash=digest,
+        address=snapshot,
+        items=[item],
+        parts=[part],
+        total=part.total,
+        currency=c.settings.currency,
+        created_at=now,
+        expires_at=min(now + timedelta(minutes=c.settings.checkout_expiry_minutes), held.expires_at),
+    )
+    placed, _fresh = await _place(c, checkout)
+    return placed
+
+
+async def _claimed(c, user_id: str, checkout_id: str) -> Placed:
+    """The reservation is already in a checkout: that one, if it is this shopper's and still stands."""
+    checkout = await c.checkouts.get(checkout_id)
+    if checkout is None or checkout.user_id != user_id or checkout.status is CheckoutStatus.FAILED:
+        raise ReservationGone()
+    return await placed(c, checkout)
+
+
+async def _place(c, checkout: Checkout) -> tuple[Placed, bool]:
+    """Insert the draft already locked, schedule its expiry, take its units. (placed, False) when a
+    concurrent request with the same key got there first (its checkout is returned)."""
     token, until = stock.new_lock(c)
     for _ in range(NUMBER_ATTEMPTS):
         try:
             await c.checkouts.add(checkout, lock_token=token, lock_until=until)
             break
         except DuplicateCheckout:
-            existing = await c.checkouts.by_key(user_id, key)
+            existing = await c.checkouts.by_key(checkout.user_id, checkout.idempotency_key)
             if existing is not None:
-                return await _replay(c, existing, digest)
+                return await _replay(c, existing, checkout.body_hash), False
             checkout = _renumbered(c, checkout)  # another checkout drew the same number
     else:
         raise DuplicateCheckout()
     await schedule(c, "expire_checkout", checkout.expires_at, f"expire:{checkout.id}", checkout_id=checkout.id)
     async with stock.locked(c, checkout.id, token=token) as locked:
-        placed = await complete(c, locked)
-    await cart_services.remove_lines(cart, [v.line.id for v in view.lines])
-    return placed
+        return await complete(c, locked), True
 
 
 def _check(view, notes: dict[str, str]) -> None:
@@ -152,7 +220,10 @@ async def _draft(c, user_id: str, key: str, digest: str, address: dict, view, no
 
 
 def _item(shop_id: str, view, now) -> CheckoutItem:
-    product, variant = view.product, view.variant
+    return _line(shop_id, view.product, view.variant, view.variant.price, view.line.qty, now)
+
+
+def _line(shop_id: str, product, variant, unit_price: int, qty: int, now) -> CheckoutItem:
     return CheckoutItem(
         product_id=product.id,
         variant_id=variant.id,
@@ -160,8 +231,8 @@ def _item(shop_id: str, view, now) -> CheckoutItem:
         sku=variant.sku,
         name=dict(product.name),
         options=dict(variant.options),
-        unit_price=variant.price,
-        qty=view.line.qty,
+        unit_price=unit_price,
+        qty=qty,
         image=product.images[0] if product.images else None,
         moving_since=now,
     )
@@ -186,14 +257,21 @@ async def _replay(c, checkout: Checkout, digest: str) -> Placed:
         async with stock.locked(c, checkout.id) as current:  # waits for the first attempt, or takes over
             return await complete(c, current)
     if checkout.status is CheckoutStatus.FAILED:
-        raise OutOfStock(checkout.short["name"], checkout.short["available"])
+        raise _short(checkout)
     return await placed(c, checkout)
+
+
+def _short(checkout: Checkout) -> Exception:
+    """Why a FAILED checkout failed, as the exception its first attempt raised."""
+    if checkout.short.get("flash"):
+        return ReservationGone()
+    return OutOfStock(checkout.short["name"], checkout.short["available"])
 
 
 async def complete(c, checkout: Checkout) -> Placed:
     """Steps 3-5 for a RESERVING checkout whose lock we hold (first attempt or a takeover)."""
     if checkout.status is CheckoutStatus.FAILED:
-        raise OutOfStock(checkout.short["name"], checkout.short["available"])
+        raise _short(checkout)
     if checkout.status is not CheckoutStatus.RESERVING:
         return await placed(c, checkout)
     for n in range(len(checkout.items)):
@@ -219,11 +297,14 @@ async def complete(c, checkout: Checkout) -> Placed:
 async def _fail(c, checkout: Checkout, n: int) -> None:
     item = checkout.items[n]
     await stock.give_back_all(c, checkout)
-    short = {"name": item.name, "available": await _available(c, item)}
+    if item.flash_sale_id:
+        short = {"name": item.name, "available": 0, "flash": True}
+    else:
+        short = {"name": item.name, "available": await _available(c, item)}
     await c.checkouts.transition(
         checkout.id, (CheckoutStatus.RESERVING,), {"status": CheckoutStatus.FAILED, "short": short}
     )
-    raise OutOfStock(item.name, short["available"])
+    raise ReservationGone() if item.flash_sale_id else OutOfStock(item.name, short["available"])
 
 
 async def _available(c, item: CheckoutItem) -> int:

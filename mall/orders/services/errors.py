@@ -15,6 +15,7 @@ __all__ = [
     "NotFound",
     "OutOfStock",
     "PricesChanged",
+    "ReservationGone",
     "UnknownShopNote",
 ]
 
@@ -73,3 +74,7 @@ class Busy(CheckoutError):
 
 class AddressBookFull(CheckoutError):
     pass
+
+
+class ReservationGone(CheckoutError):
+    """The flash-sale reservation expired, belongs to someone else, or another checkout used it."""

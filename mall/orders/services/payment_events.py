@@ -44,7 +44,8 @@ async def settle_paid(c, checkout: Checkout, payment_id: str) -> Checkout:
         else:
             checkout = await c.checkouts.transition(checkout.id, PAYABLE, {"status": CheckoutStatus.CANCELLED})
             await _owe_everything(c, checkout)
-            code = Reason.PAID_LATE_NO_STOCK
+            flash = any(item.flash_sale_id for item in checkout.items)
+            code = Reason.FLASH_RESERVATION_LOST if flash else Reason.PAID_LATE_NO_STOCK
     elif checkout.status is not CheckoutStatus.PAID:
         await _owe_everything(c, checkout)
         code = Reason.PAID_AFTER_CANCEL
@@ -71,9 +72,9 @@ async def on_payment_failed(c, *, checkout_id: str, payment_id: str, event_id: s
 
 
 async def _hold_everything(c, checkout) -> bool:
-    """Take every line that is not held (again); on a short line give everything back."""
+    """Take every line that is not held (again), sell flash-sale lines; on a short line give everything back."""
     for n in range(len(checkout.items)):
-        if not await stock.take(c, checkout, n):
+        if not await stock.sell(c, checkout, n):
             await stock.give_back_all(c, checkout)
             return False
     return True

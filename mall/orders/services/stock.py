@@ -18,8 +18,8 @@ from datetime import timedelta
 
 from mall.catalog import services as catalog
 from mall.infra.ids import new_id
-from mall.orders.models import Checkout, CheckoutItem, StockState
-from mall.orders.services import alerts
+from mall.orders.models import Checkout, CheckoutItem, SaleState, StockState
+from mall.orders.services import alerts, flash_lines
 from mall.orders.services.errors import Busy
 
 log = logging.getLogger("mall.orders")
@@ -70,7 +70,7 @@ async def _acquire(c, checkout_id: str) -> tuple[str, Checkout | None]:
     raise Busy()
 
 
-async def _set(c, checkout: Checkout, n: int, changes: dict) -> CheckoutItem:
+async def set_item(c, checkout: Checkout, n: int, changes: dict) -> CheckoutItem:
     """Change line `n` (we hold the lock, so it is as we last saw it) and return it."""
     item = checkout.items[n]
     if not await c.checkouts.move_item(checkout.id, n, item, changes):
@@ -81,19 +81,35 @@ async def _set(c, checkout: Checkout, n: int, changes: dict) -> CheckoutItem:
 
 
 async def take(c, checkout: Checkout, n: int) -> bool:
-    """Hold line `n`'s units; False (line marked SHORT) when there are not enough."""
+    """Hold line `n`'s units (a flash-sale line claims its hold); False (line marked SHORT) when short."""
     item = checkout.items[n]
     if item.stock is StockState.TAKEN:
         return True
     if item.stock is not StockState.TAKING:
-        await _set(c, checkout, n, {"stock": StockState.TAKING, "move": item.move + 1, "moving_since": c.clock.now()})
+        await set_item(
+            c, checkout, n, {"stock": StockState.TAKING, "move": item.move + 1, "moving_since": c.clock.now()}
+        )
+    if item.flash_sale_id:
+        ok = await flash_lines.claim(c, checkout, n)
+        changes = {"sale_state": SaleState.HELD} if ok else {}
+        await set_item(
+            c, checkout, n, {"stock": StockState.TAKEN if ok else StockState.SHORT, "moving_since": None, **changes}
+        )
+        return ok
     move = move_id(checkout.id, n, item.move)
     ok = await catalog.take_stock(c.products, item.product_id, item.variant_id, item.qty, move_id=move)
-    await _set(c, checkout, n, {"stock": StockState.TAKEN if ok else StockState.SHORT, "moving_since": None})
+    await set_item(c, checkout, n, {"stock": StockState.TAKEN if ok else StockState.SHORT, "moving_since": None})
     if ok:
         await catalog.forget_stock_move(c.products, item.product_id, move)
         await alerts.report_low_stock(c, item.product_id, item.variant_id)
     return ok
+
+
+async def sell(c, checkout: Checkout, n: int) -> bool:
+    """The checkout is paid: a flash-sale line sells its hold (see flash_lines); other lines hold their units."""
+    if checkout.items[n].flash_sale_id:
+        return await flash_lines.sell(c, checkout, n, set_item)
+    return await take(c, checkout, n)
 
 
 async def give_back(c, checkout: Checkout, n: int) -> None:
@@ -101,7 +117,9 @@ async def give_back(c, checkout: Checkout, n: int) -> None:
     item = checkout.items[n]
     if item.stock is not StockState.TAKEN:
         return
-    await _set(c, checkout, n, {"stock": StockState.RETURNING, "move": item.move + 1, "moving_since": c.clock.now()})
+    await set_item(
+        c, checkout, n, {"stock": StockState.RETURNING, "move": item.move + 1, "moving_since": c.clock.now()}
+    )
     await _finish_return(c, checkout, n)
 
 
@@ -113,11 +131,15 @@ async def give_back_all(c, checkout: Checkout, *, shop_id: str | None = None) ->
 
 async def _finish_return(c, checkout: Checkout, n: int) -> None:
     item = checkout.items[n]
+    if item.flash_sale_id and not flash_lines.was_sold(checkout, n):
+        await flash_lines.release(c, checkout, n)  # back to the sale's pool (once: the hold is gone after)
+        await set_item(c, checkout, n, {"stock": StockState.RETURNED, "moving_since": None})
+        return
     move = move_id(checkout.id, n, item.move)
     restored = await catalog.restore_stock(c.products, item.product_id, item.variant_id, item.qty, move_id=move)
     if not restored and not await catalog.stock_move_applied(c.products, item.product_id, move):
         log.warning("checkout %s line %d: the variant is gone, %d units not restocked", checkout.id, n, item.qty)
-    await _set(c, checkout, n, {"stock": StockState.RETURNED, "moving_since": None})
+    await set_item(c, checkout, n, {"stock": StockState.RETURNED, "moving_since": None})
     await catalog.forget_stock_move(c.products, item.product_id, move)
 
 
@@ -126,9 +148,13 @@ async def recover(c, checkout: Checkout) -> Checkout:
     the product recorded that move; a RETURNING line is returned unless the product already was."""
     for n, item in enumerate(checkout.items):
         move = move_id(checkout.id, n, item.move)
+        if item.stock is StockState.TAKING and item.flash_sale_id:
+            claimed = await flash_lines.claim(c, checkout, n)  # the same checkout may claim its hold again
+            await set_item(c, checkout, n, {"stock": StockState.TAKEN if claimed else StockState.RETURNED})
+            continue
         if item.stock is StockState.TAKING:
             applied = await catalog.stock_move_applied(c.products, item.product_id, move)
-            await _set(c, checkout, n, {"stock": StockState.TAKEN if applied else StockState.RETURNED})
+            await set_item(c, checkout, n, {"stock": StockState.TAKEN if applied else StockState.RETURNED})
         elif item.stock is StockState.RETURNING:
             await _finish_return(c, checkout, n)
             continue

@@ -1,0 +1,21 @@
+"""What the flash-sale domain announces on c.events, after its write succeeded.
+
+flash.scheduled / flash.cancelled / flash.approval: sale_id, shop_id (a sale appeared, changed or went)
+flash.opened: sale_id, shop_id (the start second passed; announced once)
+flash.ended: sale_id, shop_id (the end second passed; announced once)
+flash.stock: sale_id (its remaining count changed; at most 4 per second per sale, see lua.py)
+flash.reminder: sale_id, user_id, product_id (this user asked to hear when the sale opens)"""
+
+from __future__ import annotations
+
+SCHEDULED = "flash.scheduled"
+CANCELLED = "flash.cancelled"
+APPROVAL = "flash.approval"
+OPENED = "flash.opened"
+ENDED = "flash.ended"
+STOCK = "flash.stock"
+REMINDER = "flash.reminder"
+
+
+def sale_payload(sale) -> dict:
+    return {"sale_id": sale.id, "shop_id": sale.shop_id, "product_id": sale.product_id}

@@ -1,0 +1,64 @@
+"""Flash sales (限時搶購). `c` is the container (mall.bootstrap): c.flash_sales (MongoDB), c.flash_store
+(Redis), c.sold_ledger (what orders say sold), c.products, c.clock, c.settings, c.queue, c.events.
+
+Units of a sale: allocated (`quantity`, moved out of the SKU's stock once) = remaining + held + sold.
+Called by other areas:
+  reserve(c, sale_id, user_id, qty, ip=) -> Reservation           (the hot path: one Redis script)
+  hold(c, reservation_id) -> Hold | None                            (orders: checkout from a reservation)
+  claim_hold / release_hold / sell_hold(c, sale_id, hold_id, ...)   (orders: the checkout's flash line)
+Jobs: open_sale, close_sale, end_sale (mall/flash_sales/jobs.py) and the minutely sweep."""
+
+from __future__ import annotations
+
+from mall.flash_sales.services.buying import claim_hold, expire_holds, hold, release_hold, reserve, sell_hold
+from mall.flash_sales.services.common import FlashSaleError
+from mall.flash_sales.services.lifecycle import close_sale, end_sale, is_open, open_sale, reconcile, return_units, sweep
+from mall.flash_sales.services.queries import (
+    PER_PAGE,
+    forget_reminder,
+    get_sale,
+    is_public,
+    list_sales,
+    live_figures,
+    remaining,
+    remaining_many,
+    remind,
+    reminded,
+    reminder_count,
+    sales_page,
+)
+from mall.flash_sales.services.setup import approve_sale, cancel_sale, create_sale, edit_sale, reject_sale
+
+__all__ = [
+    "PER_PAGE",
+    "FlashSaleError",
+    "approve_sale",
+    "cancel_sale",
+    "claim_hold",
+    "close_sale",
+    "create_sale",
+    "edit_sale",
+    "end_sale",
+    "expire_holds",
+    "forget_reminder",
+    "get_sale",
+    "hold",
+    "is_open",
+    "is_public",
+    "list_sales",
+    "live_figures",
+    "open_sale",
+    "reconcile",
+    "reject_sale",
+    "release_hold",
+    "remaining",
+    "remaining_many",
+    "remind",
+    "reminded",
+    "reminder_count",
+    "reserve",
+    "return_units",
+    "sales_page",
+    "sell_hold",
+    "sweep",
+]

@@ -1,0 +1,77 @@
+"""Reading sales: the deals listing, one sale, live figures, reminders."""
+
+from __future__ import annotations
+
+from mall.flash_sales.models import Figures, FlashSale, SaleState
+from mall.flash_sales.services.common import NO_SUCH_SALE, FlashSaleError
+from mall.infra.ids import is_id
+from mall.infra.text import N_
+
+PER_PAGE = 20
+
+
+async def get_sale(c, sale_id: str, *, shop_id: str | None = None) -> FlashSale:
+    """The sale (of `shop_id` only, when given); FlashSaleError 404 otherwise."""
+    sale = await c.flash_sales.get(sale_id) if is_id(sale_id) else None
+    if sale is None or (shop_id is not None and sale.shop_id != shop_id):
+        raise FlashSaleError(NO_SUCH_SALE, 404)
+    return sale
+
+
+def is_public(sale: FlashSale, now) -> bool:
+    """Shoppers see scheduled sales (upcoming, running, just ended), never pending, rejected or cancelled ones."""
+    return sale.state(now) in (SaleState.UPCOMING, SaleState.RUNNING, SaleState.ENDED) and sale.status != "allocating"
+
+
+async def list_sales(c) -> list[FlashSale]:
+    """Sales running now and upcoming, soonest first."""
+    return await c.flash_sales.listing(c.clock.now())
+
+
+async def remaining(c, sale_id: str) -> int:
+    figures = await c.flash_store.figures(sale_id)
+    return figures["remaining"] if figures else 0
+
+
+async def remaining_many(c, sale_ids: list[str]) -> dict[str, int]:
+    return await c.flash_store.remaining_many(sale_ids)
+
+
+async def live_figures(c, sale: FlashSale) -> Figures:
+    """What a merchant or marketer watches while the sale runs (Redis only: cheap enough to refresh often)."""
+    f = await c.flash_store.figures(sale.id) or {"remaining": 0, "held": 0, "sold": 0, "reserved": 0}
+    return Figures(
+        allocated=sale.quantity,
+        remaining=f["remaining"],
+        held=f["held"],
+        sold_redis=f["sold"],
+        sold=f["sold"],
+        drift=0,
+        reserved=f["reserved"],
+    )
+
+
+async def sales_page(c, *, shop_id: str | None = None, status: str | None = None, page: int = 1):
+    """(sales, pages) newest start first; a shop's own, or every shop's (marketers, operators)."""
+    sales, total = await c.flash_sales.page(shop_id=shop_id, status=status, page=page, per_page=PER_PAGE)
+    return sales, max(1, -(-total // PER_PAGE))
+
+
+async def remind(c, sale_id: str, user_id: str) -> bool:
+    """Ask to be told when the sale opens (upcoming sales only). False when already asked."""
+    sale = await get_sale(c, sale_id)
+    if sale.state(c.clock.now()) is not SaleState.UPCOMING:
+        raise FlashSaleError(N_("Only an upcoming sale has reminders."))
+    return await c.flash_sales.remind(sale.id, user_id, c.clock.now())
+
+
+async def forget_reminder(c, sale_id: str, user_id: str) -> bool:
+    return await c.flash_sales.forget_reminder(sale_id, user_id)
+
+
+async def reminded(c, user_id: str | None, sale_ids: list[str]) -> set[str]:
+    return await c.flash_sales.reminded(user_id, sale_ids) if user_id and sale_ids else set()
+
+
+async def reminder_count(c, sale_id: str) -> int:
+    return await c.flash_sales.reminder_count(sale_id)
