@@ -60,6 +60,7 @@ def build_web(app: Sanic, settings) -> None:
 
 
 async def _finish(request, response) -> None:
-    if getattr(request.ctx, "session", None) is not None:
+    # A Bearer-token call carries no cookie and gets none: no session is stored for it.
+    if getattr(request.ctx, "session", None) is not None and not getattr(request.ctx, "via_token", False):
         await save_session(request, response)
     security.security_headers(request, response)

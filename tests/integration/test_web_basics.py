@@ -75,3 +75,15 @@ async def test_a_live_htmx_refresh_does_not_swallow_the_message_meant_for_the_ne
         assert (await web.get(path, headers={"HX-Request": "true"})).status_code == 200
     # then the cart page still shows the message
     assert "Your cart is empty." in (await web.page("/cart")).text
+
+
+async def test_a_bearer_token_call_gets_no_cookie_and_leaves_no_session(api, factory, container):
+    from tests.integration.orders_helpers import bearer
+
+    headers = await bearer(container, await factory.user())
+    answered = await api.get("/api/v1/orders", headers=headers)
+    assert answered.status_code == 200
+    assert "set-cookie" not in answered.headers
+    assert [key async for key in container.redis.scan_iter("sess:*")] == []
+    browser = await api.get("/login")  # a browser still gets its session
+    assert "mall_session" in browser.headers.get("set-cookie", "")
