@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from datetime import timedelta
 
 from mall.accounts import services as accounts
 from mall.accounts.models import Role
@@ -150,4 +151,43 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
             ),
         )
     progress("seed: 1 pending shop application")
+    sales = await seed_flash_sales(c, made, people)
+    progress(f"seed: {sales} flash sales")
     return {"users": people, "shops": made, "categories": category_ids}
+
+
+async def seed_flash_sales(c, shops_made: list, people: dict) -> int:
+    """A sale running now, one opening in two minutes (watch the countdown flip) and a platform-featured
+    one waiting for the operator; only when there are no sales yet."""
+    from mall.flash_sales import services as flash
+
+    if (await flash.sales_page(c))[0]:
+        return 0
+    now = c.clock.now()
+    plans = [  # shop index, minutes from now to the start, hours it lasts, quantity, limit, featured
+        (0, -5, 3, 30, 2, False),
+        (1, 2, 2, 20, 1, False),
+        (2, 60, 4, 50, 2, True),
+    ]
+    made = 0
+    for index, starts_in, hours, quantity, limit, featured in plans:
+        shop = shops_made[index]
+        listed, _total = await catalog.merchant_products(c.products, c.attribute_sets, shop_id=shop.id)
+        product = listed[-1].product  # the shop's first product
+        variant = max(product.variants, key=lambda v: v.stock)
+        starts_at = now + timedelta(minutes=starts_in)
+        await flash.create_sale(
+            c,
+            actor_id=(people["marketer@demo.mall"] if featured else await c.users.get(shop.owner_id)).id,
+            product_id=product.id,
+            variant_id=variant.id,
+            price=variant.price * 7 // 10 // TWD * TWD,
+            quantity=min(quantity, variant.stock),
+            per_user_limit=limit,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            shop_id=None if featured else shop.id,
+            featured=featured,
+        )
+        made += 1
+    return made

@@ -36,8 +36,15 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
     ):
         assert await accounts.authenticate(container.users, email=email, password="demo1234"), email
 
+    sales = await container.db["flash_sales"].find({}).to_list(None)
+    assert sorted(s["status"] for s in sales) == ["pending_approval", "scheduled", "scheduled"]
+    listed = (await api.get("/api/v1/flash-sales")).json()["items"]
+    assert sorted(s["status"] for s in listed) == ["running", "upcoming"]
+    assert all(0 < s["remaining"] == s["quantity"] for s in listed)
+
     again: list[str] = []
     await seed(container, progress=again.append)
+    assert await container.db["flash_sales"].count_documents({}) == 3
     assert await container.db["products"].count_documents({}) == len(products)
     assert await container.db["shops"].count_documents({}) == len(shops)
     assert await container.db["users"].count_documents({}) == len(first["users"])
