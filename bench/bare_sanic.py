@@ -1,4 +1,6 @@
-"""The baseline: a bare Sanic JSON endpoint, nothing else (run by http_baseline.py)."""
+"""The baseline: a bare Sanic JSON endpoint, nothing else (run by http_baseline.py and flash_sale.py).
+
+python bench/bare_sanic.py PORT [BACKLOG]   (BACKLOG: Sanic's listen backlog, default 100)"""
 
 import sys
 
@@ -14,4 +16,5 @@ async def hello(request):
 
 
 if __name__ == "__main__":
-    app.run(host="127.0.0.1", port=int(sys.argv[1]), single_process=True, access_log=False, motd=False)
+    backlog = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    app.run(host="127.0.0.1", port=int(sys.argv[1]), backlog=backlog, single_process=True, access_log=False, motd=False)
