@@ -303,7 +303,7 @@ async def verify(c, sale) -> dict:
     per_user: Counter = Counter()
     for user_id, qty in holds.values():
         per_user[user_id] += qty
-    for user_id, qty in (await c.flash_sales.sold_by_user(sale.id)).items():
+    for user_id, qty in (await c.sold_ledger.sold(sale.id)).by_user.items():
         per_user[user_id] += qty
     units = sum(per_user.values())
     # the store's own per-user counters (what the Lua script checks the limit against) must agree

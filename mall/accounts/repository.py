@@ -1,13 +1,44 @@
-"""Users in MongoDB; sessions and API tokens in Redis."""
+"""Users in MongoDB; sessions and API tokens in Redis.
+
+Who a request is (the user behind a session or token) is read on every request, so this process
+remembers users and tokens for IDENTITY_TTL seconds: a change made here is seen at once (the entry
+is dropped), one made by another worker process within that time."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
+from dataclasses import replace
 
 from pymongo.errors import DuplicateKeyError
 
 from mall.accounts.models import User
+
+IDENTITY_TTL = 10.0  # seconds
+IDENTITY_MAX = 100_000  # entries per process
+
+
+class Recent:
+    """A bounded in-process memory of recent answers, each kept for `ttl` seconds."""
+
+    def __init__(self, ttl: float = IDENTITY_TTL, size: int = IDENTITY_MAX):
+        self.ttl, self.size = ttl, size
+        self._items: dict = {}
+
+    def get(self, key):
+        found = self._items.get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, key, value) -> None:
+        if len(self._items) >= self.size:
+            self._items.pop(next(iter(self._items)))  # the oldest
+        self._items[key] = (time.monotonic() + self.ttl, value)
+
+    def drop(self, key) -> None:
+        self._items.pop(key, None)
 
 
 class EmailTaken(Exception):
@@ -17,6 +48,7 @@ class EmailTaken(Exception):
 class UserRepository:
     def __init__(self, db):
         self.users = db["users"]
+        self.recent = Recent()
 
     async def ensure_indexes(self) -> None:
         await self.users.create_index("email", unique=True)
@@ -39,8 +71,14 @@ class UserRepository:
             raise EmailTaken(user.email) from exc
 
     async def get(self, user_id: str) -> User | None:
-        doc = await self.users.find_one({"_id": str(user_id)})
-        return User.from_doc(doc) if doc else None
+        user = self.recent.get(str(user_id))
+        if user is None:
+            doc = await self.users.find_one({"_id": str(user_id)})
+            if doc is None:
+                return None
+            user = User.from_doc(doc)
+            self.recent.put(user.id, user)
+        return replace(user, roles=list(user.roles))
 
     async def by_email(self, email: str) -> User | None:
         doc = await self.users.find_one({"email": str(email)})
@@ -48,15 +86,18 @@ class UserRepository:
 
     async def set_password_hash(self, user_id: str, password_hash: str) -> None:
         await self.users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+        self.recent.drop(str(user_id))
 
     async def set_shop(self, user_id: str, shop_id: str | None, shop_role: str | None) -> None:
         await self.users.update_one({"_id": str(user_id)}, {"$set": {"shop_id": shop_id, "shop_role": shop_role}})
+        self.recent.drop(str(user_id))
 
     async def set_shop_if_free(self, user_id: str, shop_id: str, shop_role: str) -> bool:
         """Join `shop_id` only if the user is in no shop yet (one conditional update)."""
         result = await self.users.update_one(
             {"_id": str(user_id), "shop_id": None}, {"$set": {"shop_id": str(shop_id), "shop_role": shop_role}}
         )
+        self.recent.drop(str(user_id))
         return result.modified_count == 1
 
     async def clear_shop(self, user_id: str, shop_id: str) -> bool:
@@ -64,6 +105,7 @@ class UserRepository:
         result = await self.users.update_one(
             {"_id": str(user_id), "shop_id": str(shop_id)}, {"$set": {"shop_id": None, "shop_role": None}}
         )
+        self.recent.drop(str(user_id))
         return result.modified_count == 1
 
     async def members_of(self, shop_id: str) -> list[User]:
@@ -101,6 +143,7 @@ class TokenStore:
     def __init__(self, redis, ttl: int):
         self.redis = redis
         self.ttl = ttl
+        self.recent = Recent()
 
     @staticmethod
     def _key(token: str) -> str:
@@ -110,4 +153,10 @@ class TokenStore:
         await self.redis.set(self._key(token), user_id, ex=self.ttl)
 
     async def user_id(self, token: str) -> str | None:
-        return await self.redis.get(self._key(token))
+        key = self._key(token)
+        user_id = self.recent.get(key)
+        if user_id is None:
+            user_id = await self.redis.get(key)
+            if user_id is not None:
+                self.recent.put(key, user_id)
+        return user_id
