@@ -93,6 +93,7 @@ def serve_command(settings, args) -> int:
         single_process=settings.workers == 1,
         access_log=settings.access_log,
         motd=False,
+        backlog=1024,  # Sanic's 100 overflows when a flash sale opens 256+ connections at once
     )
     return 0
 
