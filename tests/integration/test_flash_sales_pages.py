@@ -41,13 +41,13 @@ async def test_the_deals_page_lists_running_and_upcoming_sales_with_prices_and_u
 
     on_now = card_of(page, running.id)
     assert 'data-state="running"' in on_now and 'data-remaining="7"' in on_now
-    assert "NT$99.00" in on_now and "NT$450.00" in on_now and "78% off" in on_now
+    assert "NT$99.00" in on_now and "NT$450.00" in on_now and ">-78%<" in on_now
     assert '<b class="flash-left" data-flash-left>7</b> left' in on_now and "30% claimed" in on_now.replace(
         "<span data-flash-pct>30</span>", "30"
     )
     assert "Ends in" in on_now and "01:00:00" in on_now and f'href="/flash/{running.id}"' in on_now
     soon = card_of(page, upcoming.id)
-    assert 'data-state="upcoming"' in soon and "NT$300.00" in soon and "33% off" in soon
+    assert 'data-state="upcoming"' in soon and "NT$300.00" in soon and ">-33%<" in soon
     assert "Starts in" in soon and "02:00:00" in soon and "Sign in to be reminded" in soon
     assert page.index(running.id) < page.index(upcoming.id)  # on now, then coming up
     assert pending.id not in page and cancelled.id not in page
@@ -103,7 +103,8 @@ async def test_the_sale_page_shows_the_countdown_clock_price_and_a_buy_button_on
     now_ms = int(container.clock.now().timestamp() * 1000)
     assert f'data-now="{now_ms}"' in page and f'data-starts="{now_ms + 90_000}"' in page
     assert f'data-ends="{now_ms + 3_690_000}"' in page and 'data-state="upcoming"' in page
-    assert "00:01:30" in page and "NT$99.00" in page and "NT$450.00" in page and "Limit 4 per person" in page
+    assert "00:01:30" in page and "NT$99.00" in page and "NT$450.00" in page and "78% off" in page
+    assert "Limit 4 per person" in page
     assert "data-flash-buy disabled" in page and '<option value="4">4</option>' in page
     assert '<option value="5">' not in page and "/static/js/flash.js" in page
 
@@ -211,8 +212,9 @@ async def test_remind_me_toggles_in_place_and_without_javascript(web, factory, c
     off = await web.form(f"/flash/{sale.id}/remind", {"remind": "0"}, headers=HX)
     assert off.status_code == 200 and off.text.startswith(f'<div id="remind-{sale.id}"') and "Remind me" in off.text
     assert await flash.reminded(container, shopper.id, [sale.id]) == set()
-    on = await web.form(f"/flash/{sale.id}/remind", {"remind": "1"}, headers=HX)
+    on = await web.form(f"/flash/{sale.id}/remind", {"remind": "1", "count": "1"}, headers=HX)  # the sale's page
     assert "Reminder set" in on.text and await flash.reminder_count(container, sale.id) == 1
+    assert "1 person is waiting" in on.text and 'name="count"' in on.text
     assert "1 person is waiting" in (await web.page(f"/flash/{sale.id}")).text
 
     running = await make_sale(container, factory)

@@ -141,7 +141,11 @@ async def remind_me(request: Request, sale_id: str):
     if not is_htmx(request):
         request.ctx.session.flash(message, kind)
         return redirect(safe_next(request.form.get("next") or f"/flash/{card.sale.id}"), status=303)
-    return await render(request, "flash_sales/_remind.html", card=card, message=message, kind=kind, status=status)
+    extra = {"waiting": await services.reminder_count(c, card.sale.id)} if request.form.get("count") == "1" else {}
+    return await render(
+        request, "flash_sales/_remind.html", card=card, message=message, kind=kind, status=status,
+        next=safe_next(request.form.get("next")), **extra,
+    )  # fmt: skip
 
 
 @bp.get("/live/alerts/flash/<sale_id:str>", ctx_access="user")
