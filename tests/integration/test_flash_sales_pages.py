@@ -222,3 +222,15 @@ async def test_remind_me_toggles_in_place_and_without_javascript(web, factory, c
     assert late.status_code == 409 and "Only an upcoming sale has reminders." in late.text
     no_token = await web.post(f"/flash/{sale.id}/remind", data={"remind": "0"})
     assert no_token.status_code == 403 and await flash.reminder_count(container, sale.id) == 1
+
+
+async def test_a_suspended_shops_sale_leaves_the_storefront(web, factory, container):
+    from mall.shops import services as shops
+
+    shop = await factory.shop()
+    sale = await make_sale(container, factory, shop=shop)
+    assert sale.id in (await web.page("/deals")).text
+    await shops.suspend(container.shops, container.products, container.clock, shop_id=shop.id, operator_id=None,
+                        reason="Test")  # fmt: skip
+    assert sale.id not in (await web.page("/deals")).text and sale.id not in (await web.page("/")).text
+    assert (await web.get(f"/flash/{sale.id}")).status_code == 404
