@@ -54,6 +54,7 @@ NOTE_KINDS = {
     "order.expired": N_("Your order %(number)s expired before it was paid."),
     "shop.approved": N_("Your shop %(shop)s is approved. Welcome aboard!"),
     "shop.rejected": N_("Your application for %(shop)s was not approved. See why."),
+    "flash.reminder": N_("The flash sale you asked about has started: %(product)s"),
 }
 
 

@@ -21,6 +21,7 @@ from mall.realtime import services
 from mall.realtime.hub import Subscriber
 from mall.realtime.models import NOTE_KINDS, allowed_channels, may_join
 from mall.shops import services as shops
+from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
 from mall.web.templating import is_htmx, render
 
@@ -94,7 +95,17 @@ async def notifications_page(request: Request):
 
 def _text(note) -> str:
     template = NOTE_KINDS.get(note.kind)
-    return _(template) % note.params if template else note.kind
+    return _(template) % _localized(note.params) if template else note.kind
+
+
+def _localized(params: dict) -> dict:
+    """A bilingual {"en": ..., "zh_Hant": ...} parameter (a product name) in the reader's language."""
+    locale = current_locale()
+
+    def one(value):
+        return (value.get(locale) or value.get("en") or next(iter(value.values()), "")) if value else ""
+
+    return {key: one(value) if isinstance(value, dict) else value for key, value in params.items()}
 
 
 @bp.post("/notifications/read", ctx_access="user")

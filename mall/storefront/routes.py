@@ -7,6 +7,7 @@ from sanic.exceptions import NotFound
 from sanic.response import redirect
 
 from mall.catalog.models import Sort
+from mall.flash_sales.services import showcase
 from mall.shops.models import SHOP_CATEGORIES
 from mall.storefront import links, services
 from mall.storefront.schemas import (
@@ -53,7 +54,11 @@ def _c(request: Request):
 async def home(request: Request):
     c = _c(request)
     view = await services.home(c.products, c.categories, c.shops)
-    return await render(request, "storefront/home.html", view=view, theme_of=services.theme_colour)
+    running, upcoming = await showcase.deals(c)
+    strip = [*running, *upcoming]
+    return await render(
+        request, "storefront/home.html", view=view, theme_of=services.theme_colour, strip=strip, live_deals=bool(strip)
+    )
 
 
 @bp.get("/categories", ctx_access="public")
@@ -135,6 +140,7 @@ async def product(request: Request, product_id: str):
     except services.NotFound:
         raise NotFound(_("This product is not available.")) from None
     compare = services.compare_ids(request.ctx.session.get("compare"))
+    flash = None if is_htmx(request) else await showcase.for_product(c, view.product.id)
     return await render(
         request,
         "storefront/product.html",
@@ -144,6 +150,7 @@ async def product(request: Request, product_id: str):
         compare=compare,
         limit=services.COMPARE_LIMIT,
         variant_for=services.variant_for,
+        flash=flash,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import partial
 
 from sanic import Request
 from sanic.exceptions import NotFound
@@ -13,7 +14,7 @@ from mall.cart import services as cart
 from mall.infra.ids import is_id
 from mall.orders import services
 from mall.orders.models import REGIONS
-from mall.orders.routes import bp
+from mall.orders.routes import bp, flash_checkout
 from mall.orders.routes.addresses import address_errors, remember_address
 from mall.orders.routes.common import out_of_stock, page, page_number, refused, regions
 from mall.orders.schemas import IDEMPOTENCY_KEY, AddressIn, CheckoutIn
@@ -25,11 +26,12 @@ ADDRESS_FIELDS = ("name", "phone", "postal_code", "region", "line")
 FORM_FIELDS = {"csrf_token", "checkout_token", "address_id", "save_address", *ADDRESS_FIELDS}
 
 
-async def _checkout_page(request: Request, *, form=None, errors=None, notice=None, status=200):
+async def _checkout_page(request: Request, *, form=None, errors=None, notice=None, status=200, flash=None):
+    """The cart's checkout, or (flash) the checkout of one flash-sale reservation."""
     c = request.app.ctx.c
     user = request.ctx.user
     form = form or {}
-    view = await cart.view(c.carts.for_user(user.id), c.products, c.shops)
+    view = flash.view if flash else await cart.view(c.carts.for_user(user.id), c.products, c.shops)
     book = await services.list_addresses(c.addresses, user.id)
     chosen = form.get("address_id") or request.args.get("address_id") or (book[0].id if book else "new")
     saved = next((a for a in book if a.id == chosen), None)
@@ -53,22 +55,31 @@ async def _checkout_page(request: Request, *, form=None, errors=None, notice=Non
         errors=errors or {},
         notice=notice,
         token=secrets.token_urlsafe(18),
+        flash=flash,
     )
 
 
 @bp.get("/checkout", ctx_access="user")
 async def checkout_page(request: Request):
     c = request.app.ctx.c
+    reservation = request.args.get("reservation")
+    if reservation is not None:
+        flash = await flash_checkout.reserved(c, request.ctx.user.id, reservation)
+        return await _checkout_page(request, flash=flash) if flash else await flash_checkout.gone(request, reservation)
     if not await c.carts.for_user(request.ctx.user.id).lines():
         request.ctx.session.flash(_("Your cart is empty."), "info")
         return redirect("/cart")
     return await _checkout_page(request)
 
 
-def _parse_checkout_form(request: Request) -> tuple[services.AddressFields | str, dict[str, str], str]:
-    """(address, notes, idempotency key) from the checkout form; Invalid for anything else in it."""
+def _parse_checkout_form(
+    request: Request, *, reservation: bool = False
+) -> tuple[services.AddressFields | str, dict[str, str], str]:
+    """(address, notes, idempotency key) from the checkout form; Invalid for anything else in it
+    (`reservation` is expected only in the checkout of a flash-sale reservation)."""
     fields = {key: request.form.get(key, "") for key in request.form}
-    unknown = [k for k in fields if k not in FORM_FIELDS and not (k.startswith("note_") and is_id(k[5:]))]
+    allowed = FORM_FIELDS | {"reservation"} if reservation else FORM_FIELDS
+    unknown = [k for k in fields if k not in allowed and not (k.startswith("note_") and is_id(k[5:]))]
     if unknown:
         raise Invalid({"form": _("The form contained fields it should not have. Reload the page and try again.")})
     key = fields.get("checkout_token", "")
@@ -91,12 +102,23 @@ async def place_checkout(request: Request):
     c = request.app.ctx.c
     user = request.ctx.user
     form = {key: request.form.get(key, "") for key in request.form}
-    again = _checkout_page
+    reservation = request.form.get("reservation")
+    flash = await flash_checkout.reserved(c, user.id, reservation) if reservation is not None else None
+    if reservation is not None and flash is None:
+        return await flash_checkout.gone(request, reservation)
+    again = partial(_checkout_page, flash=flash)
     try:
-        address, notes, key = _parse_checkout_form(request)
-        placed = await services.place_checkout(
-            c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=notes
-        )
+        address, notes, key = _parse_checkout_form(request, reservation=flash is not None)
+        if flash:
+            placed = await services.place_flash_checkout(
+                c, user_id=user.id, reservation=flash.reservation, key=key, address=address, notes=notes
+            )
+        else:
+            placed = await services.place_checkout(
+                c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=notes
+            )
+    except services.ReservationGone:
+        return await flash_checkout.gone(request, reservation)
     except Invalid as exc:
         return await again(request, form=form, errors=exc.errors, status=422)
     except services.EmptyCart:
