@@ -216,3 +216,14 @@ async def test_the_flash_line_keeps_its_sale_on_the_order(container, factory):
     paid = await factory.pay(shopper, placed.checkout)
     order = await container.orders.get(paid.orders[0].id)
     assert order.lines[0].flash_sale_id == sale.id
+
+
+async def test_a_reservation_past_its_time_is_gone_before_any_sweep_and_leaves_no_checkout(container, factory):
+    sale = await make_sale(container, factory, quantity=1)
+    shopper = await factory.user()
+    answer = await reserve(container, sale, shopper.id)
+    container.clock.advance(seconds=300)
+    assert await flash.hold(container, answer.id) is None
+    with pytest.raises(orders.ReservationGone):
+        await factory.flash_checkout(shopper, answer.id)
+    assert await container.checkouts.checkouts.count_documents({}) == 0

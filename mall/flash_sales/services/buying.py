@@ -73,7 +73,8 @@ async def _after_loss(c, sale_id: str, attempt):
 async def hold(c, reservation: str) -> Hold | None:
     """The live hold behind a reservation id (None when it expired, never existed or is malformed)."""
     parsed = parse_reservation(reservation)
-    return await c.flash_store.peek(*parsed) if parsed else None
+    found = await c.flash_store.peek(*parsed) if parsed else None
+    return found if found and found.expires_at > c.clock.now() else None  # past its time: as good as gone
 
 
 async def claim_hold(c, sale_id: str, hold_id: str, *, user_id: str, checkout_id: str) -> int:
