@@ -7,6 +7,6 @@ from sanic import Blueprint
 
 bp = Blueprint("flash_sales")
 
-from mall.flash_sales.routes import api  # noqa: E402  (registers the handlers)
+from mall.flash_sales.routes import api, console  # noqa: E402  (register the handlers: JSON API, staff consoles)
 
-__all__ = ["api", "bp"]
+__all__ = ["api", "bp", "console"]
