@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
+from mall.flash_sales import events as flash_events
+from mall.flash_sales import services as flash
 from mall.realtime import services
 from mall.realtime.models import NOTE_KINDS
 
@@ -115,3 +117,69 @@ def install(c) -> None:
     bus.subscribe("shop.applied", shop_applied)
     bus.subscribe("shop.approved", shop_decided)
     bus.subscribe("shop.rejected", shop_decided)
+    install_flash_staff(c)
+
+
+# --- flash sales in the staff consoles (merchant, marketer, operator) ------------------------------------------
+# Stock ticks (flash.stock, at most 4 a second per sale) only nudge the pages that show the sale's figures to
+# reload them: they go out on shop:<id> (that shop's staff) and marketing (marketers) as TRANSIENT messages,
+# numbered like the rest but never kept in the replay log, where a busy sale would push out the paid-order
+# alerts a merchant must not miss within minutes. A client that was away has nothing to catch up on: the
+# region shows the current figures the next time it loads (and polls slowly, see console_sale.html).
+
+STAFF_LISTS = ("#flash-sale-list", "#marketing-overview")
+APPROVAL_QUEUE = "#flash-approval-queue"
+
+
+def flash_figures_region(sale_id: str) -> str:
+    return f"#flash-figures[data-sale='{sale_id}']"
+
+
+def install_flash_staff(c) -> None:
+    shop_of_sale: dict[str, str] = {}  # a sale never changes shop: one MongoDB read per sale, not per tick
+
+    async def shop_of(sale_id: str) -> str | None:
+        if sale_id not in shop_of_sale:
+            try:
+                sale = await flash.get_sale(c, sale_id)
+            except flash.FlashSaleError:
+                return None
+            if len(shop_of_sale) >= 10_000:
+                shop_of_sale.clear()
+            shop_of_sale[sale_id] = sale.shop_id
+        return shop_of_sale[sale_id]
+
+    async def nudge_staff(shop_id: str, kind: str, refresh: list[str], sale_id: str) -> None:
+        for channel in (f"shop:{shop_id}", "marketing"):
+            data = {"refresh": refresh, "sale_id": sale_id}
+            await services.publish(c.channels, channel, kind, data=data, transient=True)
+
+    async def flash_stock_changed(_name: str, p: dict) -> None:
+        shop_id = await shop_of(p["sale_id"])
+        if shop_id is not None:
+            await nudge_staff(shop_id, "flash.figures", [flash_figures_region(p["sale_id"])], p["sale_id"])
+
+    async def flash_sale_changed(name: str, p: dict) -> None:
+        """Scheduled, changed, approved, rejected, cancelled, opened, ended: lists and figures show it."""
+        refresh = [*STAFF_LISTS, flash_figures_region(p["sale_id"])]
+        await nudge_staff(p["shop_id"], name, refresh, p["sale_id"])
+        if name in (flash_events.SCHEDULED, flash_events.CANCELLED):  # approved / rejected leave the queue
+            data = {"refresh": [APPROVAL_QUEUE], "sale_id": p["sale_id"]}
+            await services.publish(c.channels, "ops", name, data=data, transient=True)
+
+    async def flash_awaits_approval(name: str, p: dict) -> None:
+        """A featured sale waits for an operator: kept in the ops feed, with a toast."""
+        await services.publish(
+            c.channels,
+            "ops",
+            name,
+            html=toast(f"/live/alerts/flash-approval/{p['sale_id']}"),
+            data={"refresh": ["#ops-feed", APPROVAL_QUEUE], "sale_id": p["sale_id"], "shop_id": p["shop_id"]},
+        )
+        await nudge_staff(p["shop_id"], name, list(STAFF_LISTS), p["sale_id"])
+
+    bus = c.events
+    bus.subscribe(flash_events.STOCK, flash_stock_changed)
+    for name in (flash_events.SCHEDULED, flash_events.CANCELLED, flash_events.OPENED, flash_events.ENDED):
+        bus.subscribe(name, flash_sale_changed)
+    bus.subscribe(flash_events.APPROVAL, flash_awaits_approval)
