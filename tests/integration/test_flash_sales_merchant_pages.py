@@ -231,3 +231,12 @@ async def test_the_figures_show_reservations_holds_sales_and_reminders(web, fact
     assert "<html" not in region.text
     listed = await web.page("/merchant/flash-sales")
     assert "6 left · 2 sold" in listed.text
+
+
+async def test_the_list_is_paginated_twenty_a_page(web, factory, container):
+    shop, _product = await signed_in_merchant(web, factory)
+    sales = [await make_sale(container, factory, shop=shop, stock=5, quantity=1, starts_in=60 * n) for n in range(21)]
+    first = await web.page("/merchant/flash-sales")
+    second = await web.page("/merchant/flash-sales?page=2")
+    assert first.text.count('class="fs-row"') == 20 and second.text.count('class="fs-row"') == 1
+    assert sales[0].id in second.text and 'href="/merchant/flash-sales?page=2"' in first.text  # newest start first
