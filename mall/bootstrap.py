@@ -12,6 +12,7 @@ from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
 from mall.flash_sales.repository import FlashSaleRepository, FlashSaleStore
+from mall.flash_sales.services import samples as flash_samples
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
@@ -107,4 +108,5 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         sold_ledger=FlashLedger(checkouts),
     )
     live.install(container)
+    flash_samples.install(container)
     return container

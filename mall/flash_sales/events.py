@@ -3,10 +3,13 @@
 flash.scheduled / flash.cancelled / flash.approval: sale_id, shop_id (a sale appeared, changed or went)
 flash.opened: sale_id, shop_id (the start second passed; announced once)
 flash.ended: sale_id, shop_id (the end second passed; announced once)
-flash.stock: sale_id (its remaining count changed; at most 4 per second per sale, see lua.py)
+flash.stock: sale_id (its remaining count changed; at most once per STOCK_TICK_SECONDS per sale, see lua.py:
+  whoever listens should read the count after that window closed, so the window's last change is seen)
 flash.reminder: sale_id, user_id, product_id (this user asked to hear when the sale opens)"""
 
 from __future__ import annotations
+
+STOCK_TICK_SECONDS = 0.25
 
 SCHEDULED = "flash.scheduled"
 CANCELLED = "flash.cancelled"

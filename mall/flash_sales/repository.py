@@ -11,9 +11,10 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from mall.flash_sales import lua
+from mall.flash_sales.events import STOCK_TICK_SECONDS
 from mall.flash_sales.models import FlashSale, Hold, Status
 
-TICK_MS = 250  # at most 4 live updates of the remaining count per second per sale
+TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
 
 
 def ms(when: datetime) -> int:
@@ -120,6 +121,36 @@ class FlashSaleStore:
     async def user_counts(self, sale_id: str) -> dict[str, int]:
         return {user: int(n) for user, n in (await self.redis.hgetall(self.keys(sale_id)[1])).items()}
 
+    async def figures_many(self, sale_ids: list[str]) -> dict[str, dict[str, int]]:
+        """`figures` of several sales in one round trip (console listings); sales Redis lacks are left out."""
+        if not sale_ids:
+            return {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for sale_id in sale_ids:
+                pipe.hgetall(self.keys(sale_id)[0])
+            metas = await pipe.execute()
+        fields = ("remaining", "held", "sold", "reserved", "closed")
+        return {
+            sale_id: {k: int(meta.get(k, 0)) for k in fields}
+            for sale_id, meta in zip(sale_ids, metas, strict=True)
+            if meta and "starts" in meta
+        }
+
+    @staticmethod
+    def samples_key(sale_id: str) -> str:
+        return f"{{sale:{sale_id}}}:samples"
+
+    async def add_sample(self, sale_id: str, bucket: int, sold: int, ttl_seconds: int) -> None:
+        """Units sold by time bucket `bucket` (the chart of a sale; the last value in a bucket wins)."""
+        key = self.samples_key(sale_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hset(key, str(int(bucket)), int(sold))
+            pipe.expire(key, max(60, int(ttl_seconds)))
+            await pipe.execute()
+
+    async def samples(self, sale_id: str) -> dict[int, int]:
+        return {int(b): int(v) for b, v in (await self.redis.hgetall(self.samples_key(sale_id))).items()}
+
     async def holds(self, sale_id: str) -> dict[str, tuple[str, int]]:
         out = {}
         for hold_id, value in (await self.redis.hgetall(self.keys(sale_id)[2])).items():
@@ -138,6 +169,20 @@ def _sale(doc) -> FlashSale:
 
 
 OPEN_STATUSES = [Status.SCHEDULED.value, Status.EDITING.value]
+STATES = ("pending_approval", "upcoming", "running", "ended", "cancelled", "rejected")
+
+
+def state_query(state: str, now) -> dict:
+    """Sales a person would call `state` now: the same rule as FlashSale.state, as a MongoDB filter."""
+    live = {"$in": [Status.SCHEDULED.value, Status.EDITING.value, Status.ALLOCATING.value]}
+    return {
+        "pending_approval": {"status": Status.PENDING_APPROVAL.value},
+        "rejected": {"status": Status.REJECTED.value},
+        "cancelled": {"status": Status.CANCELLED.value},
+        "ended": {"$or": [{"status": Status.ENDED.value}, {"status": live, "ends_at": {"$lte": now}}]},
+        "upcoming": {"status": live, "starts_at": {"$gt": now}, "ends_at": {"$gt": now}},
+        "running": {"status": live, "starts_at": {"$lte": now}, "ends_at": {"$gt": now}},
+    }[state]
 
 
 class FlashSaleRepository:
@@ -209,6 +254,29 @@ class FlashSaleRepository:
         total = await self.sales.count_documents(query)
         cursor = self.sales.find(query).sort([("starts_at", -1), ("_id", -1)]).skip((page - 1) * per_page)
         return [_sale(doc) async for doc in cursor.limit(per_page)], total
+
+    async def in_state(
+        self,
+        state: str | None,
+        now,
+        *,
+        shop_id: str | None = None,
+        page: int = 1,
+        per_page: int = 20,
+        soonest_first: bool = False,
+    ) -> tuple[list[FlashSale], int]:
+        """A page of the sales in `state` now (None: every sale); newest start first, or soonest first."""
+        query: dict = dict(state_query(state, now)) if state else {}
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        order = 1 if soonest_first else -1
+        total = await self.sales.count_documents(query)
+        cursor = self.sales.find(query).sort([("starts_at", order), ("_id", order)]).skip((page - 1) * per_page)
+        return [_sale(doc) async for doc in cursor.limit(per_page)], total
+
+    async def state_counts(self, now, *, shop_id: str | None = None) -> dict[str, int]:
+        scope = {"shop_id": str(shop_id)} if shop_id is not None else {}
+        return {state: await self.sales.count_documents({**scope, **state_query(state, now)}) for state in STATES}
 
     # --- reminders ------------------------------------------------------------------------
 

@@ -10,13 +10,33 @@ import logging
 from html import escape
 
 from mall.catalog import services as catalog
+from mall.flash_sales import events as flash_events
 from mall.flash_sales import services as flash
 from mall.realtime import services
 from mall.realtime.models import NOTE_KINDS
 
 log = logging.getLogger("mall.realtime")
-STOCK_DELAY = 0.25  # seconds: the remaining count is read (and pushed) once this long after it changed
+# A stock tick is pushed once its window has closed, so the push carries the window's last change.
+STOCK_DELAY = flash_events.STOCK_TICK_SECONDS + 0.05
 DEALS_REGIONS = ["#deals-list", "#deals-strip"]
+
+
+_pending: set[asyncio.Task] = set()  # strong references until each delayed push is done
+
+
+def after_stock_tick(work, what: str) -> None:
+    """Run `work()` STOCK_DELAY from now without making the publisher wait; failures are logged."""
+
+    async def run():
+        await asyncio.sleep(STOCK_DELAY)
+        try:
+            await work()
+        except Exception:
+            log.exception("could not push %s", what)
+
+    task = asyncio.create_task(run())
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
 
 
 def toast(url: str) -> str:
@@ -124,30 +144,23 @@ def install(c) -> None:
     bus.subscribe("shop.applied", shop_applied)
     bus.subscribe("shop.approved", shop_decided)
     bus.subscribe("shop.rejected", shop_decided)
+    install_flash_staff(c)
 
 
 def install_flash(c) -> None:
     """Flash sales on the `deals` channel (anyone may join it, guests too): numbers and states only,
     no text; each page words them itself. A reminder is the one message for a single user."""
-    pending: set[asyncio.Task] = set()  # strong references until each delayed push is done
 
     async def push_remaining(sale_id: str) -> None:
-        await asyncio.sleep(STOCK_DELAY)
-        try:
-            sale = await flash.get_sale(c, sale_id)
-            left = await flash.remaining(c, sale_id)
-            kind = "flash.sold_out" if left <= 0 else "flash.stock"
-            data = {"sale_id": sale.id, "remaining": left, "quantity": sale.quantity}
-            await services.publish(c.channels, "deals", kind, data=data)
-        except Exception:
-            log.exception("flash sale %s: could not push its remaining count", sale_id)
+        sale = await flash.get_sale(c, sale_id)
+        left = await flash.remaining(c, sale_id)
+        kind = "flash.sold_out" if left <= 0 else "flash.stock"
+        data = {"sale_id": sale.id, "remaining": left, "quantity": sale.quantity}
+        await services.publish(c.channels, "deals", kind, data=data)
 
     async def stock_changed(_name: str, p: dict) -> None:
-        """At most 4 a second per sale (lua.py's tick), each pushed once, after STOCK_DELAY: the
-        reservations of those 250 ms become one message, and the publisher never waits for it."""
-        task = asyncio.create_task(push_remaining(p["sale_id"]))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
+        """At most 4 a second per sale (lua.py's tick): the reservations of those 250 ms become one message."""
+        after_stock_tick(lambda: push_remaining(p["sale_id"]), f"the remaining count of flash sale {p['sale_id']}")
 
     async def sale_flipped(name: str, p: dict) -> None:
         state = "running" if name == "flash.opened" else "ended"
@@ -180,3 +193,71 @@ def install_flash(c) -> None:
     bus.subscribe("flash.scheduled", listing_changed)
     bus.subscribe("flash.cancelled", listing_changed)
     bus.subscribe("flash.reminder", reminder)
+
+
+# --- flash sales in the staff consoles (merchant, marketer, operator) ------------------------------------------
+# Stock ticks (flash.stock, at most 4 a second per sale) only nudge the pages that show the sale's figures to
+# reload them: they go out on shop:<id> (that shop's staff) and marketing (marketers) as TRANSIENT messages,
+# numbered like the rest but never kept in the replay log, where a busy sale would push out the paid-order
+# alerts a merchant must not miss within minutes. A client that was away has nothing to catch up on: the
+# region shows the current figures the next time it loads (and polls slowly, see console_sale.html).
+
+STAFF_LISTS = ("#flash-sale-list", "#marketing-overview")
+APPROVAL_QUEUE = "#flash-approval-queue"
+
+
+def flash_figures_region(sale_id: str) -> str:
+    return f"#flash-figures[data-sale='{sale_id}']"
+
+
+def install_flash_staff(c) -> None:
+    shop_of_sale: dict[str, str] = {}  # a sale never changes shop: one MongoDB read per sale, not per tick
+
+    async def shop_of(sale_id: str) -> str | None:
+        if sale_id not in shop_of_sale:
+            try:
+                sale = await flash.get_sale(c, sale_id)
+            except flash.FlashSaleError:
+                return None
+            if len(shop_of_sale) >= 10_000:
+                shop_of_sale.clear()
+            shop_of_sale[sale_id] = sale.shop_id
+        return shop_of_sale[sale_id]
+
+    async def nudge_staff(shop_id: str, kind: str, refresh: list[str], sale_id: str) -> None:
+        for channel in (f"shop:{shop_id}", "marketing"):
+            data = {"refresh": refresh, "sale_id": sale_id}
+            await services.publish(c.channels, channel, kind, data=data, transient=True)
+
+    async def nudge_figures(sale_id: str) -> None:
+        shop_id = await shop_of(sale_id)
+        if shop_id is not None:
+            await nudge_staff(shop_id, "flash.figures", [flash_figures_region(sale_id)], sale_id)
+
+    async def flash_stock_changed(_name: str, p: dict) -> None:
+        after_stock_tick(lambda: nudge_figures(p["sale_id"]), f"the figures of flash sale {p['sale_id']}")
+
+    async def flash_sale_changed(name: str, p: dict) -> None:
+        """Scheduled, changed, approved, rejected, cancelled, opened, ended: lists and figures show it."""
+        refresh = [*STAFF_LISTS, flash_figures_region(p["sale_id"])]
+        await nudge_staff(p["shop_id"], name, refresh, p["sale_id"])
+        if name in (flash_events.SCHEDULED, flash_events.CANCELLED):  # approved / rejected leave the queue
+            data = {"refresh": [APPROVAL_QUEUE], "sale_id": p["sale_id"]}
+            await services.publish(c.channels, "ops", name, data=data, transient=True)
+
+    async def flash_awaits_approval(name: str, p: dict) -> None:
+        """A featured sale waits for an operator: kept in the ops feed, with a toast."""
+        await services.publish(
+            c.channels,
+            "ops",
+            name,
+            html=toast(f"/live/alerts/flash-approval/{p['sale_id']}"),
+            data={"refresh": ["#ops-feed", APPROVAL_QUEUE], "sale_id": p["sale_id"], "shop_id": p["shop_id"]},
+        )
+        await nudge_staff(p["shop_id"], name, list(STAFF_LISTS), p["sale_id"])
+
+    bus = c.events
+    bus.subscribe(flash_events.STOCK, flash_stock_changed)
+    for name in (flash_events.SCHEDULED, flash_events.CANCELLED, flash_events.OPENED, flash_events.ENDED):
+        bus.subscribe(name, flash_sale_changed)
+    bus.subscribe(flash_events.APPROVAL, flash_awaits_approval)

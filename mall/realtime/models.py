@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from mall.accounts.models import Role, User
 from mall.infra.text import N_
 
-CHANNEL_RE = re.compile(r"^(deals|ops|shop:[0-9a-f]{24}|user:[0-9a-f]{24})$")
+CHANNEL_RE = re.compile(r"^(deals|ops|marketing|shop:[0-9a-f]{24}|user:[0-9a-f]{24})$")
 PERSISTED_PREFIXES = ("shop:", "user:", "ops")  # what a user must not miss is kept for resync
+# "marketing" (marketers: live figures of every shop's flash sales) only nudges pages to refresh: not kept.
 
 
 def persisted(channel: str) -> bool:
@@ -26,6 +27,8 @@ def allowed_channels(user: User | None) -> set[str]:
         channels.add(f"shop:{user.shop_id}")
     if user.has_role(Role.OPERATOR):
         channels.add("ops")
+    if user.has_role(Role.MARKETER):
+        channels.add("marketing")
     return channels
 
 

@@ -9,10 +9,15 @@ from mall.realtime.models import Notification, persisted
 from mall.realtime.repository import ChannelStore, NotificationRepository
 
 
-async def publish(store: ChannelStore, channel: str, kind: str, *, html: str = "", data: dict | None = None) -> int:
-    """Number, keep (for persisted channels) and fan out one message; returns its seq."""
+async def publish(
+    store: ChannelStore, channel: str, kind: str, *, html: str = "", data: dict | None = None, transient: bool = False
+) -> int:
+    """Number, keep (for persisted channels) and fan out one message; returns its seq.
+
+    `transient`: fan out but never keep it for replay, even on a persisted channel (a frequent "refresh this
+    figure" nudge that a reconnecting client has no use for and that would push out what it must not miss)."""
     message = {"kind": kind, "html": html, "data": data or {}}
-    return await store.publish(channel, message, persist=persisted(channel))
+    return await store.publish(channel, message, persist=persisted(channel) and not transient)
 
 
 async def missed(store: ChannelStore, channel: str, last_seq: int) -> list[tuple[int, str]]:

@@ -26,10 +26,13 @@ async def get_public_product(products: ProductRepository, product_id: str) -> Pr
     return await products.get(product_id, public=True) if is_id(product_id) else None
 
 
-async def products_by_ids(products: ProductRepository, ids: list[str]) -> list[Product]:
-    """Public products for these ids, in the order asked; unknown or hidden ones are left out."""
+async def products_by_ids(
+    products: ProductRepository, ids: list[str], *, include_hidden: bool = False
+) -> list[Product]:
+    """Public products for these ids, in the order asked; unknown or hidden ones are left out
+    (`include_hidden`: delisted products and those of suspended shops too, for staff pages)."""
     wanted = list(dict.fromkeys(i for i in ids if is_id(i)))
-    by_id = {p.id: p for p in await products.many(wanted, public=True)} if wanted else {}
+    by_id = {p.id: p for p in await products.many(wanted, public=not include_hidden)} if wanted else {}
     return [by_id[i] for i in wanted if i in by_id]
 
 

@@ -1,5 +1,5 @@
-"""Flash-sale pages and API: the JSON API v1 (api.py), the shopper's deals and sale pages (pages.py);
-the merchant, marketer and operator consoles come as their own modules."""
+"""Flash-sale pages and API: the JSON API v1 (api.py), the shoppers' deals and sale pages (pages.py)
+and the merchant, marketer and operator consoles (console*.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,6 @@ from sanic import Blueprint
 
 bp = Blueprint("flash_sales")
 
-from mall.flash_sales.routes import api, pages  # noqa: E402  (registers the handlers)
+from mall.flash_sales.routes import api, console, pages  # noqa: E402  (registers the handlers)
 
-__all__ = ["api", "bp", "pages"]
+__all__ = ["api", "bp", "console", "pages"]

@@ -6,6 +6,7 @@ Called by other areas:
   reserve(c, sale_id, user_id, qty, ip=) -> Reservation           (the hot path: one Redis script)
   hold(c, reservation_id) -> Hold | None                            (orders: checkout from a reservation)
   claim_hold / release_hold / sell_hold(c, sale_id, hold_id, ...)   (orders: the checkout's flash line)
+The staff consoles: sales_in_state / state_counts / live_figures_many, sold_series (samples.py).
 Jobs: open_sale, close_sale, end_sale (mall/flash_sales/jobs.py) and the minutely sweep."""
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ from mall.flash_sales.services.queries import (
     is_public,
     list_sales,
     live_figures,
+    live_figures_many,
     remaining,
     remaining_many,
     remind,
     reminded,
     reminder_count,
+    sales_in_state,
     sales_page,
+    state_counts,
 )
+from mall.flash_sales.services.samples import sold_series
 from mall.flash_sales.services.setup import approve_sale, cancel_sale, create_sale, edit_sale, reject_sale
 
 __all__ = [
@@ -47,6 +52,7 @@ __all__ = [
     "is_public",
     "list_sales",
     "live_figures",
+    "live_figures_many",
     "open_sale",
     "reconcile",
     "reject_sale",
@@ -58,7 +64,10 @@ __all__ = [
     "reminder_count",
     "reserve",
     "return_units",
+    "sales_in_state",
     "sales_page",
     "sell_hold",
+    "sold_series",
+    "state_counts",
     "sweep",
 ]

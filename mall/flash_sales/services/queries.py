@@ -75,3 +75,40 @@ async def reminded(c, user_id: str | None, sale_ids: list[str]) -> set[str]:
 
 async def reminder_count(c, sale_id: str) -> int:
     return await c.flash_sales.reminder_count(sale_id)
+
+
+# --- the staff consoles (merchant, marketer, operator) ----------------------------------
+
+
+async def sales_in_state(
+    c, *, shop_id: str | None = None, state: str | None = None, page: int = 1, soonest_first: bool = False
+) -> tuple[list[FlashSale], int]:
+    """(sales, pages) in a state as people see it now (pending_approval, upcoming, running, ended, cancelled,
+    rejected; None: all); a shop's own, or every shop's (marketers, operators)."""
+    sales, total = await c.flash_sales.in_state(
+        state, c.clock.now(), shop_id=shop_id, page=page, per_page=PER_PAGE, soonest_first=soonest_first
+    )
+    return sales, max(1, -(-total // PER_PAGE))
+
+
+async def state_counts(c, *, shop_id: str | None = None) -> dict[str, int]:
+    """How many sales are in each state now."""
+    return await c.flash_sales.state_counts(c.clock.now(), shop_id=shop_id)
+
+
+async def live_figures_many(c, sales: list[FlashSale]) -> dict[str, Figures]:
+    """live_figures of a page of sales in one Redis round trip (sales Redis does not hold are left out)."""
+    found = await c.flash_store.figures_many([s.id for s in sales])
+    return {
+        s.id: Figures(
+            allocated=s.quantity,
+            remaining=f["remaining"],
+            held=f["held"],
+            sold_redis=f["sold"],
+            sold=f["sold"],
+            drift=0,
+            reserved=f["reserved"],
+        )
+        for s in sales
+        if (f := found.get(s.id))
+    }
