@@ -151,3 +151,27 @@ async def test_a_bot_hammering_reserve_gets_429_with_retry_after(api, factory, c
     container.settings = container.settings.replace(flash_ip_rate_limit=2, flash_user_rate_limit=100)
     other = await bearer(container, await factory.user())
     assert (await api.post(path, json={"quantity": 1}, headers=other)).status_code == 429
+
+
+async def test_a_merchant_cannot_change_or_cancel_a_featured_sale_of_its_shop(api, web, factory, container):
+    """Featured sales are the marketers' (SECURITY row 2): the shop's owner gets a 403, nothing moves."""
+    shop = await factory.shop()
+    product = await factory.product(shop_id=shop.id, variants=[{"stock": 10}])
+    marketer = await bearer(container, await factory.marketer())
+    now = container.clock.now()
+    made = await api.post(
+        "/api/v1/marketing/flash-sales", json=_body(product, quantity=4, starts_in=600, now=now), headers=marketer
+    )
+    sale_id = made.json()["id"]
+    owner = await factory.owner_of(shop)
+    merchant = await bearer(container, owner)
+    path = f"/api/v1/merchant/flash-sales/{sale_id}"
+    assert (await api.patch(path, json={"quantity": 1}, headers=merchant)).status_code == 403
+    assert (await api.post(path + "/cancel", headers=merchant)).status_code == 403
+    assert (await flash.get_sale(container, sale_id)).quantity == 4
+    await web.sign_in(owner.email)
+    page = await web.page(f"/merchant/flash-sales/{sale_id}")
+    assert "run by the platform" in page.text and f"/merchant/flash-sales/{sale_id}/cancel" not in page.text
+    assert (
+        await api.patch(f"/api/v1/marketing/flash-sales/{sale_id}", json={"quantity": 3}, headers=marketer)
+    ).status_code == 200

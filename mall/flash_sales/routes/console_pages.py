@@ -157,6 +157,9 @@ async def create(request: Request, scope: Scope):
 async def edit_form(request: Request, scope: Scope, sale_id: str):
     c = request.app.ctx.c
     sale = await _sale(request, scope, sale_id)
+    if scope.shop_id and sale.featured:
+        request.ctx.session.flash(_("This sale is run by the platform's marketers; ask them to change it."), "warning")
+        return redirect(f"{scope.base}/{sale.id}", status=303)
     if not sale.editable(c.clock.now()):
         request.ctx.session.flash(_("Only a sale that has not started can be changed."), "warning")
         return redirect(f"{scope.base}/{sale.id}", status=303)

@@ -129,6 +129,14 @@ async def _get(c, sale_id: str, shop_id: str | None) -> FlashSale:
     return sale
 
 
+async def _changeable(c, sale_id: str, shop_id: str | None) -> FlashSale:
+    """A merchant (shop_id) changes its own shop's sales, but not the platform-featured ones marketers run."""
+    sale = await _get(c, sale_id, shop_id)
+    if shop_id is not None and sale.featured:
+        raise FlashSaleError(N_("This sale is run by the platform's marketers; ask them to change it."), 403)
+    return sale
+
+
 async def approve_sale(c, sale_id: str, *, operator_id: str) -> FlashSale:
     """An operator lets a featured sale run: now its units leave the SKU's stock."""
     sale = await _get(c, sale_id, None)
@@ -160,7 +168,7 @@ async def reject_sale(c, sale_id: str, *, operator_id: str, reason: str) -> Flas
 async def edit_sale(c, sale_id: str, *, shop_id: str | None, changes: dict) -> FlashSale:
     """Before the start only: new price, quantity, limit or window. A quantity change moves the difference
     between the SKU's stock and the sale (once, by move id)."""
-    sale = await _get(c, sale_id, shop_id)
+    sale = await _changeable(c, sale_id, shop_id)
     if not sale.editable(c.clock.now()):
         raise FlashSaleError(N_("Only a sale that has not started can be changed."))
     changes = {k: v for k, v in changes.items() if k in EDITABLE and v is not None}
@@ -229,7 +237,7 @@ async def cancel_sale(c, sale_id: str, *, shop_id: str | None = None) -> FlashSa
     """Before the start only: the units go back to the SKU's stock (once)."""
     from mall.flash_sales.services.lifecycle import return_units
 
-    sale = await _get(c, sale_id, shop_id)
+    sale = await _changeable(c, sale_id, shop_id)
     if not sale.editable(c.clock.now()):
         raise FlashSaleError(N_("Only a sale that has not started can be cancelled."))
     changes = {"status": Status.CANCELLED}
