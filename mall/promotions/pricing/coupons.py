@@ -7,7 +7,7 @@ from datetime import datetime
 
 from mall.promotions.models import Coupon, CouponKind, PromotionKind, Scope
 from mall.promotions.pricing.allocate import percent_of
-from mall.promotions.pricing.explained import Detail, Rejected, RejectReason
+from mall.promotions.pricing.explained import Applied, Detail, Rejected, RejectReason
 from mall.promotions.pricing.ledger import Ledger, base_of
 
 KIND = {Scope.SHOP: PromotionKind.SHOP_COUPON, Scope.PLATFORM: PromotionKind.PLATFORM_COUPON}
@@ -48,10 +48,10 @@ def apply_coupons(ledger: Ledger, chosen: Sequence[Coupon], scope: Scope, now: d
         elif base < coupon.min_spend:
             reject = Rejected(coupon.id, coupon.code, RejectReason.MIN_SPEND_NOT_REACHED, coupon.min_spend - base)
         else:
-            saving = coupon_saving(coupon, base)
-            detail = coupon_detail(coupon)
-            ledger.grant(coupon.id, KIND[scope], coupon.shop_id, saving, lines, detail,
-                         platform_percent=100 if scope is Scope.PLATFORM else 0)  # fmt: skip
+            applied = Applied(
+                coupon.id, KIND[scope], coupon.shop_id, coupon_saving(coupon, base), coupon_detail(coupon)
+            )
+            ledger.grant(applied, lines, platform_percent=100 if scope is Scope.PLATFORM else 0)
             taken[coupon.shop_id] = coupon.id
             continue
         rejected.append(reject)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from mall.promotions.models import PromotionKind, Tier
+from mall.promotions.models import Tier
 from mall.promotions.pricing.allocate import allocate, percent_half_up, percent_of
 from mall.promotions.pricing.explained import Applied, Detail
 from mall.promotions.pricing.priced import Allocation, LinePrice, PriceLine
@@ -50,42 +50,22 @@ class Ledger:
             if open_.line.flash_sale_id is None and open_.remaining > 0 and shop_id in (None, open_.line.shop_id)
         ]
 
-    def record(
-        self,
-        promotion_id: str,
-        kind: PromotionKind,
-        shop_id: str | None,
-        parts: list[tuple[OpenLine, int]],
-        detail: Detail,
-        platform_percent: int = 0,
-        shipping_saved: int = 0,
-    ) -> None:
-        """Book each (line, amount) and one Applied of their sum. The platform funds `platform_percent`
-        of the sum (half up), allocated over the parts, so platform + merchant == amount on each line."""
-        amounts = [amount for _, amount in parts]
-        total = sum(amounts)
-        keys = [open_.key for open_, _ in parts]
-        platform = allocate(percent_half_up(total, platform_percent), amounts, keys)
+    def record(self, applied: Applied, parts: list[tuple[OpenLine, int]], platform_percent: int = 0) -> None:
+        """Book `applied` and its share of each line, (line, amount). The platform funds `platform_percent`
+        of applied.amount (rounded half up), allocated over the parts: platform + merchant == amount."""
+        amounts, keys = [amount for _, amount in parts], [open_.key for open_, _ in parts]
+        platform = allocate(percent_half_up(applied.amount, platform_percent), amounts, keys)
         for (open_, amount), funded in zip(parts, platform, strict=True):
             if amount:
-                open_.allocations.append(Allocation(promotion_id, kind, amount, funded, amount - funded))
-        self.applied.append(Applied(promotion_id, kind, shop_id, total, detail, shipping_saved))
+                open_.allocations.append(
+                    Allocation(applied.promotion_id, applied.kind, amount, funded, amount - funded)
+                )
+        self.applied.append(applied)
 
-    def grant(
-        self,
-        promotion_id: str,
-        kind: PromotionKind,
-        shop_id: str | None,
-        amount: int,
-        lines: list[OpenLine],
-        detail: Detail,
-        platform_percent: int = 0,
-        shipping_saved: int = 0,
-    ) -> None:
-        """`amount` over `lines` in proportion to what each still costs (largest remainder)."""
-        shares = allocate(amount, [open_.remaining for open_ in lines], [open_.key for open_ in lines])
-        self.record(promotion_id, kind, shop_id, list(zip(lines, shares, strict=True)), detail,
-                    platform_percent, shipping_saved)  # fmt: skip
+    def grant(self, applied: Applied, lines: list[OpenLine], platform_percent: int = 0) -> None:
+        """applied.amount over `lines` in proportion to what each still costs (largest remainder)."""
+        shares = allocate(applied.amount, [open_.remaining for open_ in lines], [open_.key for open_ in lines])
+        self.record(applied, list(zip(lines, shares, strict=True)), platform_percent)
 
 
 def base_of(lines: list[OpenLine]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from mall.promotions.models import Campaign, LimitedTimeDiscount, PromotionKind, SpendThreshold
-from mall.promotions.pricing.explained import Detail
+from mall.promotions.pricing.explained import Applied, Detail
 from mall.promotions.pricing.ledger import Ledger, OpenLine, base_of, best_tier, tier_detail
 
 
@@ -33,7 +33,10 @@ def apply_limited(ledger: Ledger, live: Iterable[LimitedTimeDiscount]) -> None:
     for discount in live:
         if won[discount.id]:
             detail = Detail(name=discount.name, percent=discount.percent_off, fixed_price=discount.fixed_price)
-            ledger.record(discount.id, PromotionKind.LIMITED_TIME, discount.shop_id, won[discount.id], detail)
+            saved = sum(amount for _, amount in won[discount.id])
+            ledger.record(
+                Applied(discount.id, PromotionKind.LIMITED_TIME, discount.shop_id, saved, detail), won[discount.id]
+            )
 
 
 def apply_thresholds(ledger: Ledger, live: Sequence[SpendThreshold], shipping_fees: dict[str, int]) -> dict[str, int]:
@@ -52,11 +55,10 @@ def apply_thresholds(ledger: Ledger, live: Sequence[SpendThreshold], shipping_fe
                 offers.append((-(reached[1] + shipping), threshold.id, threshold, reached, shipping))
         if not offers:
             continue
-        worth, _, threshold, (tier, saving), shipping = min(offers)
+        worth, _, threshold, (tier, saving), shipping = min(offers, key=lambda offer: offer[:2])
         if worth < 0:
             detail = tier_detail(threshold.name, tier, threshold.free_shipping)
-            ledger.grant(threshold.id, PromotionKind.SPEND_THRESHOLD, shop_id, saving, lines, detail,
-                         shipping_saved=shipping)  # fmt: skip
+            ledger.grant(Applied(threshold.id, PromotionKind.SPEND_THRESHOLD, shop_id, saving, detail, shipping), lines)
             waived[shop_id] = shipping
     return waived
 
@@ -75,7 +77,7 @@ def apply_campaigns(ledger: Ledger, live: Iterable[Campaign]) -> None:
         if reached is None or reached[1] == 0:
             continue
         tier, saving = reached
-        ledger.grant(campaign.id, PromotionKind.CAMPAIGN, None, saving, lines, tier_detail(campaign.name, tier),
-                     platform_percent=campaign.platform_share_percent)  # fmt: skip
+        applied = Applied(campaign.id, PromotionKind.CAMPAIGN, None, saving, tier_detail(campaign.name, tier))
+        ledger.grant(applied, lines, platform_percent=campaign.platform_share_percent)
         for open_ in lines:
             open_.in_campaign = True
