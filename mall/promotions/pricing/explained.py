@@ -27,7 +27,8 @@ class Detail:
 @dataclass(frozen=True)
 class Applied:
     """A promotion that saved something: `amount` on goods (exactly the sum of its allocations) and
-    `shipping_saved` on its shop's shipping. shop_id is None for platform promotions."""
+    `shipping_saved` on its shop's shipping. shop_id is None for platform promotions. A chosen coupon
+    that passed its checks is applied even if it saves 0 (a cap of 0), so it is never silently dropped."""
 
     promotion_id: str
     kind: PromotionKind

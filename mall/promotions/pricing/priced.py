@@ -103,7 +103,9 @@ class ShopPrice:
 
 @dataclass(frozen=True)
 class Priced:
-    """The whole cart priced: shops by shop_id, applied in stage order, rejected in the order chosen."""
+    """The whole cart priced. `shops` by shop_id, their lines by line_id; `applied` in stage order
+    (limited-time and thresholds by shop, coupons as chosen, campaigns as given); `rejected`: the
+    shop coupons, then the platform coupons, each in the order chosen."""
 
     shops: tuple[ShopPrice, ...]
     applied: tuple[Applied, ...]
@@ -127,7 +129,16 @@ class Priced:
         return self.subtotal - self.discount + self.shipping
 
     def shop(self, shop_id: str) -> ShopPrice:
-        return next(shop for shop in self.shops if shop.shop_id == shop_id)
+        """KeyError when the cart has nothing of that shop."""
+        for shop in self.shops:
+            if shop.shop_id == shop_id:
+                return shop
+        raise KeyError(shop_id)
 
     def line(self, line_id: str) -> LinePrice:
-        return next(line for shop in self.shops for line in shop.lines if line.line.line_id == line_id)
+        """A line by its id, wherever the cart listed it. KeyError when there is none."""
+        for shop in self.shops:
+            for line in shop.lines:
+                if line.line.line_id == line_id:
+                    return line
+        raise KeyError(line_id)
