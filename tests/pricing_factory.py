@@ -38,28 +38,30 @@ def line(line_id: str, shop_id: str, unit_price: int, qty: int = 1, *, product: 
 
 
 def limited(id_, shop_id, variants, *, percent_off=None, fixed_price=None, live=LIVE):
-    return LimitedTimeDiscount(id_, shop_id, f"限時 {id_}", frozenset(variants), percent_off=percent_off,
-                               fixed_price=fixed_price, **window(live))  # fmt: skip
+    return LimitedTimeDiscount(id=id_, shop_id=shop_id, name=f"限時 {id_}", variant_ids=frozenset(variants),
+                               percent_off=percent_off, fixed_price=fixed_price, **window(live))  # fmt: skip
 
 
 def threshold(id_, shop_id, *tiers: Tier, free_shipping=False, live=LIVE):
-    return SpendThreshold(id_, shop_id, f"滿減 {id_}", tuple(tiers), free_shipping=free_shipping, **window(live))
+    return SpendThreshold(id=id_, shop_id=shop_id, name=f"滿減 {id_}", tiers=tuple(tiers), free_shipping=free_shipping,
+                          **window(live))  # fmt: skip
 
 
 def shop_coupon(code, shop_id, value, *, percent=False, cap=None, min_spend=0, live=LIVE):
     kind = CouponKind.PERCENT if percent else CouponKind.FIXED
-    return Coupon(f"c-{code}", code, Scope.SHOP, kind, value, shop_id=shop_id, cap=cap, min_spend=min_spend,
-                  **window(live))  # fmt: skip
+    return Coupon(id=f"c-{code}", code=code, scope=Scope.SHOP, shop_id=shop_id, kind=kind, value=value, cap=cap,
+                  min_spend=min_spend, **window(live))  # fmt: skip
 
 
 def platform_coupon(code, value, *, percent=False, cap=None, min_spend=0, live=LIVE):
     kind = CouponKind.PERCENT if percent else CouponKind.FIXED
-    return Coupon(f"c-{code}", code, Scope.PLATFORM, kind, value, cap=cap, min_spend=min_spend, **window(live))
+    return Coupon(id=f"c-{code}", code=code, scope=Scope.PLATFORM, kind=kind, value=value, cap=cap,
+                  min_spend=min_spend, **window(live))  # fmt: skip
 
 
 def campaign(id_, products, *, platform_share=50, percent_off=None, tiers=(), live=LIVE):
-    return Campaign(id_, f"聯合 {id_}", frozenset(products), platform_share, percent_off=percent_off,
-                    tiers=tuple(tiers), **window(live))  # fmt: skip
+    return Campaign(id=id_, name=f"聯合 {id_}", product_ids=frozenset(products), platform_share_percent=platform_share,
+                    percent_off=percent_off, tiers=tuple(tiers), **window(live))  # fmt: skip
 
 
 def quotes(*shop_ids: str, fee: int = nt(60), free_over: int | None = None) -> dict[str, ShippingQuote]:

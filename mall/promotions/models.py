@@ -1,7 +1,7 @@
 """What each kind of promotion says: pure data, no I/O. Money in integer minor units, time aware UTC.
 
-Every promotion is live in [starts_at, ends_at). Percentages are whole numbers 1..100.
-Who may create one, and counting a coupon's total and per-user uses, is the caller's business."""
+Every promotion is live in [starts_at, ends_at) and is built with keywords; percentages are whole
+numbers 1..100. Who may create one, and counting a coupon's total and per-user uses, is the caller's."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ class Tier:
         _check_percent(self.percent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LimitedTimeDiscount:
     """限時折扣: a lower unit price on chosen SKUs of one shop: `percent_off` or a `fixed_price`."""
 
@@ -62,10 +62,10 @@ class LimitedTimeDiscount:
     shop_id: str
     name: str
     variant_ids: frozenset[str]
-    starts_at: datetime
-    ends_at: datetime
     percent_off: int | None = None
     fixed_price: int | None = None
+    starts_at: datetime
+    ends_at: datetime
 
     def __post_init__(self) -> None:
         if (self.percent_off is None) == (self.fixed_price is None) or (self.fixed_price or 0) < 0:
@@ -74,7 +74,7 @@ class LimitedTimeDiscount:
         _check_window(self.starts_at, self.ends_at)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SpendThreshold:
     """滿減 on a whole shop: the best tier reached applies; `free_shipping` waives the shop's shipping then."""
 
@@ -82,9 +82,9 @@ class SpendThreshold:
     shop_id: str
     name: str
     tiers: tuple[Tier, ...]
+    free_shipping: bool = False
     starts_at: datetime
     ends_at: datetime
-    free_shipping: bool = False
 
     def __post_init__(self) -> None:
         if not self.tiers:
@@ -92,20 +92,20 @@ class SpendThreshold:
         _check_window(self.starts_at, self.ends_at)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Coupon:
     """優惠券 the shopper chose: a shop's (shop_id set) or the platform's (shop_id None)."""
 
     id: str
     code: str
     scope: Scope
+    shop_id: str | None = None
     kind: CouponKind
     value: int
-    starts_at: datetime
-    ends_at: datetime
-    shop_id: str | None = None
     cap: int | None = None  # PERCENT only: the most it saves
     min_spend: int = 0
+    starts_at: datetime
+    ends_at: datetime
 
     def __post_init__(self) -> None:
         if (self.scope is Scope.SHOP) != (self.shop_id is not None):
@@ -117,23 +117,23 @@ class Coupon:
         _check_window(self.starts_at, self.ends_at)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Campaign:
     """聯合促銷 on the approved products of opted-in shops: `tiers` (platform-wide spend) or `percent_off`.
     The platform funds `platform_share_percent` of each saving, the merchant the rest."""
 
     id: str
     name: str
-    product_ids: frozenset[str]
+    tiers: tuple[Tier, ...] = ()
+    percent_off: int | None = None
+    product_ids: frozenset[str]  # the approved entries: opted in by their merchant, approved by an operator
     platform_share_percent: int
     starts_at: datetime
     ends_at: datetime
-    tiers: tuple[Tier, ...] = ()
-    percent_off: int | None = None
 
     def __post_init__(self) -> None:
         if bool(self.tiers) == (self.percent_off is not None):
-            raise ValueError("a campaign has tiers or a percent_off, not both")
+            raise ValueError("a campaign has exactly one of tiers / percent_off")
         if not 0 <= self.platform_share_percent <= 100:
             raise ValueError("platform_share_percent is 0..100")
         _check_percent(self.percent_off)
