@@ -42,6 +42,17 @@ def test_min_spend_not_reached_is_rejected_with_how_much_more_to_spend():
     assert priced.applied == ()
 
 
+def test_a_coupon_applies_from_exactly_its_min_spend():
+    priced = price_cart(TEA, Offers(coupons=(shop_coupon("OVER1000", "tea", nt(100), min_spend=nt(1000)),)))
+    assert savings(priced) == [("c-OVER1000", nt(100))] and priced.rejected == ()
+
+
+def test_a_percent_coupon_rounds_its_saving_down():
+    # given 10 % off NT$123.45: NT$12.345 -> NT$12.34
+    priced = price_cart([line("a", "tea", 12345)], Offers(coupons=(platform_coupon("TEN", 10, percent=True),)))
+    assert savings(priced) == [("c-TEN", 1234)]
+
+
 def test_min_spend_is_compared_with_what_the_goods_cost_after_the_earlier_stages():
     # given 滿 1000 減 100 and a NT$50 coupon over NT$1,000: after the threshold, NT$900 is left
     offers = Offers(thresholds=(threshold("t", "tea", Tier(nt(1000), save=nt(100))),),

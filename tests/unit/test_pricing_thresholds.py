@@ -48,6 +48,19 @@ def test_of_two_thresholds_in_one_shop_only_the_larger_saving_applies():
     assert savings(price_cart([line("a", "tea", nt(400))], offers)) == [("big", nt(80))]
 
 
+def test_thresholds_are_compared_by_all_they_save_shipping_included_ties_to_the_smallest_id():
+    # given NT$30 off, or free NT$60 shipping, on NT$400 of tea
+    save_30 = threshold("b-save", "tea", Tier(nt(300), save=nt(30)))
+    free_shipping = threshold("c-ship", "tea", Tier(nt(300), save=0), free_shipping=True)
+    priced = price_cart([line("a", "tea", nt(400))], Offers(thresholds=(save_30, free_shipping)))
+    assert [(a.promotion_id, a.amount, a.shipping_saved) for a in priced.applied] == [("c-ship", 0, nt(60))]
+    # and when both are worth NT$30 (shipping NT$30), the smallest id applies
+    priced = price_cart(
+        [line("a", "tea", nt(400))], Offers(thresholds=(free_shipping, save_30)), quotes("tea", fee=nt(30))
+    )
+    assert [a.promotion_id for a in priced.applied] == ["b-save"]
+
+
 def test_a_shops_threshold_counts_only_that_shops_goods():
     offers = Offers(thresholds=(threshold("t", "tea", OVER_300_SAVE_30),))
     priced = price_cart([line("a", "tea", nt(200)), line("b", "books", nt(200))], offers)
