@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from sanic import Sanic
@@ -9,7 +10,7 @@ from sanic import Sanic
 from mall.config import Settings, load_settings
 from mall.infra import mongo
 from mall.infra import redis as redis_infra
-from mall.web import build_web
+from mall.web import MallRequest, build_web
 from mall.web.templating import TEMPLATES
 
 log = logging.getLogger("mall")
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
     """Build the app. Tests pass a ready `container` (their own db/redis/clock)."""
     settings = settings or (container.settings if container else load_settings())
     check_topology(settings)
-    app = Sanic(name, log_config=None if Sanic.test_mode else _log_config())
+    app = Sanic(name, log_config=None if Sanic.test_mode else _log_config(), request_class=MallRequest)
     app.config.update(
         {
             "ACCESS_LOG": settings.access_log,
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
 
             await seed(app.ctx.c, progress=log.info)
             log.info("demo logins (password demo1234): %s", ", ".join(DEMO_LOGINS))
+        gc.collect()
+        gc.freeze()  # what start-up made (the in-memory data above all) lives on: the collector stops rescanning it
 
     @app.after_server_stop
     async def stop_storage(app):

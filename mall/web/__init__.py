@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import secrets
 from pathlib import Path
 
-from sanic import Blueprint, Sanic
+from sanic import Blueprint, Request, Sanic
 from sanic_ext import Extend, openapi
 
 from mall.web import security
@@ -13,6 +15,18 @@ from mall.web.sessions import save_session
 from mall.web.templating import build_environment
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+class MallRequest(Request):
+    """Request ids for logs and error pages: this process's random prefix and a counter (unique without
+    asking the OS for randomness on every request, as uuid4 does)."""
+
+    _prefix = secrets.token_hex(4)
+    _counter = itertools.count(1)
+
+    @classmethod
+    def generate_id(cls, *_):
+        return f"{cls._prefix}-{next(cls._counter):x}"
 
 
 def blueprints() -> Blueprint:
@@ -60,7 +74,6 @@ def build_web(app: Sanic, settings) -> None:
 
 
 async def _finish(request, response) -> None:
-    # A Bearer-token call carries no cookie and gets none: no session is stored for it.
-    if getattr(request.ctx, "session", None) is not None and not getattr(request.ctx, "via_token", False):
+    if getattr(request.ctx, "session", None) is not None:
         await save_session(request, response)
     security.security_headers(request, response)

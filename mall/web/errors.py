@@ -73,7 +73,7 @@ def _html_page(request: Request, status: int, message: str, request_id: str, hea
         "errors/error.html",
         request=request,
         user=getattr(ctx, "user", None),
-        csrf_token=ctx.session.csrf if getattr(ctx, "session", None) else "",
+        csrf_token=ctx.session.csrf if getattr(ctx, "session", None) is not None else "",
         locale=i18n.current_locale(),
         flashes=[],
         rt_last={},

@@ -148,14 +148,21 @@ async def before_request(request: Request):
     return None
 
 
+# What a response that is not a page (JSON, a file) needs: nothing may run or frame it.
+CSP_NOT_A_PAGE = "default-src 'none'; frame-ancestors 'none'"
+
+
 def security_headers(request: Request, response: HTTPResponse) -> None:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if (response.content_type or "").startswith("text/html"):
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    else:
+        headers.setdefault("Content-Security-Policy", CSP_NOT_A_PAGE)
     if request.app.ctx.c.settings.https:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     headers["X-Request-ID"] = str(request.id)

@@ -12,17 +12,19 @@ from sanic.response import HTTPResponse
 
 
 class Session(dict):
+    """A visitor's server-side data. Stored (and a cookie set) only once something is put in it: a request
+    that never needs a CSRF token, a sign-in or a cart line (an API call, a health check) leaves nothing."""
+
     def __init__(self, session_id: str | None, data: dict | None):
         super().__init__(data or {})
         self.id = session_id
-        self.modified = session_id is None
+        self.modified = False
         self.rotated_from: str | None = None
-        if "csrf" not in self:
-            self["csrf"] = secrets.token_urlsafe(32)
-            self.modified = True
 
     @property
     def csrf(self) -> str:
+        if "csrf" not in self:
+            self["csrf"] = secrets.token_urlsafe(32)
         return self["csrf"]
 
     @property

@@ -64,7 +64,7 @@ def _flashes(request: Request) -> list:
     """Only a whole page shows (and so consumes) flashes: an htmx swap (a live refresh, the bell
     count) never shows them, and would otherwise swallow the message the next page is about to show."""
     session = getattr(request.ctx, "session", None)
-    return session.pop_flashes() if session and not is_htmx(request) else []
+    return session.pop_flashes() if session is not None and not is_htmx(request) else []
 
 
 async def render(
@@ -84,7 +84,7 @@ async def render(
     body = await env.get_template(name).render_async(
         request=request,
         user=user,
-        csrf_token=request.ctx.session.csrf if getattr(request.ctx, "session", None) else "",
+        csrf_token=request.ctx.session.csrf if getattr(request.ctx, "session", None) is not None else "",
         locale=i18n.current_locale(),
         flashes=_flashes(request) if name == template else [],
         **context,

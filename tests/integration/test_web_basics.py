@@ -23,7 +23,15 @@ async def test_security_headers_and_csp_on_pages(web):
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["vary"].startswith("HX-Request")
+
+
+async def test_json_answers_may_not_run_or_be_framed(api):
+    response = await api.get("/api/v1/flash-sales")
+    assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-request-id"]
 
 
 async def test_every_route_declares_its_access(app):
