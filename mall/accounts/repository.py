@@ -14,6 +14,7 @@ from dataclasses import replace
 from pymongo.errors import DuplicateKeyError
 
 from mall.accounts.models import User
+from mall.infra.redis_batch import RedisBatcher
 
 IDENTITY_TTL = 10.0  # seconds
 IDENTITY_MAX = 100_000  # entries per process
@@ -144,6 +145,7 @@ class TokenStore:
         self.redis = redis
         self.ttl = ttl
         self.recent = Recent()
+        self.batch = RedisBatcher(redis)  # a crowd's first requests look their tokens up together
 
     @staticmethod
     def _key(token: str) -> str:
@@ -156,7 +158,7 @@ class TokenStore:
         key = self._key(token)
         user_id = self.recent.get(key)
         if user_id is None:
-            user_id = await self.redis.get(key)
+            user_id = await self.batch.get(key)
             if user_id is not None:
                 self.recent.put(key, user_id)
         return user_id

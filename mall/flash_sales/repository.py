@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from mall.flash_sales import lua
 from mall.flash_sales.events import STOCK_TICK_SECONDS
 from mall.flash_sales.models import FlashSale, Hold, Status
+from mall.infra.redis_batch import RedisBatcher
 
 TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
 
@@ -30,6 +31,7 @@ class FlashSaleStore:
 
     def __init__(self, redis):
         self.redis = redis
+        self.batch = RedisBatcher(redis)  # the reservations of a crowd share round trips
         self._reserve = redis.register_script(lua.RESERVE)
         self._peek = redis.register_script(lua.PEEK)
         self._claim = redis.register_script(lua.CLAIM)
@@ -67,7 +69,7 @@ class FlashSaleStore:
         tag = f"{{sale:{sale_id}}}"
         keys = [*self.keys(sale_id), f"{tag}:rl:u:{user_id}", f"{tag}:rl:ip:{ip}"]
         args = [ms(now), user_id, qty, hold_id, ms(expires_at), *limits, TICK_MS]
-        reason, value, tick = await self._reserve(keys=keys, args=args)
+        reason, value, tick = await self.batch.script(self._reserve, keys, args)
         return str(reason), int(value), bool(tick)
 
     async def peek(self, sale_id: str, hold_id: str) -> Hold | None:
