@@ -20,6 +20,7 @@ from mall.infra.ratelimit import RateLimiter
 from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
 from mall.orders.services.flash_lines import FlashLedger
 from mall.payments.repository import PaymentRepository
+from mall.promotions.repository import PromotionRepository
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
 from mall.shops.repository import InviteRepository, ShopRepository
@@ -54,6 +55,7 @@ class Container:
     flash_sales: FlashSaleRepository
     flash_store: FlashSaleStore
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
+    promotions: PromotionRepository
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -71,6 +73,7 @@ class Container:
             self.checkouts,
             self.orders,
             self.flash_sales,
+            self.promotions,
         ):
             await repo.ensure_indexes()
 
@@ -106,6 +109,7 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         flash_sales=FlashSaleRepository(db),
         flash_store=FlashSaleStore(redis),
         sold_ledger=FlashLedger(checkouts),
+        promotions=PromotionRepository(db),
     )
     live.install(container)
     flash_samples.install(container)

@@ -8,9 +8,11 @@ from mall.flash_sales.jobs import CRON as FLASH_CRON
 from mall.flash_sales.jobs import JOBS as FLASH_JOBS
 from mall.orders.jobs import CRON as ORDER_CRON
 from mall.orders.jobs import JOBS as ORDER_JOBS
+from mall.promotions.jobs import CRON as PROMO_CRON
+from mall.promotions.jobs import JOBS as PROMO_JOBS
 
-JOBS: list = [*ORDER_JOBS, *FLASH_JOBS]
-CRON: list = [*ORDER_CRON, *FLASH_CRON]
+JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS]
+CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON]
 
 
 def functions() -> list:

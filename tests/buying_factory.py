@@ -64,8 +64,8 @@ class BuyingFactory:
             await cart.add_item(store, self.c.products, product_id=product.id, variant_id=variant.id, qty=qty)
         return store
 
-    async def checkout(self, user, *items, key: str | None = None, notes=None, address=None):
-        """A placed (unpaid) checkout of these items; returns orders.Placed."""
+    async def checkout(self, user, *items, key: str | None = None, notes=None, address=None, codes=()):
+        """A placed (unpaid) checkout of these items (with these coupon codes); returns orders.Placed."""
         if items:
             await self.cart_with(user, *items)
         chosen = address or orders.AddressFields(**ADDRESS)
@@ -76,6 +76,7 @@ class BuyingFactory:
             key=key or new_id(),
             address=chosen,
             notes=notes or {},
+            codes=tuple(codes),
         )
 
     async def paid_checkout(self, user, *items, **kw):

@@ -74,6 +74,7 @@ class Reason(StrEnum):
     PAID_LATE_NO_STOCK = "paid_late_no_stock"
     PAID_AFTER_CANCEL = "paid_after_cancel"
     FLASH_RESERVATION_LOST = "flash_reservation_lost"  # paid after the flash-sale hold expired; none left
+    PAID_LATE_COUPON_GONE = "paid_late_coupon_gone"  # paid after expiry; the coupon was used up meanwhile
 
 
 class IllegalTransition(Exception):
@@ -141,10 +142,18 @@ class OrderLine:
     qty: int
     image: str | None = None
     flash_sale_id: str | None = None  # bought at a flash sale's price: no other discount applies
+    discount: int = 0  # every promotion's share of this line (allocations), so refunding it is exact
+    allocations: list[dict] = field(default_factory=list)  # promotion_id, kind, amount, platform/merchant_funded
 
     @property
     def total(self) -> int:
+        """At the list price."""
         return self.unit_price * self.qty
+
+    @property
+    def net(self) -> int:
+        """What the shopper paid for this line (what refunding it gives back)."""
+        return self.total - self.discount
 
     def display_name(self, locale: str) -> str:
         return self.name.get(locale) or self.name.get("en") or next(iter(self.name.values()), "")
@@ -176,6 +185,9 @@ class Order:
     refund_due: int = 0  # set when a paid order is cancelled; refund_id once refunded
     refund_id: str | None = None
     alert_acked_at: datetime | None = None  # the shop has seen this paid order
+    discount: int = 0  # on goods: the sum of the lines' discounts
+    shipping_discount: int = 0  # the part of shipping_fee a promotion waived
+    applied: list[dict] = field(default_factory=list)  # the promotions that saved something, for the page
 
     @property
     def item_count(self) -> int:
@@ -202,6 +214,8 @@ class CheckoutItem:
     flash_sale_id: str | None = None  # a flash-sale line: its units are the hold `hold_id`, not the SKU's stock
     hold_id: str | None = None
     sale_state: SaleState | None = None
+    discount: int = 0
+    allocations: list[dict] = field(default_factory=list)
 
     def display_name(self, locale: str) -> str:
         return self.name.get(locale) or self.name.get("en") or next(iter(self.name.values()), "")
@@ -217,6 +231,8 @@ class CheckoutItem:
             qty=self.qty,
             image=self.image,
             flash_sale_id=self.flash_sale_id,
+            discount=self.discount,
+            allocations=[dict(a) for a in self.allocations],
         )
 
 
@@ -231,10 +247,25 @@ class ShopPart:
     subtotal: int
     shipping_fee: int
     note: str = ""
+    discount: int = 0  # on goods, allocated to the shop's lines
+    shipping_discount: int = 0
+    applied: list[dict] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.subtotal + self.shipping_fee
+        return self.subtotal - self.discount + self.shipping_fee - self.shipping_discount
+
+
+@dataclass
+class CouponUse:
+    """One coupon redemption a checkout holds: `state` says where it is, like a line's stock (a use is
+    taken in the same ledger, with its own move ids, and given back when the orders go unpaid)."""
+
+    coupon_id: str
+    code: str
+    shop_id: str | None  # None: a platform coupon
+    state: StockState = StockState.TAKING
+    move: int = 0
 
 
 @dataclass
@@ -255,8 +286,9 @@ class Checkout:
     payment_id: str | None = None
     payment_url: str | None = None
     paid_at: datetime | None = None
-    short: dict | None = None  # FAILED: {"name", "available"} of the first short line
+    short: dict | None = None  # FAILED: {"name", "available"} of the first short line (or {"coupon": code})
     refunded_payments: list[str] = field(default_factory=list)
+    coupons: list[CouponUse] = field(default_factory=list)
 
     def items_of(self, shop_id: str) -> list[tuple[int, CheckoutItem]]:
         return [(n, item) for n, item in enumerate(self.items) if item.shop_id == shop_id]

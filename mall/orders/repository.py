@@ -17,6 +17,7 @@ from mall.orders.models import (
     Checkout,
     CheckoutItem,
     CheckoutStatus,
+    CouponUse,
     Order,
     OrderLine,
     OrderStatus,
@@ -136,6 +137,7 @@ def _checkout(doc: dict) -> Checkout:
     fields["status"] = CheckoutStatus(doc["status"])
     fields["items"] = [_item(i) for i in doc["items"]]
     fields["parts"] = [ShopPart(**p) for p in doc["parts"]]
+    fields["coupons"] = [CouponUse(**{**u, "state": StockState(u["state"])}) for u in doc.get("coupons", [])]
     return Checkout(**fields)
 
 
@@ -221,6 +223,15 @@ class CheckoutRepository:
         )
         return result.modified_count == 1
 
+    async def move_coupon(self, checkout_id: str, n: int, use: CouponUse, changes: dict) -> bool:
+        """Change coupon use `n` only if it is still as `use` says (same state, same move)."""
+        prefix = f"coupons.{n}."
+        result = await self.checkouts.update_one(
+            {"_id": checkout_id, prefix + "state": use.state.value, prefix + "move": use.move},
+            {"$set": {prefix + k: v for k, v in _plain(changes).items()}},
+        )
+        return result.modified_count == 1
+
     async def set_payment(self, checkout_id: str, payment_id: str, payment_url: str) -> None:
         await self.checkouts.update_one(
             {"_id": checkout_id}, {"$set": {"payment_id": payment_id, "payment_url": payment_url}}
@@ -256,6 +267,7 @@ class OrderRepository:
         await self.orders.create_index([("user_id", 1), ("created_at", -1)])
         await self.orders.create_index([("shop_id", 1), ("status", 1), ("created_at", -1)])
         await self.orders.create_index([("status", 1), ("created_at", -1)])
+        await self.orders.create_index("lines.allocations.promotion_id")
 
     async def add(self, order: Order) -> bool:
         """Insert once; False when it is already there (a repeated step)."""
@@ -336,6 +348,15 @@ class OrderRepository:
         total = await self.orders.count_documents(query)
         cursor = self.orders.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page)
         return [_order(doc) async for doc in cursor.limit(per_page)], total
+
+    async def with_promotion(
+        self, promotion_id: str, statuses: list[str], *, shop_id: str | None = None
+    ) -> list[Order]:
+        """Orders with a line discounted by this promotion (index: lines.allocations.promotion_id)."""
+        query: dict = {"lines.allocations.promotion_id": str(promotion_id), "status": {"$in": statuses}}
+        if shop_id is not None:
+            query["shop_id"] = str(shop_id)
+        return [_order(doc) async for doc in self.orders.find(query).limit(20_000)]
 
     async def count_by_status(self, *, shop_id: str | None = None) -> dict[str, int]:
         match = {"shop_id": shop_id} if shop_id else {}

@@ -25,6 +25,8 @@ from mall.orders.services.errors import (
     Busy,
     CartNotReady,
     CheckoutError,
+    CouponNotUsable,
+    CouponUsedUp,
     EmptyCart,
     IllegalTransition,
     KeyReused,
@@ -32,6 +34,7 @@ from mall.orders.services.errors import (
     OutOfStock,
     PricesChanged,
     ReservationGone,
+    TotalChanged,
     UnknownShopNote,
 )
 from mall.orders.services.flash_lines import FlashLedger
@@ -48,6 +51,8 @@ from mall.orders.services.lifecycle import (
     sweep_overdue_checkouts,
 )
 from mall.orders.services.payment_events import on_payment_failed, on_payment_succeeded
+from mall.orders.services.pricing import quote_cart
+from mall.orders.services.promotion_figures import PromotionFigures, promotion_figures
 from mall.orders.services.queries import (
     PER_PAGE,
     all_orders,
@@ -70,6 +75,8 @@ __all__ = [
     "Busy",
     "CartNotReady",
     "CheckoutError",
+    "CouponNotUsable",
+    "CouponUsedUp",
     "EmptyCart",
     "FlashLedger",
     "IllegalTransition",
@@ -79,7 +86,9 @@ __all__ = [
     "OutOfStock",
     "Placed",
     "PricesChanged",
+    "PromotionFigures",
     "ReservationGone",
+    "TotalChanged",
     "UnknownShopNote",
     "acknowledge",
     "add_address",
@@ -104,6 +113,8 @@ __all__ = [
     "on_payment_succeeded",
     "place_checkout",
     "place_flash_checkout",
+    "promotion_figures",
+    "quote_cart",
     "realert",
     "reconcile_checkout",
     "save_template",

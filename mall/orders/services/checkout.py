@@ -30,6 +30,7 @@ from mall.orders.models import (
     Checkout,
     CheckoutItem,
     CheckoutStatus,
+    CouponUse,
     Order,
     OrderStatus,
     ShopPart,
@@ -37,21 +38,25 @@ from mall.orders.models import (
     order_number,
 )
 from mall.orders.repository import DuplicateCheckout
-from mall.orders.services import stock
+from mall.orders.services import coupon_ledger, pricing, stock
 from mall.orders.services.addresses import AddressFields, get_address
 from mall.orders.services.errors import (
     CartNotReady,
+    CouponNotUsable,
+    CouponUsedUp,
     EmptyCart,
     KeyReused,
     NotFound,
     OutOfStock,
     PricesChanged,
     ReservationGone,
+    TotalChanged,
     UnknownShopNote,
 )
 from mall.orders.services.schedule import entry, schedule
 from mall.orders.services.shipping import templates_for
 from mall.payments import services as payments
+from mall.promotions import services as promotions
 from mall.shops import services as shops_services
 
 NUMBER_ATTEMPTS = 5
@@ -67,29 +72,50 @@ class Placed:
     shops: dict  # shop id -> Shop
 
 
-def body_hash(address: AddressFields | str, notes: dict[str, str], reservation: str | None = None) -> str:
-    """What a repeated request must match: the same address choice and notes (and reservation)."""
+def body_hash(
+    address: AddressFields | str, notes: dict[str, str], reservation: str | None = None, codes: tuple = ()
+) -> str:
+    """What a repeated request must match: the same address choice and notes (and reservation, coupons)."""
     chosen = address if isinstance(address, str) else asdict(address)
     body = {"address": chosen, "notes": notes, **({"reservation": reservation} if reservation else {})}
+    if codes:
+        body["coupons"] = sorted(codes)
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 async def place_checkout(
-    c, *, user_id: str, cart, key: str, address: AddressFields | str, notes: dict[str, str]
+    c,
+    *,
+    user_id: str,
+    cart,
+    key: str,
+    address: AddressFields | str,
+    notes: dict[str, str],
+    codes: tuple[str, ...] = (),
+    expected_total: int | None = None,
 ) -> Placed:
-    """Reserve the cart's stock and open its orders; the same `key` again gives the same checkout.
+    """Reserve the cart's stock and coupon uses and open its orders, priced by the promotions' engine;
+    the same `key` again gives the same checkout.
 
-    `address`: a saved address id or new address fields. Raises EmptyCart, CartNotReady,
-    PricesChanged, UnknownShopNote, NotFound (address), OutOfStock, KeyReused, Busy."""
-    digest = body_hash(address, notes)
+    `address`: a saved address id or new address fields; `codes`: the coupons chosen; `expected_total`:
+    what the shopper was shown (a promotion that started or ended since makes it TotalChanged).
+    Raises EmptyCart, CartNotReady, PricesChanged, TotalChanged, CouponNotUsable, CouponUsedUp,
+    UnknownShopNote, NotFound (address), OutOfStock, KeyReused, Busy."""
+    codes = tuple(dict.fromkeys(code for code in (promotions.normalize_code(x) for x in codes) if code))
+    digest = body_hash(address, notes, codes=codes)
     existing = await c.checkouts.by_key(user_id, key)
     if existing is not None:
         return await _replay(c, existing, digest)
     snapshot = await _address(c, user_id, address)
     view = await cart_services.view(cart, c.products, c.shops)
     _check(view, notes)
-    checkout = await _draft(c, user_id, key, digest, snapshot, view, notes)
+    found = await pricing.quote_cart(c, view, user_id=user_id, region=snapshot["region"], codes=codes)
+    if problems := pricing.problems(found):
+        raise CouponNotUsable(problems)
+    if expected_total is not None and expected_total != found.priced.total:
+        raise TotalChanged(found.priced.total)
+    checkout = await _draft(c, user_id, key, digest, snapshot, view, notes, found.priced)
     placed, fresh = await _place(c, checkout)
     if fresh:
         await cart_services.remove_lines(cart, [v.line.id for v in view.lines])
@@ -191,17 +217,33 @@ async def _address(c, user_id: str, address: AddressFields | str) -> dict:
     return asdict(address)
 
 
-async def _draft(c, user_id: str, key: str, digest: str, address: dict, view, notes: dict[str, str]) -> Checkout:
+async def _draft(c, user_id, key, digest, address: dict, view, notes: dict[str, str], priced) -> Checkout:
     now = c.clock.now()
     number = _new_number(c)
-    templates = await templates_for(c.shipping, [group.shop.id for group in view.groups])
     parts, items = [], []
     for index, group in enumerate(view.groups, start=1):
-        shop_id = group.shop.id
-        fee = templates[shop_id].fee_for(group.subtotal, address["region"])
-        note = notes.get(shop_id, "")
-        parts.append(ShopPart(shop_id, new_id(), order_number(number, index), group.subtotal, fee, note))
-        items += [_item(shop_id, v, now) for v in group.lines]
+        shop = priced.shop(group.shop.id)
+        applied = [a for a in priced.applied if a.shop_id == shop.shop_id]
+        parts.append(
+            ShopPart(
+                shop.shop_id, new_id(), order_number(number, index), shop.subtotal, shop.shipping_fee,
+                notes.get(shop.shop_id, ""), shop.discount, shop.shipping_discount, pricing.applied_dicts(applied),
+            )
+        )  # fmt: skip
+        for v in group.lines:
+            item = _item(shop.shop_id, v, now)
+            line = priced.line(v.line.id)
+            item.discount, item.allocations = line.discount, pricing.allocation_dicts(line)
+            items.append(item)
+    platform = pricing.applied_dicts([a for a in priced.applied if a.shop_id is None])
+    for part in parts:  # a platform promotion shows on each order whose lines it discounted
+        mine = {a["promotion_id"] for i in items if i.shop_id == part.shop_id for a in i.allocations}
+        part.applied += [a for a in platform if a["promotion_id"] in mine]
+    coupons = [
+        CouponUse(a.promotion_id, a.detail.code or "", a.shop_id)
+        for a in priced.applied
+        if str(a.kind) in pricing.COUPON_KINDS
+    ]
     return Checkout(
         id=new_id(),
         number=number,
@@ -216,6 +258,7 @@ async def _draft(c, user_id: str, key: str, digest: str, address: dict, view, no
         currency=c.settings.currency,
         created_at=now,
         expires_at=now + timedelta(minutes=c.settings.checkout_expiry_minutes),
+        coupons=coupons,
     )
 
 
@@ -265,6 +308,8 @@ def _short(checkout: Checkout) -> Exception:
     """Why a FAILED checkout failed, as the exception its first attempt raised."""
     if checkout.short.get("flash"):
         return ReservationGone()
+    if checkout.short.get("coupon"):
+        return CouponUsedUp(checkout.short["coupon"])
     return OutOfStock(checkout.short["name"], checkout.short["available"])
 
 
@@ -277,6 +322,8 @@ async def complete(c, checkout: Checkout) -> Placed:
     for n in range(len(checkout.items)):
         if not await stock.take(c, checkout, n):
             await _fail(c, checkout, n)
+    if code := await coupon_ledger.take_all(c, checkout):
+        await _fail_coupon(c, checkout, code)
     await create_orders(c, checkout)
     payment = await payments.start_payment(
         c.payments,
@@ -297,6 +344,7 @@ async def complete(c, checkout: Checkout) -> Placed:
 async def _fail(c, checkout: Checkout, n: int) -> None:
     item = checkout.items[n]
     await stock.give_back_all(c, checkout)
+    await coupon_ledger.give_back_all(c, checkout)
     if item.flash_sale_id:
         short = {"name": item.name, "available": 0, "flash": True}
     else:
@@ -305,6 +353,14 @@ async def _fail(c, checkout: Checkout, n: int) -> None:
         checkout.id, (CheckoutStatus.RESERVING,), {"status": CheckoutStatus.FAILED, "short": short}
     )
     raise ReservationGone() if item.flash_sale_id else OutOfStock(item.name, short["available"])
+
+
+async def _fail_coupon(c, checkout: Checkout, code: str) -> None:
+    await stock.give_back_all(c, checkout)
+    await coupon_ledger.give_back_all(c, checkout)
+    changes = {"status": CheckoutStatus.FAILED, "short": {"coupon": code}}
+    await c.checkouts.transition(checkout.id, (CheckoutStatus.RESERVING,), changes)
+    raise CouponUsedUp(code)
 
 
 async def _available(c, item: CheckoutItem) -> int:
@@ -327,6 +383,9 @@ async def create_orders(c, checkout: Checkout) -> None:
             subtotal=part.subtotal,
             shipping_fee=part.shipping_fee,
             total=part.total,
+            discount=part.discount,
+            shipping_discount=part.shipping_discount,
+            applied=[dict(a) for a in part.applied],
             currency=checkout.currency,
             status=OrderStatus.PENDING_PAYMENT,
             address=dict(checkout.address),

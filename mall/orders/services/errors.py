@@ -9,6 +9,8 @@ __all__ = [
     "Busy",
     "CartNotReady",
     "CheckoutError",
+    "CouponNotUsable",
+    "CouponUsedUp",
     "EmptyCart",
     "IllegalTransition",
     "KeyReused",
@@ -16,6 +18,7 @@ __all__ = [
     "OutOfStock",
     "PricesChanged",
     "ReservationGone",
+    "TotalChanged",
     "UnknownShopNote",
 ]
 
@@ -78,3 +81,27 @@ class AddressBookFull(CheckoutError):
 
 class ReservationGone(CheckoutError):
     """The flash-sale reservation expired, belongs to someone else, or another checkout used it."""
+
+
+class CouponNotUsable(CheckoutError):
+    """Chosen codes that do not apply: `problems` = [{code, reason, short_by}]. Nothing was placed."""
+
+    def __init__(self, problems: list[dict]):
+        super().__init__("coupons do not apply")
+        self.problems = problems
+
+
+class CouponUsedUp(CheckoutError):
+    """The coupon's last use went to someone else a moment ago; everything taken was put back."""
+
+    def __init__(self, code: str):
+        super().__init__(f"coupon used up: {code}")
+        self.code = code
+
+
+class TotalChanged(CheckoutError):
+    """A promotion started or ended since the shopper saw the total; `total` is the new one."""
+
+    def __init__(self, total: int):
+        super().__init__("total changed")
+        self.total = total

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from mall.orders.models import Action, Actor, Checkout, CheckoutStatus, OrderStatus, Reason
-from mall.orders.services import stock
+from mall.orders.services import coupon_ledger, stock
 from mall.orders.services.checkout import create_orders
 from mall.orders.services.schedule import entry
 from mall.orders.services.transitions import reconcile
@@ -38,14 +38,14 @@ async def settle_paid(c, checkout: Checkout, payment_id: str) -> Checkout:
     code = None
     if checkout.status in PAYABLE:
         await create_orders(c, checkout)  # after a crash in RESERVING they may be missing
-        if await _hold_everything(c, checkout):
+        short = await _hold_everything(c, checkout)
+        if short is None:
             changes = {"status": CheckoutStatus.PAID, "paid_at": c.clock.now()}
             checkout = await c.checkouts.transition(checkout.id, PAYABLE, changes)
         else:
             checkout = await c.checkouts.transition(checkout.id, PAYABLE, {"status": CheckoutStatus.CANCELLED})
             await _owe_everything(c, checkout)
-            flash = any(item.flash_sale_id for item in checkout.items)
-            code = Reason.FLASH_RESERVATION_LOST if flash else Reason.PAID_LATE_NO_STOCK
+            code = short
     elif checkout.status is not CheckoutStatus.PAID:
         await _owe_everything(c, checkout)
         code = Reason.PAID_AFTER_CANCEL
@@ -71,13 +71,20 @@ async def on_payment_failed(c, *, checkout_id: str, payment_id: str, event_id: s
             await c.orders.note(order.id, entry(c, Actor.SYSTEM, Action.PAYMENT_FAILED))
 
 
-async def _hold_everything(c, checkout) -> bool:
-    """Take every line that is not held (again), sell flash-sale lines; on a short line give everything back."""
-    for n in range(len(checkout.items)):
+async def _hold_everything(c, checkout) -> Reason | None:
+    """Take every line and coupon use that is not held (again), sell flash-sale lines. None when all is
+    held; else everything is given back and the reason says what was missing."""
+    short = None
+    for n, item in enumerate(checkout.items):
         if not await stock.sell(c, checkout, n):
-            await stock.give_back_all(c, checkout)
-            return False
-    return True
+            short = Reason.FLASH_RESERVATION_LOST if item.flash_sale_id else Reason.PAID_LATE_NO_STOCK
+            break
+    if short is None and await coupon_ledger.take_all(c, checkout):
+        short = Reason.PAID_LATE_COUPON_GONE
+    if short is not None:
+        await stock.give_back_all(c, checkout)
+        await coupon_ledger.give_back_all(c, checkout)
+    return short
 
 
 async def _owe_everything(c, checkout) -> None:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from mall.catalog import services as catalog
 from mall.infra.ids import new_id
 from mall.orders.models import Checkout, CheckoutItem, SaleState, StockState
-from mall.orders.services import alerts, flash_lines
+from mall.orders.services import alerts, coupon_ledger, flash_lines
 from mall.orders.services.errors import Busy
 
 log = logging.getLogger("mall.orders")
@@ -159,6 +159,7 @@ async def recover(c, checkout: Checkout) -> Checkout:
             await _finish_return(c, checkout, n)
             continue
         await catalog.forget_stock_move(c.products, item.product_id, move)
+    await coupon_ledger.recover(c, checkout)
     log.info("checkout %s: recovered after an interrupted worker", checkout.id)
     return checkout
 

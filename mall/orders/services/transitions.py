@@ -18,7 +18,7 @@ from mall.orders.models import (
     Reason,
     next_status,
 )
-from mall.orders.services import alerts, stock
+from mall.orders.services import alerts, coupon_ledger, stock
 from mall.orders.services.schedule import entry
 from mall.payments import services as payments
 
@@ -52,13 +52,19 @@ async def reconcile(
     }.get(checkout.status)
     if checkout.status in UNPAID:
         await stock.give_back_all(c, checkout)
+        await coupon_ledger.give_back_all(c, checkout)
+    orders = []
     for order in await c.orders.of_checkout(checkout.id):
         if follow and (order.status, follow) in TRANSITIONS and order.status in WAITING:
             who = actor if follow is Action.CANCEL else Actor.SYSTEM
             changes = {"paid_at": checkout.paid_at} if follow is Action.PAY else {}
             order = await apply(c, order, follow, who, actor_id=actor_id, changes=changes, code=code)
-        if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
-            await stock.give_back_all(c, checkout, shop_id=order.shop_id)
+        orders.append(order)
+    gone = [order for order in orders if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED)]
+    for order in gone:  # its units and its shop's coupons go back; the platform's once every order is gone
+        await stock.give_back_all(c, checkout, shop_id=order.shop_id)
+        await coupon_ledger.give_back_all(c, checkout, shop_id=order.shop_id, platform=len(gone) == len(orders))
+    for order in orders:
         await refund_if_due(c, checkout, order)
 
 
