@@ -36,12 +36,15 @@ def blueprints() -> Blueprint:
     from mall.flash_sales.routes import bp as flash_sales
     from mall.orders.routes import bp as orders
     from mall.payments.routes import bp as payments
+    from mall.promotions.routes import bp as promotions
     from mall.realtime.routes import bp as realtime
     from mall.shops.routes import bp as shops
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
-    group = Blueprint.group(pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales)
+    group = Blueprint.group(
+        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions
+    )
     _only_api_in_openapi(group)
     return group
 
