@@ -40,6 +40,12 @@ class CheckoutIn(BaseModel):
         pattern=r"^[0-9a-f]{24}\.[0-9a-f]{24}$",
         description="buy this flash-sale reservation (POST /api/v1/flash-sales/{id}/reservations), not the cart",
     )
+    coupon_codes: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
+        default_factory=list, max_length=10, description="coupons to apply (at most one per shop and one platform)"
+    )
+    expected_total: int | None = Field(
+        default=None, ge=0, description="the total you showed; a promotion that changed it since gives a 409"
+    )
 
 
 class ShipIn(BaseModel):

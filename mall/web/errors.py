@@ -62,6 +62,8 @@ class MallErrorHandler(ErrorHandler):
             body = {"error": {"status": status, "message": message, "request_id": request_id}}
             if isinstance(exception, Invalid):
                 body["error"]["fields"] = exception.errors
+            if getattr(exception, "details", None):
+                body["error"]["details"] = exception.details
             return json(body, status=status, headers=headers)
         return _html_page(request, status, message, request_id, headers)
 

@@ -154,3 +154,21 @@ async def test_a_flash_sale_line_takes_no_other_discount(container, factory):
     placed = await factory.flash_checkout(shopper, (await reserve(container, sale, shopper.id)).id)
     (line,) = placed.orders[0].lines
     assert (line.unit_price, line.discount, line.allocations) == (9900, 0, [])
+
+
+async def test_a_campaigns_figures_come_from_its_paid_orders(container, factory):
+    tea, cups = await two_shops(factory)
+    made = await campaign(container, percent_off=10, share=60, products=[tea, cups])
+    shopper = await factory.user()
+    await factory.paid_checkout(shopper, (tea, 2), (cups, 1))
+    await factory.checkout(await factory.user(), (tea, 1))  # placed, not paid: not counted
+
+    found = await orders.promotion_figures(container, made.id)
+
+    assert (found.orders, found.checkouts, found.units) == (2, 1, 3)
+    assert found.discount == 4000 + 1500 and found.platform_funded + found.merchant_funded == found.discount
+    assert found.platform_funded == 2400 + 900
+    assert [p for p, _name, _units, _d in found.top_products] == [tea.id, cups.id]
+    assert {s for s, _n, _g in found.top_shops} == {tea.shop_id, cups.shop_id}
+    mine = await orders.promotion_figures(container, made.id, shop_id=cups.shop_id)
+    assert (mine.orders, mine.discount, mine.merchant_funded) == (1, 1500, 600)

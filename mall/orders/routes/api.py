@@ -62,8 +62,15 @@ async def api_checkout(request: Request):
             )
         else:
             placed = await services.place_checkout(
-                c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=data.notes
-            )
+                c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=data.notes,
+                codes=tuple(data.coupon_codes), expected_total=data.expected_total,
+            )  # fmt: skip
+    except services.CouponNotUsable as exc:
+        raise Conflict("some coupons do not apply: see details", {"coupons": exc.problems}) from None
+    except services.CouponUsedUp as exc:
+        raise Conflict(f"the coupon {exc.code} was just used up: remove it and place the checkout again") from None
+    except services.TotalChanged as exc:
+        raise Conflict("a promotion started or ended: the total changed", {"total": exc.total}) from None
     except services.ReservationGone:
         raise Conflict("the reservation has expired or was already used: reserve again") from None
     except services.EmptyCart:

@@ -15,10 +15,15 @@ from mall.web.templating import render
 
 
 class Conflict(SanicException):
-    """The request was fine but the state of things refuses it (sold out, already shipped...)."""
+    """The request was fine but the state of things refuses it (sold out, already shipped...).
+    `details` (JSON) travel with the API's error answer."""
 
     status_code = 409
     quiet = True
+
+    def __init__(self, message: str = "", details: dict | None = None):
+        super().__init__(message)
+        self.details = details
 
 
 STATUS = {
