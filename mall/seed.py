@@ -153,6 +153,9 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
     progress("seed: 1 pending shop application")
     sales = await seed_flash_sales(c, made, people)
     progress(f"seed: {sales} flash sales")
+    from mall.seed_promotions import seed_promotions
+
+    progress(f"seed: {await seed_promotions(c, made, people)} promotions")
     return {"users": people, "shops": made, "categories": category_ids}
 
 

@@ -42,9 +42,15 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
     assert sorted(s["status"] for s in listed) == ["running", "upcoming"]
     assert all(0 < s["remaining"] == s["quantity"] for s in listed)
 
+    live = (await api.get("/api/v1/promotions")).json()["items"]
+    assert sorted((i["kind"], i["state"]) for i in live) == [
+        ("campaign", "live"), ("campaign", "scheduled"), ("platform_coupon", "live")
+    ]  # fmt: skip
+
     again: list[str] = []
     await seed(container, progress=again.append)
     assert await container.db["flash_sales"].count_documents({}) == 3
+    assert await container.db["campaigns"].count_documents({}) == 2
     assert await container.db["products"].count_documents({}) == len(products)
     assert await container.db["shops"].count_documents({}) == len(shops)
     assert await container.db["users"].count_documents({}) == len(first["users"])
