@@ -132,8 +132,13 @@ async def test_a_merchant_runs_the_shops_promotions_and_enters_a_campaign(page, 
     assert "Already discounted 15%" in await page.inner_text(f"#campaign-{double.id}")
     await shot(page, "promotions-merchant-campaigns-laptop")
     await page.click(f"#campaign-{double.id} .pm-cta a")
-    await page.locator(".pm-pick-product:has-text('Bamboo tea tray') input").check()
     await page.locator(".pm-pick-product:has-text('oolong') input").check()  # entered again after the refusal
+    await page.fill("#product-q", "tray")
+    await page.press("#product-q", "Enter")  # the picker follows; the page stays
+    await page.locator(".pm-pick:has-text('Jasmine pearls')").wait_for(state="detached", timeout=4000)
+    assert page.url.endswith(f"/merchant/campaigns/{double.id}")
+    await page.locator(".pm-pick-product:has-text('Bamboo tea tray') input").check()
+    assert await page.locator(".pm-pick-product:has-text('oolong') input").is_checked()
     await shot(page, "promotions-merchant-campaign-laptop")
     await page.click("button:has-text('Enter the ticked products')")
     await page.wait_for_load_state("networkidle")
