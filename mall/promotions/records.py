@@ -166,10 +166,12 @@ class CampaignRecord:
     version: int = 1
 
     def state(self, now: datetime) -> State:
-        if self.status in (CampaignStatus.DRAFT, CampaignStatus.STOPPED, CampaignStatus.ENDED):
+        if self.status in (CampaignStatus.STOPPED, CampaignStatus.ENDED):
             return State(self.status.value)
         if now >= self.ends_at:
-            return State.ENDED
+            return State.ENDED  # a draft whose time passed is over too
+        if self.status == CampaignStatus.DRAFT:
+            return State.DRAFT
         if self.status == CampaignStatus.PAUSED:
             return State.PAUSED
         return State.LIVE if self.status == CampaignStatus.LIVE else State.SCHEDULED

@@ -118,3 +118,40 @@ async def test_launching_now_moves_the_start_and_prices_follow(container, factor
     after = await factory.checkout(shopper, (product, 1))
     assert after.orders[0].discount == 4000
     assert launched.ends_at == ends_at  # launching moves the start only
+
+
+async def test_a_draft_whose_time_passed_is_over_and_takes_no_entries(container, factory):
+    from tests.integration.promo_helpers import window
+
+    product = await factory.stocked_product(price=20000, stock=10)
+    starts_at, ends_at = window(container, lasts=60)
+    draft = await promotions.create_campaign(
+        container, actor_id="m", name="Forgotten", theme="", starts_at=starts_at, ends_at=ends_at,
+        platform_share_percent=50, percent_off=10,
+    )  # fmt: skip
+    container.clock.advance(seconds=61)
+    assert str(draft.state(container.clock.now())) == "ended"
+    with pytest.raises(promotions.PromotionError):
+        await promotions.enter_products(
+            container, shop_id=product.shop_id, campaign_id=draft.id, product_ids=[product.id]
+        )
+
+
+async def test_a_limited_time_discount_on_some_skus_of_one_product_keeps_the_others_whole(container, factory):
+    shop = await factory.shop()
+    sized = await factory.stocked_product(
+        shop=shop, variants=[("S-1", 10000, 5, {"size": "S"}), ("M-1", 12000, 5, {"size": "M"})]
+    )
+    plain = await factory.stocked_product(shop=shop, price=20000, stock=5)
+    starts_at, ends_at = window_of(container)
+    deal = await promotions.create_limited_time(
+        container, shop_id=shop.id, actor_id="m", name="Small sizes", product_ids=[sized.id, plain.id],
+        variant_ids=[sized.variants[0].id], percent_off=10, starts_at=starts_at, ends_at=ends_at,
+    )  # fmt: skip
+    assert sorted(deal.variant_ids) == sorted([sized.variants[0].id, plain.variants[0].id])
+
+
+def window_of(c):
+    from tests.integration.promo_helpers import window
+
+    return window(c)

@@ -149,7 +149,7 @@ async def campaigns(c, *, statuses=None) -> list[CampaignRecord]:
 async def enter_products(c, *, shop_id: str, campaign_id: str, product_ids: list[str]) -> list[CampaignEntry]:
     """The shop's products into the campaign, each pending an operator's approval (again after a refusal)."""
     campaign = await get_campaign(c, campaign_id)
-    if campaign.state(c.clock.now()).value in ("ended", "stopped"):
+    if campaign.status not in OPEN_FOR_ENTRIES or c.clock.now() >= campaign.ends_at:
         raise PromotionError(N_("This campaign is over."), 409)
     products = await catalog.products_by_ids(c.products, product_ids, include_hidden=True)
     if not product_ids or len(products) != len(set(product_ids)) or any(p.shop_id != shop_id for p in products):

@@ -105,7 +105,8 @@ async def set_coupon_control(c, coupon_id: str, control: Control, *, scope: Scop
     if changed is None:
         await get_coupon(c, coupon_id, shop_id=shop_id, scope=scope)  # 404 when not theirs
         raise PromotionError(N_("A stopped coupon cannot change any more."), 409)
-    await announce(c, scope.value, "paused" if control is Control.PAUSED else "changed", coupon_id=coupon_id)
+    reason = {Control.PAUSED: "paused", Control.ACTIVE: "resumed", Control.STOPPED: "stopped"}[control]
+    await announce(c, scope.value, reason, coupon_id=coupon_id)
     return changed
 
 

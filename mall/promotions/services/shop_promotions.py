@@ -18,14 +18,19 @@ NOT_FOUND = N_("No such promotion.")
 
 
 async def _variants_of_shop(c, shop_id: str, product_ids: list[str], variant_ids: list[str]) -> list[str]:
-    """The chosen SKUs, all of this shop's products (every SKU of a product when none is chosen)."""
+    """The chosen SKUs of this shop's products (every SKU of a product none of whose SKUs is chosen)."""
     products = await catalog.products_by_ids(c.products, product_ids, include_hidden=True)
     if not product_ids or len(products) != len(set(product_ids)) or any(p.shop_id != shop_id for p in products):
         raise PromotionError(N_("Choose products of your own shop."), field="product_ids")
     known = {v.id: p for p in products for v in p.variants}
     if any(v not in known for v in variant_ids):
         raise PromotionError(N_("Choose SKUs of the chosen products."), field="variant_ids")
-    return list(variant_ids) or list(known)
+    chosen = set(variant_ids)
+    out = []
+    for product in products:  # a product with SKUs ticked: those; without: every SKU of it
+        mine = [v.id for v in product.variants if v.id in chosen]
+        out += mine or [v.id for v in product.variants]
+    return out
 
 
 async def create_limited_time(
