@@ -39,7 +39,7 @@ async def test_the_product_page_shows_the_price_now_shop_deals_the_campaign_and_
     assert f'id="claim-{teacup.id}"' in box and "NT$50.00 off" in box and "on NT$300.00 or more" in box
     assert "Sign in to claim" in box and f"/login?next=/p/{tea.id}" in box  # a guest
     banner = region(page.text, "promo-banner").split('id="buy-box"')[0]
-    assert f'href="/campaigns/{double12.id}"' in banner and "雙12" in banner and "10% off" in banner
+    assert f'href="/campaigns/{double12.id}"' in banner and "雙12" in banner and "Save 10%" in banner
     assert 'ws-connect="/ws"' in page.text  # the page follows the `deals` channel, guests too
     swapped = await web.page(f"/p/{tea.id}/campaigns", headers={"HX-Request": "true"})
     assert swapped.text.lstrip().startswith('<div id="promo-banner"') and "雙12" in swapped.text
@@ -119,7 +119,7 @@ async def test_the_wallet_lists_claimed_coupons_with_what_they_do_and_their_stat
     page = await web.page("/account/coupons")
 
     usable = region(page.text, "main").split('data-code="HILL10"')[1].split("</li>")[0]
-    assert "10% off" in usable and "up to NT$50.00" in usable and "on NT$200.00 or more" in usable
+    assert "Save 10%" in usable and "up to NT$50.00" in usable and "on NT$200.00 or more" in usable
     assert "For Hill Tea" in usable and "2 uses left" in usable and "Use in my cart" in usable
     upcoming = page.text.split('data-code="SOON"')[1].split("</li>")[0]
     assert "Not started yet" in upcoming and "Use in my cart" not in upcoming
@@ -136,7 +136,7 @@ async def test_a_campaign_page_shows_its_rule_countdown_and_products_at_campaign
 
     body = region(page.text, "campaign-page")
     assert page.status_code == 200 and "雙12" in body and "全館聯合促銷" in body
-    assert "10% off on every product in it" in body and "Ends in" in body and "On now" in body
+    assert "Save 10% on every product in it" in body and "Ends in" in body and "Live now" in body
     assert "Oolong" in body and "NT$162.00" in body and "Cups" in body and "NT$135.00" in body
     assert 'ws-connect="/ws"' in page.text and "promo.js" in page.text
     swapped = await web.page(f"/campaigns/{live.id}", headers={"HX-Request": "true"})
@@ -158,7 +158,7 @@ async def test_drafts_and_stopped_campaigns_have_no_page_but_scheduled_and_ended
     assert (await web.page(f"/campaigns/{stopped.id}")).status_code == 404
     assert (await web.page("/campaigns/not-an-id")).status_code == 404
     upcoming = await web.page(f"/campaigns/{coming.id}")
-    assert upcoming.status_code == 200 and "Coming up" in upcoming.text and "Starts in" in upcoming.text
+    assert upcoming.status_code == 200 and "Coming soon" in upcoming.text and "Starts in" in upcoming.text
     assert "Spend across the shops below: Spend NT$500.00, save NT$50.00" in upcoming.text
 
     container.clock.advance(hours=3)
@@ -174,7 +174,7 @@ async def test_the_home_page_has_a_strip_of_campaigns_that_reloads_itself(web, c
     home = await web.page("/")
 
     strip = region(home.text, "home-campaigns")
-    assert f'href="/campaigns/{live.id}"' in strip and "15% off" in strip and 'hx-trigger="live-refresh"' in strip
+    assert f'href="/campaigns/{live.id}"' in strip and "Save 15%" in strip and 'hx-trigger="live-refresh"' in strip
     assert 'ws-connect="/ws"' in home.text
     alone = await web.page("/campaigns/strip")
     assert alone.text.lstrip().startswith('<section id="home-campaigns"')
