@@ -195,7 +195,15 @@ async def test_people_s_text_is_escaped_on_every_new_page(web, container, factor
     """SECURITY row 8: campaign names and themes, coupon names, shop and product names."""
     shop = await factory.shop(name=f"Shop {XSS}")
     tea = await factory.stocked_product(shop=shop, price=20000, stock=10, name=f"Tea {XSS}")
-    await threshold(container, shop.id, [{"min_spend": 10000, "save": 1000}])
+    starts_at, ends_at = container.clock.now(), container.clock.now() + timedelta(hours=1)
+    await promotions.create_threshold(
+        container, shop_id=shop.id, actor_id="m", name=f"T {XSS}", tiers=[{"min_spend": 10000, "save": 1000}],
+        starts_at=starts_at, ends_at=ends_at,
+    )  # fmt: skip
+    await promotions.create_limited_time(
+        container, shop_id=shop.id, actor_id="m", name=f"L {XSS}", product_ids=[tea.id], percent_off=5,
+        starts_at=starts_at, ends_at=ends_at,
+    )  # fmt: skip
     bad = await promotions.create_campaign(
         container, actor_id="m", name=f"C {XSS}"[:60], theme=f"Theme {XSS}", platform_share_percent=50,
         percent_off=10, starts_at=container.clock.now(), ends_at=container.clock.now() + timedelta(hours=1),
@@ -218,3 +226,12 @@ async def test_people_s_text_is_escaped_on_every_new_page(web, container, factor
         assert page.status_code == 200, path
         assert "<script>alert" not in page.text, path
         assert "&lt;script&gt;" in page.text, path
+    placed = await factory.checkout(shopper, codes=("XSSCODE",))
+    (order,) = placed.orders
+    assert {a["kind"] for a in order.applied} >= {"limited_time", "spend_threshold", "campaign", "platform_coupon"}
+    for path in (f"/orders/{order.id}", f"/checkouts/{placed.checkout.id}"):
+        page = await web.page(path)
+        assert page.status_code == 200 and "<script>alert" not in page.text and "&lt;script&gt;" in page.text, path
+    await web.sign_in((await factory.owner_of(shop)).email)
+    page = await web.page(f"/merchant/orders/{order.id}")
+    assert "T &lt;script&gt;" in page.text and "<script>alert" not in page.text
