@@ -8,8 +8,11 @@ from sanic.exceptions import NotFound
 from sanic.response import empty, html, json, redirect
 
 from mall.cart import services
-from mall.cart.schemas import CartItemIn, CartLineOut, CartOut, CartQtyIn, ShopRef
+from mall.cart.schemas import CartItemIn, CartLineOut, CartOut, CartQtyIn, CouponCodeIn, ShopRef
 from mall.infra.ids import is_id
+from mall.orders import services as orders
+from mall.promotions import services as promotions
+from mall.promotions.services import chosen, shelf
 from mall.web.api import safe_next
 from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_form, parse_json
@@ -19,6 +22,8 @@ from mall.web.templating import is_htmx, render
 
 bp = Blueprint("cart")
 CHANGED = {"HX-Trigger": "cart-changed"}
+COUPONS = chosen.SESSION_KEY  # the chosen coupon codes, in the order chosen (the checkout uses them too)
+NOTE = "coupon_note"  # the code just added, so the next view of the cart says how it went
 
 
 def _store(request: Request):
@@ -31,9 +36,48 @@ async def _view(request: Request):
     return await services.view(_store(request), c.products, c.shops)
 
 
-async def _cart_page(request: Request, *, status: int = 200, error: str | None = None, headers=None):
+async def priced_cart(request: Request, view, *, region: str | None, note: str | None = None) -> dict:
+    """The cart priced by the promotions' engine for `region` with the session's codes: each code's state (codes
+    nobody issued are forgotten once said so), the signed-in shopper's usable coupons not chosen yet."""
+    c = request.app.ctx.c
+    user = request.ctx.user
+    codes = chosen.codes_in(request.ctx.session)
+    found = await orders.quote_cart(c, view, user_id=user.id if user else None, region=region, codes=codes)
+    states = chosen.chosen_codes(found, codes)
+    if unknown := {state.code for state in states if state.reason == "unknown"}:
+        request.ctx.session[COUPONS] = [code for code in codes if code not in unknown]
+    wallet = []
+    if user:
+        now = c.clock.now()
+        rows = [shelf.wallet_row(mine, now) for mine in await promotions.my_coupons(c, user.id)]
+        wallet = [row for row in rows if row.usable and row.coupon.code not in codes]
+    return {
+        "quote": found,
+        "priced": found.priced,
+        "shop_prices": {shop.shop_id: shop for shop in found.priced.shops},
+        "line_prices": {lp.line.line_id: lp for shop in found.priced.shops for lp in shop.lines},
+        "codes": [state for state in states if state.reason != "unknown"],
+        "note": next((state for state in states if state.code == note), None),
+        "wallet": wallet,
+    }
+
+
+async def _cart_page(request: Request, *, status: int = 200, error: str | None = None, headers=None, note=None):
+    c = request.app.ctx.c
+    user = request.ctx.user
+    view = await _view(request)
+    address = await orders.default_address(c.addresses, user.id) if user else None
+    note = note or request.ctx.session.pop(NOTE, None)
     response = await render(
-        request, "cart/page.html", fragment="cart/_cart.html", view=await _view(request), error=error, status=status
+        request,
+        "cart/page.html",
+        fragment="cart/_cart.html",
+        view=view,
+        error=error,
+        status=status,
+        region=address.region if address else None,
+        live_deals=True,
+        **await priced_cart(request, view, region=address.region if address else None, note=note),
     )
     response.headers.update(headers or {})
     return response
@@ -108,10 +152,35 @@ async def remove_item(request: Request, line_id: str):
     return await _after_change(request)
 
 
-async def _after_change(request: Request):
+async def _after_change(request: Request, note: str | None = None):
     if not is_htmx(request):
+        if note:
+            request.ctx.session[NOTE] = note
         return redirect("/cart", status=303)
-    return await _cart_page(request, headers=CHANGED)
+    return await _cart_page(request, headers=CHANGED, note=note)
+
+
+@bp.post("/cart/coupons", ctx_access="public")
+async def add_coupon(request: Request):
+    """Choose a coupon code for this cart; the cart then says whether it applies, and why not."""
+    try:
+        code = promotions.normalize_code(parse_form(request, CouponCodeIn).code)
+    except Invalid:
+        return await _cart_page(request, status=422, error=_("Enter a coupon code: 3 to 32 letters, digits, - or _."))
+    codes = chosen.codes_in(request.ctx.session)
+    if code not in codes:
+        if len(codes) >= chosen.MAX_CODES:
+            message = _("You can choose up to %(n)d codes. Remove one first.") % {"n": chosen.MAX_CODES}
+            return await _cart_page(request, status=422, error=message)
+        request.ctx.session[COUPONS] = [*codes, code]
+    return await _after_change(request, note=code)
+
+
+@bp.post("/cart/coupons/remove", ctx_access="public")
+async def remove_coupon(request: Request):
+    code = promotions.normalize_code(str(request.form.get("code", "")))
+    request.ctx.session[COUPONS] = [c for c in chosen.codes_in(request.ctx.session) if c != code]
+    return await _after_change(request)
 
 
 # --- JSON API ------------------------------------------------------------------------------

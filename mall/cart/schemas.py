@@ -25,6 +25,13 @@ class CartQtyIn(BaseModel):
     qty: Qty
 
 
+class CouponCodeIn(BaseModel):
+    """A coupon code typed in the cart (upper-cased by the promotions' services)."""
+
+    model_config = Closed
+    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$")
+
+
 class ShopRef(BaseModel):
     id: str
     name: str

@@ -12,6 +12,7 @@ from html import escape
 from mall.catalog import services as catalog
 from mall.flash_sales import events as flash_events
 from mall.flash_sales import services as flash
+from mall.promotions import events as promo_events
 from mall.realtime import services
 from mall.realtime.models import NOTE_KINDS
 
@@ -137,6 +138,7 @@ def install(c) -> None:
         )
 
     install_flash(c)
+    install_promotions_shoppers(c)
     bus = c.events
     bus.subscribe("order.status_changed", order_changed)
     bus.subscribe("order.realert", order_realert)
@@ -193,6 +195,31 @@ def install_flash(c) -> None:
     bus.subscribe("flash.scheduled", listing_changed)
     bus.subscribe("flash.cancelled", listing_changed)
     bus.subscribe("flash.reminder", reminder)
+
+
+# --- promotions on the shoppers' pages -------------------------------------------------------------------------
+# A promotion started, ended, paused or changed: prices may differ now. ONE `deals` message (guests too) names the
+# regions that show prices; each open page reloads its own (hx-trigger="live-refresh"), in its viewer's language
+# and with its viewer's coupons, a little spread out (`spread_ms`, see realtime.js) so a busy mall does not
+# refetch at the same instant. A shop's own promotion only reloads that shop's product pages.
+
+PROMO_REGIONS = ("#cart", "#checkout-totals", "#campaign-page", "#home-campaigns")
+PROMO_SPREAD_MS = 800
+
+
+def promotion_regions(p: dict) -> list[str]:
+    shop_id = p.get("shop_id") if p.get("scope") == "shop" else None
+    if shop_id:  # (shop ids are hex: safe in a selector)
+        return [f"#buy-box[data-shop='{shop_id}']", *PROMO_REGIONS]
+    return ["#buy-box", "#promo-banner", *PROMO_REGIONS]
+
+
+def install_promotions_shoppers(c) -> None:
+    async def promotion_changed(name: str, p: dict) -> None:
+        data = {"refresh": promotion_regions(p), "spread_ms": PROMO_SPREAD_MS}
+        await services.publish(c.channels, "deals", name, data=data)
+
+    c.events.subscribe(promo_events.CHANGED, promotion_changed)
 
 
 # --- flash sales in the staff consoles (merchant, marketer, operator) ------------------------------------------

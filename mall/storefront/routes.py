@@ -8,6 +8,8 @@ from sanic.response import redirect
 
 from mall.catalog.models import Sort
 from mall.flash_sales.services import showcase
+from mall.promotions import services as promotions
+from mall.promotions.services import shelf
 from mall.shops.models import SHOP_CATEGORIES
 from mall.storefront import links, services
 from mall.storefront.schemas import (
@@ -56,8 +58,17 @@ async def home(request: Request):
     view = await services.home(c.products, c.categories, c.shops)
     running, upcoming = await showcase.deals(c)
     strip = [*running, *upcoming]
+    campaigns = (await promotions.showcase(c)).campaigns
     return await render(
-        request, "storefront/home.html", view=view, theme_of=services.theme_colour, strip=strip, live_deals=bool(strip)
+        request,
+        "storefront/home.html",
+        view=view,
+        theme_of=services.theme_colour,
+        strip=strip,
+        campaigns=campaigns,
+        now=c.clock.now(),
+        deal_prices=await shelf.listing_prices(c, [*view.featured, *view.new_arrivals]),
+        live_deals=bool(strip or campaigns),
     )
 
 
@@ -104,6 +115,7 @@ async def _search(request: Request, *, category_slug: str | None = None):
         sorts=_sorts(),
         category_options=services.category_options(view.categories),
         active_filters=links.active_filters(view, parsed, request.path, c.settings.currency),
+        deal_prices=await shelf.listing_prices(c, view.page.items),
         field_id=links.field_id,
         facet_value=links.facet_value,
         page_link=links.page_link,
@@ -141,6 +153,7 @@ async def product(request: Request, product_id: str):
         raise NotFound(_("This product is not available.")) from None
     compare = services.compare_ids(request.ctx.session.get("compare"))
     flash = None if is_htmx(request) else await showcase.for_product(c, view.product.id)
+    user = request.ctx.user
     return await render(
         request,
         "storefront/product.html",
@@ -151,6 +164,23 @@ async def product(request: Request, product_id: str):
         limit=services.COMPARE_LIMIT,
         variant_for=services.variant_for,
         flash=flash,
+        box=await shelf.buy_box(c, view.product, view.variant, user_id=user.id if user else None),
+        now=c.clock.now(),
+        live_deals=True,
+    )
+
+
+@bp.get("/p/<product_id>/campaigns", ctx_access="public")
+async def product_campaigns(request: Request, product_id: str):
+    """The product page's campaign banners (#promo-banner reloads itself when a campaign starts or ends)."""
+    c = _c(request)
+    try:
+        product, _shop = await services.available_product(c.products, c.shops, product_id)
+    except services.NotFound:
+        raise NotFound(_("This product is not available.")) from None
+    deals = await promotions.product_deals(c, product)
+    return await render(
+        request, "promotions/shop_product_banner.html", product=product, campaigns=deals.campaigns, now=c.clock.now()
     )
 
 
@@ -266,4 +296,5 @@ async def shop_page(request: Request, slug: str):
         view=view,
         params=params,
         sorts=_sorts(),
+        deal_prices=await shelf.listing_prices(c, view.page.items),
     )

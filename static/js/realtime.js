@@ -31,15 +31,18 @@
   }
 
   // Page regions that show what changed reload themselves (each declares
-  // hx-get and hx-trigger="live-refresh"), in the viewer's language.
-  function refreshRegions(selectors) {
+  // hx-get and hx-trigger="live-refresh"), in the viewer's language. A message
+  // every open page hears may ask to spread the refetching over `spread` ms (< 1 s).
+  function refreshRegions(selectors, spread) {
+    if (!selectors.length) return;
+    var wait = Math.min(Math.max(Number(spread) || 0, 0), 1000) * Math.random();
     setTimeout(function () {
       selectors.forEach(function (selector) {
         var region;
         try { region = document.querySelector(selector); } catch (e) { region = null; }
         if (region) htmx.trigger(region, "live-refresh");
       });
-    }, 0);
+    }, wait);
   }
 
   htmx.defineExtension("mall-rt", {
@@ -53,7 +56,7 @@
       last[message.channel] = message.seq;
       try { sessionStorage.setItem(KEY, JSON.stringify(last)); } catch (e) { /* private mode */ }
       document.dispatchEvent(new CustomEvent("mall:rt", { detail: message }));
-      refreshRegions((message.data && message.data.refresh) || []);
+      refreshRegions((message.data && message.data.refresh) || [], message.data && message.data.spread_ms);
       return onlyPresentTargets(message.html || "");
     }
   });

@@ -172,3 +172,25 @@ async def test_a_campaigns_figures_come_from_its_paid_orders(container, factory)
     assert {s for s, _n, _g in found.top_shops} == {tea.shop_id, cups.shop_id}
     mine = await orders.promotion_figures(container, made.id, shop_id=cups.shop_id)
     assert (mine.orders, mine.discount, mine.merchant_funded) == (1, 1500, 600)
+
+
+async def test_each_order_shows_its_own_share_of_a_platform_promotion(container, factory):
+    tea, cups = await two_shops(factory)
+    await coupon(container, code="SPLIT", value=7000)
+    placed = await factory.checkout(await factory.user(), (tea, 1), (cups, 1), codes=("SPLIT",))
+    shares = []
+    for order in placed.orders:
+        (applied,) = [a for a in order.applied if a["kind"] == "platform_coupon"]
+        assert applied["amount"] == order.discount == sum(line.discount for line in order.lines)
+        shares.append(applied["amount"])
+    assert sum(shares) == 7000
+
+
+async def test_a_stopped_coupon_is_said_to_be_no_longer_offered(container, factory):
+    from mall.promotions import services as promotions
+    from mall.promotions.records import Control
+
+    made = await coupon(container, code="GONE")
+    await promotions.set_coupon_control(container, made.id, Control.STOPPED, scope=Scope.PLATFORM, shop_id=None)
+    _usable, refused = await promotions.resolve_codes(container, ["gone"], None)
+    assert [(r.code, r.reason) for r in refused] == [("GONE", "stopped")]

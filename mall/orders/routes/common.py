@@ -52,6 +52,12 @@ ACTOR = {"shopper": N_("Shopper"), "merchant": N_("Shop"), "operator": N_("Opera
 REASON = {
     "paid_late_no_stock": N_("The payment arrived after the checkout expired and the items had sold out: refunded."),
     "paid_after_cancel": N_("The payment arrived after the checkout was cancelled: refunded."),
+    "paid_late_coupon_gone": N_(
+        "The payment arrived after the checkout expired and its coupon had been used up meanwhile: refunded."
+    ),
+    "flash_reservation_lost": N_(
+        "The payment arrived after the flash-sale reservation expired and the sale had sold out: refunded."
+    ),
 }
 REFUSED = {
     Action.CANCEL: N_("This order is %(status)s, so it can no longer be cancelled."),

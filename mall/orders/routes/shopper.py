@@ -18,27 +18,39 @@ from mall.orders.routes import bp, flash_checkout
 from mall.orders.routes.addresses import address_errors, remember_address
 from mall.orders.routes.common import out_of_stock, page, page_number, refused, regions
 from mall.orders.schemas import IDEMPOTENCY_KEY, AddressIn, CheckoutIn
+from mall.promotions.services import chosen
 from mall.web.forms import Invalid, validate
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
 
 ADDRESS_FIELDS = ("name", "phone", "postal_code", "region", "line")
 FORM_FIELDS = {"csrf_token", "checkout_token", "address_id", "save_address", *ADDRESS_FIELDS}
+PROMO_FIELDS = {"coupon", "expected_total"}  # the cart's checkout: the codes that applied and the total shown
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
 
 
-async def _checkout_page(request: Request, *, form=None, errors=None, notice=None, status=200, flash=None):
-    """The cart's checkout, or (flash) the checkout of one flash-sale reservation."""
+async def _checkout_page(
+    request: Request, *, form=None, errors=None, notice=None, status=200, flash=None, problems=None
+):
+    """The cart's checkout, priced by the promotions' engine with the cart's coupon codes for the chosen address
+    (`problems`: codes a placing refused), or (flash) the checkout of one flash-sale reservation."""
     c = request.app.ctx.c
     user = request.ctx.user
     form = form or {}
     view = flash.view if flash else await cart.view(c.carts.for_user(user.id), c.products, c.shops)
     book = await services.list_addresses(c.addresses, user.id)
-    chosen = form.get("address_id") or request.args.get("address_id") or (book[0].id if book else "new")
-    saved = next((a for a in book if a.id == chosen), None)
+    chosen_address = form.get("address_id") or request.args.get("address_id") or (book[0].id if book else "new")
+    saved = next((a for a in book if a.id == chosen_address), None)
     region = saved.region if saved else form.get("region") or request.args.get("region") or ""
-    shops = [g.shop.id for g in view.groups if g.shop]
-    templates = await services.templates_for(c.shipping, shops)
-    fees = {g.shop.id: templates[g.shop.id].fee_for(g.subtotal, region) for g in view.groups if g.shop}
+    promo = {} if flash else await _priced(request, view, region if region in REGIONS else None)
+    if flash:
+        shops = [g.shop.id for g in view.groups if g.shop]
+        templates = await services.templates_for(c.shipping, shops)
+        fees = {g.shop.id: templates[g.shop.id].fee_for(g.subtotal, region) for g in view.groups if g.shop}
+        total = view.subtotal + sum(fees.values())
+    else:
+        fees = {shop.shop_id: shop.shipping for shop in promo["priced"].shops}
+        total = promo["priced"].total
     return await page(
         request,
         "orders/checkout.html",
@@ -46,10 +58,13 @@ async def _checkout_page(request: Request, *, form=None, errors=None, notice=Non
         status=status,
         view=view,
         book=book,
-        chosen=chosen if saved else "new",
+        chosen=chosen_address if saved else "new",
         region=region if region in REGIONS else "",
         fees=fees,
-        total=view.subtotal + sum(fees.values()),
+        total=total,
+        problems=problems or [],
+        live_deals=not flash,
+        **promo,
         regions=regions(current_locale()),
         form=form,
         errors=errors or {},
@@ -57,6 +72,20 @@ async def _checkout_page(request: Request, *, form=None, errors=None, notice=Non
         token=secrets.token_urlsafe(18),
         flash=flash,
     )
+
+
+async def _priced(request: Request, view, region: str | None) -> dict:
+    """The cart priced with the session's coupon codes; the codes that apply go into the form."""
+    c = request.app.ctx.c
+    codes = chosen.codes_in(request.ctx.session)
+    found = await services.quote_cart(c, view, user_id=request.ctx.user.id, region=region, codes=codes)
+    states = chosen.chosen_codes(found, codes)
+    return {
+        "priced": found.priced,
+        "codes": states,
+        "applying": chosen.applying(states),
+        "line_prices": {lp.line.line_id: lp for shop in found.priced.shops for lp in shop.lines},
+    }
 
 
 @bp.get("/checkout", ctx_access="user")
@@ -78,7 +107,7 @@ def _parse_checkout_form(
     """(address, notes, idempotency key) from the checkout form; Invalid for anything else in it
     (`reservation` is expected only in the checkout of a flash-sale reservation)."""
     fields = {key: request.form.get(key, "") for key in request.form}
-    allowed = FORM_FIELDS | {"reservation"} if reservation else FORM_FIELDS
+    allowed = FORM_FIELDS | {"reservation"} if reservation else FORM_FIELDS | PROMO_FIELDS
     unknown = [k for k in fields if k not in allowed and not (k.startswith("note_") and is_id(k[5:]))]
     if unknown:
         raise Invalid({"form": _("The form contained fields it should not have. Reload the page and try again.")})
@@ -95,6 +124,16 @@ def _parse_checkout_form(
     if isinstance(data.address, AddressIn):
         return services.AddressFields(**data.address.model_dump()), data.notes, key
     return data.address, data.notes, key
+
+
+def _promotion_fields(request: Request) -> tuple[tuple[str, ...], int | None]:
+    """(codes, expected total) the checkout page put in its form: the codes that applied, the total it showed."""
+    codes = tuple(str(code).strip().upper() for code in request.form.getlist("coupon") or [])
+    expected = str(request.form.get("expected_total", "")).strip()
+    malformed = expected and not expected.isdigit()
+    if len(codes) > chosen.MAX_CODES or not all(CODE.match(code) for code in codes) or malformed:
+        raise Invalid({"form": _("Your form has expired. Reload the page and try again.")})
+    return codes, int(expected) if expected else None
 
 
 @bp.post("/checkout", ctx_access="user")
@@ -114,9 +153,11 @@ async def place_checkout(request: Request):
                 c, user_id=user.id, reservation=flash.reservation, key=key, address=address, notes=notes
             )
         else:
+            codes, expected = _promotion_fields(request)
             placed = await services.place_checkout(
-                c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=notes
-            )
+                c, user_id=user.id, cart=c.carts.for_user(user.id), key=key, address=address, notes=notes,
+                codes=codes, expected_total=expected,
+            )  # fmt: skip
     except services.ReservationGone:
         return await flash_checkout.gone(request, reservation)
     except Invalid as exc:
@@ -142,8 +183,24 @@ async def place_checkout(request: Request):
     except services.Busy:
         notice = _("We are still placing your order from your first click. Wait a moment, then open My orders.")
         return await again(request, form=form, notice=notice, status=409)
+    except services.TotalChanged:
+        notice = _(
+            "A promotion started or ended since you opened this page: check the new total, then place your order."
+        )
+        return await again(request, form=form, notice=notice, status=409)
+    except services.CouponNotUsable as exc:
+        notice = _("Some coupons no longer apply, so nothing was placed. Check the new total, then place your order.")
+        return await again(request, form=form, notice=notice, problems=exc.problems, status=409)
+    except services.CouponUsedUp as exc:
+        notice = _(
+            "The last use of coupon %(code)s just went to someone else, so nothing was placed. "
+            "Check the new total, then place your order."
+        ) % {"code": exc.code}
+        return await again(request, form=form, notice=notice, status=409)
     if isinstance(address, services.AddressFields) and form.get("save_address"):
         await remember_address(c, user.id, address)
+    if not flash and (used := {use.code for use in placed.checkout.coupons}):
+        request.ctx.session[chosen.SESSION_KEY] = [x for x in chosen.codes_in(request.ctx.session) if x not in used]
     return redirect(placed.checkout.payment_url or f"/checkouts/{placed.checkout.id}", status=303)
 
 

@@ -236,9 +236,12 @@ async def _draft(c, user_id, key, digest, address: dict, view, notes: dict[str, 
             item.discount, item.allocations = line.discount, pricing.allocation_dicts(line)
             items.append(item)
     platform = pricing.applied_dicts([a for a in priced.applied if a.shop_id is None])
-    for part in parts:  # a platform promotion shows on each order whose lines it discounted
-        mine = {a["promotion_id"] for i in items if i.shop_id == part.shop_id for a in i.allocations}
-        part.applied += [a for a in platform if a["promotion_id"] in mine]
+    for part in parts:  # a platform promotion shows on each order it discounted, with that order's share
+        share: dict[str, int] = {}
+        for item in items:
+            for a in item.allocations if item.shop_id == part.shop_id else ():
+                share[a["promotion_id"]] = share.get(a["promotion_id"], 0) + a["amount"]
+        part.applied += [{**a, "amount": share[a["promotion_id"]]} for a in platform if a["promotion_id"] in share]
     coupons = [
         CouponUse(a.promotion_id, a.detail.code or "", a.shop_id)
         for a in priced.applied

@@ -50,7 +50,7 @@ def _tiers(data) -> list[dict]:
 
 @bp.get("/api/v1/promotions", ctx_access="public")
 @doc("Campaigns and claimable coupons running now or coming", response=PromotionsOut, tag="promotions")
-async def live_promotions(request: Request):
+async def api_live_promotions(request: Request):
     c = request.app.ctx.c
     now = c.clock.now()
     shown = await services.showcase(c)
@@ -76,7 +76,7 @@ async def live_promotions(request: Request):
 @bp.post("/api/v1/coupons/<coupon_id:str>/claim", ctx_access="user")
 @doc("Claim a coupon into your wallet (once): 201, 404, or 409 (already claimed, used up, not claimable)",
      status=201, tag="promotions")  # fmt: skip
-async def claim(request: Request, coupon_id: str):
+async def api_claim(request: Request, coupon_id: str):
     try:
         wallet = await services.claim_coupon(request.app.ctx.c, coupon_id, request.ctx.user.id)
     except services.PromotionError as exc:
@@ -86,7 +86,7 @@ async def claim(request: Request, coupon_id: str):
 
 @bp.get("/api/v1/me/coupons", ctx_access="user")
 @doc("The coupons in your wallet, with the uses you have left", response=MyCouponsOut, tag="promotions")
-async def my_coupons(request: Request):
+async def api_my_coupons(request: Request):
     c = request.app.ctx.c
     now = c.clock.now()
     items = [
@@ -109,7 +109,7 @@ async def my_coupons(request: Request):
     response=CartPriceOut,
     tag="promotions",
 )
-async def cart_price(request: Request):
+async def api_cart_price(request: Request):
     from mall.cart import services as cart
 
     c = request.app.ctx.c
@@ -179,14 +179,14 @@ async def _create_coupon(request: Request, scope: Scope, shop_id: str | None):
 @bp.post("/api/v1/marketing/coupons", ctx_access="marketer")
 @doc("Create a platform coupon (scope platform)", body=CouponIn, response=CreatedCouponOut, status=201,
      tag="marketing")  # fmt: skip
-async def marketing_coupon(request: Request):
+async def api_marketing_coupon(request: Request):
     return await _create_coupon(request, Scope.PLATFORM, None)
 
 
 @bp.post("/api/v1/merchant/coupons", ctx_access="merchant")
 @doc("Create a coupon of your shop (scope shop)", body=CouponIn, response=CreatedCouponOut, status=201,
      tag="merchant")  # fmt: skip
-async def merchant_coupon(request: Request):
+async def api_merchant_coupon(request: Request):
     return await _create_coupon(request, Scope.SHOP, request.ctx.shop_id)
 
 
@@ -196,7 +196,7 @@ async def merchant_coupon(request: Request):
 @bp.post("/api/v1/merchant/promotions", ctx_access="merchant")
 @doc("Create a limited-time discount (限時折扣) or a spend threshold (滿減) for your shop", body=ShopPromotionIn,
      response=CreatedOut, status=201, tag="merchant")  # fmt: skip
-async def merchant_promotion(request: Request):
+async def api_merchant_promotion(request: Request):
     c = request.app.ctx.c
     data = parse_json(request, ShopPromotionIn)
     starts_at, ends_at = data.window()
@@ -218,7 +218,7 @@ async def merchant_promotion(request: Request):
 @bp.post("/api/v1/merchant/campaigns/<campaign_id:str>/entries", ctx_access="merchant")
 @doc("Enter products of your shop into a platform campaign (each waits for an operator)", body=EntriesIn,
      status=201, tag="merchant")  # fmt: skip
-async def merchant_entries(request: Request, campaign_id: str):
+async def api_merchant_entries(request: Request, campaign_id: str):
     c = request.app.ctx.c
     data = parse_json(request, EntriesIn)
     try:
@@ -238,7 +238,7 @@ async def merchant_entries(request: Request, campaign_id: str):
 @doc("Create a joint platform campaign (a draft, or scheduled with `schedule`): platform-wide tiers or percent off "
      "on the products merchants enter and operators approve; the platform funds platform_share_percent",
      body=CampaignIn, response=CreatedOut, status=201, tag="marketing")  # fmt: skip
-async def marketing_campaign(request: Request):
+async def api_marketing_campaign(request: Request):
     c = request.app.ctx.c
     data = parse_json(request, CampaignIn)
     starts_at, ends_at = data.window()
@@ -266,7 +266,7 @@ ACTIONS = {
 @bp.post("/api/v1/marketing/campaigns/<campaign_id:str>/actions", ctx_access="marketer")
 @doc("Schedule, launch now, pause, resume or stop a campaign", body=CampaignActionIn, response=CreatedOut,
      tag="marketing")  # fmt: skip
-async def campaign_action(request: Request, campaign_id: str):
+async def api_campaign_action(request: Request, campaign_id: str):
     c = request.app.ctx.c
     data = parse_json(request, CampaignActionIn)
     try:
@@ -278,7 +278,7 @@ async def campaign_action(request: Request, campaign_id: str):
 
 @bp.get("/api/v1/marketing/promotions/<promotion_id:str>/figures", ctx_access="marketer")
 @doc("What a campaign or coupon did, from the paid orders it discounted", tag="marketing")
-async def figures(request: Request, promotion_id: str):
+async def api_figures(request: Request, promotion_id: str):
     found = await orders.promotion_figures(request.app.ctx.c, promotion_id)
     return json(
         {
@@ -293,7 +293,7 @@ async def figures(request: Request, promotion_id: str):
 @bp.post("/api/v1/operator/campaign-entries/<entry_id:str>/decision", ctx_access="operator")
 @doc("Approve or reject (with a reason) a merchant's product entered in a campaign", body=DecisionIn,
      tag="operator")  # fmt: skip
-async def decide(request: Request, entry_id: str):
+async def api_decide(request: Request, entry_id: str):
     c = request.app.ctx.c
     data = parse_json(request, DecisionIn)
     try:

@@ -106,7 +106,7 @@ async def set_coupon_control(c, coupon_id: str, control: Control, *, scope: Scop
         await get_coupon(c, coupon_id, shop_id=shop_id, scope=scope)  # 404 when not theirs
         raise PromotionError(N_("A stopped coupon cannot change any more."), 409)
     reason = {Control.PAUSED: "paused", Control.ACTIVE: "resumed", Control.STOPPED: "stopped"}[control]
-    await announce(c, scope.value, reason, coupon_id=coupon_id)
+    await announce(c, scope.value, reason, coupon_id=coupon_id, shop_id=changed.shop_id)
     return changed
 
 
@@ -149,7 +149,7 @@ class Refusal:
     """A chosen code the engine never sees: unknown, not claimed, used up, or used as often as allowed."""
 
     code: str
-    reason: str  # unknown | not_claimed | used_up | limit_reached | paused
+    reason: str  # unknown | not_claimed | used_up | limit_reached | paused | stopped
 
 
 async def resolve_codes(c, codes: list[str], user_id: str | None) -> tuple[list[Coupon], list[Refusal]]:
@@ -164,7 +164,7 @@ async def resolve_codes(c, codes: list[str], user_id: str | None) -> tuple[list[
         if coupon is None:
             reason = "unknown"
         elif coupon.control is not Control.ACTIVE:
-            reason = "paused"
+            reason = "stopped" if coupon.control is Control.STOPPED else "paused"
         elif coupon.claimable and coupon.id not in claimed:
             reason = "not_claimed"
         elif coupon.left <= 0:

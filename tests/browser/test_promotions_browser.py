@@ -1,0 +1,205 @@
+"""Issue 6's "Done when", in Chromium: a marketer schedules a joint campaign starting a few seconds ahead; a shopper's
+product page, open before the start, shows the campaign's banner and price once it starts, without a reload. She
+adds it and two items of another shop (with its own spend threshold and a coupon she claims on its page), the cart
+and the checkout show every discount split per shop, she pays in the sandbox and the paid orders carry the
+discounts. Phone and laptop pictures of the product page, cart, checkout, wallet and campaign page."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from PIL import Image, ImageDraw
+from playwright.async_api import expect
+
+from mall.infra.clock import SystemClock
+from mall.infra.images import save_image
+from mall.orders.models import CheckoutStatus, OrderStatus
+from mall.promotions import services as promotions
+from mall.promotions.models import Scope
+from tests.browser.conftest import shot, sign_in
+from tests.browser.test_buying_flow import LAPTOP, PHONE
+from tests.browser.test_flash_sale_browser import tea
+from tests.integration.promo_helpers import coupon, threshold
+
+START_IN = 4  # seconds: the shopper's page is open before the campaign starts
+
+
+async def the_mall(c, factory):
+    hills, city = await factory.shop(name="山茶行 Hill Tea"), await factory.shop(name="城市茶舖 City Tea")
+    oolong = await tea(c, factory, hills, "Alishan Oolong", "阿里山烏龍茶", price=98000)
+    baozhong = await tea(
+        c, factory, city, "Pinglin Baozhong", "坪林包種茶", price=72000, colours=("#c2410c", "#7c2d12")
+    )
+    await threshold(c, city.id, [{"min_spend": 100000, "save": 10000}])  # 滿 1,000 減 100
+    city50 = await coupon(c, scope=Scope.SHOP, shop_id=city.id, code="CITY50", value=5000, min_spend=50000,
+                          claimable=True)  # fmt: skip
+    await c.promotions.coupons.update_one({"_id": city50.id}, {"$set": {"name": "City Tea welcome"}})
+    return (hills, oolong), (city, baozhong), city50
+
+
+def banner_picture(c) -> str:
+    """A stored 3:1 banner: a tea field at dusk, rows of bushes and a sun."""
+    image = Image.new("RGB", (1200, 400), "#8f1846")
+    draw = ImageDraw.Draw(image)
+    for n in range(8):
+        draw.rectangle((0, 400 - 50 * (n + 1), 1200, 400 - 50 * n), fill=(143 + 9 * n, 24 + 6 * n, 70 + 5 * n))
+    draw.ellipse((880, 60, 1080, 260), fill="#ffd8a8")
+    for row in range(4):
+        y = 250 + row * 40
+        for x in range(-40, 1240, 90):
+            draw.ellipse((x + row * 30, y, x + row * 30 + 110, y + 50), fill=(27 + row * 10, 77 + row * 12, 46))
+    return save_image(image, c.settings.var_path / "media")
+
+
+async def a_campaign_starting_soon(c, factory, product):
+    """What the marketer, the merchant and the operator do in their consoles, through the same services."""
+    marketer, operator = await factory.marketer(), await factory.operator()
+    merchant = await factory.owner_of(await c.shops.get(product.shop_id))
+    now = c.clock.now()
+    banner = banner_picture(c)
+    made = await promotions.create_campaign(
+        c, actor_id=marketer.id, name="雙12 Tea Festival", theme="Mountain teas from every shop, 10% off",
+        starts_at=now + timedelta(seconds=START_IN), ends_at=now + timedelta(hours=6), platform_share_percent=60,
+        percent_off=10, banner=banner,
+    )  # fmt: skip
+    assert merchant.shop_id == product.shop_id
+    (entry,) = await promotions.enter_products(
+        c, shop_id=product.shop_id, campaign_id=made.id, product_ids=[product.id]
+    )
+    await promotions.decide_entry(c, operator_id=operator.id, entry_id=entry.id, approve=True)
+    scheduled = await promotions.schedule(c, made.id)
+    assert scheduled.status == "scheduled"
+    return scheduled
+
+
+async def connected(tab) -> None:
+    await tab.wait_for_selector("#rt[data-ready=true]", state="attached")
+
+
+async def both_sizes(page, name: str, path: str | None = None) -> None:
+    for size, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        await page.set_viewport_size(viewport)
+        if path:
+            await page.goto(path)
+            await page.wait_for_load_state("networkidle")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], (name, size)
+        await page.evaluate("window.scrollTo(0, 0)")
+        await shot(page, f"promo-shopper-{name}-{size}")
+    await page.set_viewport_size(LAPTOP)
+
+
+async def test_a_campaign_starts_on_an_open_page_and_its_discounts_reach_the_paid_orders(page, container, factory):
+    container.clock = SystemClock()  # real seconds: the schedule, the page's countdown and the server agree
+    (hills, oolong), (city, baozhong), city50 = await the_mall(container, factory)
+    shopper = await factory.user(name="Lin Mei")
+    await factory.address(shopper)
+    campaign = await a_campaign_starting_soon(container, factory, oolong)
+
+    # her product page is open before the start: the banner counts down, the price is the normal one
+    await sign_in(page, shopper.email)
+    await page.goto(f"/p/{oolong.id}")
+    await connected(page)
+    await page.evaluate("() => { window.__noReload = true; }")
+    banner = page.locator(f"#promo-banner .promo-banner[data-campaign='{campaign.id}']")
+    await expect(banner).to_contain_text("雙12 Tea Festival")
+    await expect(banner).to_have_attribute("data-status", "scheduled")
+    assert "Starts in" in await banner.inner_text()
+    assert await page.inner_text("#buy-box .price-big") == "NT$980.00"
+
+    # the start second passes; the worker's step moves it live and says so on `deals`
+    wait = (campaign.starts_at - container.clock.now()).total_seconds()
+    await asyncio.sleep(max(wait, 0) + 0.05)
+    assert await promotions.step_campaign(container, campaign.id) == "started"
+
+    await expect(banner).to_have_attribute("data-status", "live", timeout=5000)
+    await expect(page.locator("#buy-box .promo-price-now")).to_have_text("NT$882.00", timeout=5000)
+    assert "NT$980.00" in await page.inner_text("#buy-box .promo-price-was")
+    assert "Ends in" in await banner.inner_text()
+    assert "Joint promotion" in await page.inner_text("#buy-box .promo-campaign-note")
+    assert await page.evaluate("() => window.__noReload === true")  # the very same page, never reloaded
+    await both_sizes(page, "product")
+
+    await page.click("#add-to-cart-button")
+    await expect(page.locator("#add-to-cart-result .add-to-cart-message")).to_contain_text("View cart")
+
+    # the other shop: its threshold as a badge, its coupon claimed in place, two boxes added
+    await page.goto(f"/p/{baozhong.id}")
+    assert "Spend NT$1,000.00, save NT$100.00" in await page.inner_text("#buy-box .promo-thresholds")
+    claim = page.locator(f"#claim-{city50.id}")
+    await claim.locator("button").click()
+    await expect(claim).to_contain_text("Claimed")
+    await both_sizes(page, "product-coupon")
+    await page.fill("#add-qty", "2")
+    await page.click("#add-to-cart-button")
+    await expect(page.locator("#add-to-cart-result .add-to-cart-message")).to_contain_text("View cart")
+
+    # the cart: the coupon picked from the wallet; every discount in its own shop
+    await page.goto("/cart")
+    await page.click(".promo-picker button.promo-pick")
+    await expect(page.locator(".promo-note")).to_contain_text("Coupon CITY50 applies: you save NT$50.00.")
+    hill_part = page.locator(f".cart-shop[data-shop='{hills.id}']")
+    city_part = page.locator(f".cart-shop[data-shop='{city.id}']")
+    await expect(hill_part).to_contain_text("Joint promotion: 雙12 Tea Festival")
+    assert "−NT$98.00" in await hill_part.inner_text()
+    city_text = await city_part.inner_text()
+    assert "Spend NT$1,000.00, save NT$100.00" in city_text and "−NT$100.00" in city_text
+    assert "Coupon CITY50" in city_text and "−NT$50.00" in city_text
+    # Hill Tea: 980 − 98 + 60 shipping; City Tea: 1,440 − 100 − 50, shipping free over NT$1,000
+    assert await page.inner_text("#cart-total") == "NT$2,232.00"
+    await both_sizes(page, "cart")
+
+    # the checkout: the same, split per shop (each becomes its own order)
+    await page.click("#cart-checkout")
+    await page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/checkout")
+    await expect(page.locator("#checkout-total")).to_have_text("NT$2,232.00")
+    hill_box = await page.inner_text(f".checkout-shop-totals[data-shop='{hills.id}']")
+    city_box = await page.inner_text(f".checkout-shop-totals[data-shop='{city.id}']")
+    assert "Joint promotion: 雙12 Tea Festival" in hill_box and "NT$942.00" in hill_box
+    assert "Spend NT$1,000.00, save NT$100.00" in city_box and "Coupon CITY50" in city_box and "NT$1,290.00" in city_box
+    assert "CITY50 applies" in await page.inner_text(".promo-checkout-codes")
+    await both_sizes(page, "checkout")
+
+    await page.click("#checkout-submit")
+    await page.wait_for_load_state("networkidle")
+    assert "/pay/sandbox/" in page.url
+    await page.click("button[value=succeed]")
+    await page.wait_for_load_state("networkidle")
+    assert "Payment received" in await page.inner_text("main")
+    checkout_id = page.url.rsplit("/", 1)[1]
+    checkout = await container.checkouts.get(checkout_id)
+    assert checkout.status is CheckoutStatus.PAID and checkout.total == 223200
+    orders = {o.shop_id: o for o in await container.orders.of_checkout(checkout_id)}
+    hill_order, city_order = orders[hills.id], orders[city.id]
+    assert all(o.status is OrderStatus.PAID for o in orders.values())
+    assert (hill_order.discount, hill_order.total) == (9800, 94200)
+    assert (city_order.discount, city_order.shipping_fee, city_order.total) == (15000, 0, 129000)
+    assert {a["kind"] for a in hill_order.applied} == {"campaign"}
+    assert {a["kind"] for a in city_order.applied} == {"spend_threshold", "shop_coupon"}
+    (split,) = hill_order.lines[0].allocations
+    assert (split["amount"], split["platform_funded"], split["merchant_funded"]) == (9800, 5880, 3920)
+    status = await page.inner_text("main")
+    assert "Joint promotion: 雙12 Tea Festival" in status and "Coupon CITY50" in status
+    await shot(page, "promo-shopper-paid-laptop")
+
+    await page.goto(f"/orders/{city_order.id}")
+    order_page = await page.inner_text("main")
+    assert (
+        "Spend NT$1,000.00, save NT$100.00" in order_page
+        and "Amount paid" in order_page
+        and "NT$1,290.00" in order_page
+    )
+    await shot(page, "promo-shopper-order-laptop")
+
+    # her wallet: the coupon, used; the campaign's page with its banner, countdown and prices
+    await both_sizes(page, "wallet", "/account/coupons")
+    assert "Used" in await page.inner_text(".promo-wallet-item[data-code='CITY50']")
+    await both_sizes(page, "campaign", f"/campaigns/{campaign.id}")
+    hero = await page.inner_text("#campaign-page .promo-hero")
+    assert "雙12 Tea Festival" in hero and "Save 10% on every product in it" in hero and "Ends in" in hero
+    assert "NT$882.00" in await page.inner_text("#campaign-products")
+    await page.goto("/")
+    await expect(page.locator("#home-campaigns .promo-strip-card")).to_contain_text("雙12 Tea Festival")
+    await shot(page, "promo-shopper-home-laptop")
+    assert page.js_errors == [], page.js_errors
