@@ -120,7 +120,7 @@ def picked(params: Mapping, name: str) -> list[str] | None:
     return list(dict.fromkeys(ids))
 
 
-class _Form:
+class Form:
     """One parse: reads fields into `out`, noting the first error of each."""
 
     def __init__(self, params: Mapping, *, currency: str, timezone: str):
@@ -195,7 +195,7 @@ class _Form:
 
 def parse_limited(params: Mapping, *, currency: str, timezone: str) -> Parsed:
     """限時折扣: the chosen products (and optionally some of their SKUs), a percentage off or a fixed price."""
-    form = _Form(params, currency=currency, timezone=timezone)
+    form = Form(params, currency=currency, timezone=timezone)
     form.name()
     form.ids("product_ids", required=True)
     form.ids("variant_ids", required=False)
@@ -210,17 +210,16 @@ def parse_limited(params: Mapping, *, currency: str, timezone: str) -> Parsed:
     return form.out
 
 
-def parse_threshold(params: Mapping, *, currency: str, timezone: str) -> Parsed:
-    """滿減: up to five rows of (minimum spend, saving in money or percent); empty rows are left out."""
-    form = _Form(params, currency=currency, timezone=timezone)
-    form.name()
+def tier_rows(form: Form) -> None:
+    """Up to five rows of (minimum spend, saving in money or percent) into values["tiers"]; empty rows are
+    left out, a half-filled one is an error of its row (tier_<n>), none at all an error of "tiers"."""
     tiers = []
     for n in range(1, TIERS + 1):
         min_text, kind, off = form.text(f"min_spend_{n}"), form.text(f"off_kind_{n}"), form.text(f"off_{n}")
         if not min_text and not off:
             continue
-        min_spend = money(min_text, currency)
-        saving = whole(off, 1, 99) if kind == "percent" else money(off, currency) if kind == "amount" else None
+        min_spend = money(min_text, form.currency)
+        saving = whole(off, 1, 99) if kind == "percent" else money(off, form.currency) if kind == "amount" else None
         if min_spend is None or saving is None:
             form.fail(f"tier_{n}", MESSAGES["tier"])
             continue
@@ -228,6 +227,13 @@ def parse_threshold(params: Mapping, *, currency: str, timezone: str) -> Parsed:
     if not tiers and not any(k.startswith("tier_") for k in form.out.errors):
         form.fail("tiers")
     form.out.values["tiers"] = tiers
+
+
+def parse_threshold(params: Mapping, *, currency: str, timezone: str) -> Parsed:
+    """滿減: up to five rows of (minimum spend, saving in money or percent); empty rows are left out."""
+    form = Form(params, currency=currency, timezone=timezone)
+    form.name()
+    tier_rows(form)
     form.checkbox("free_shipping")
     form.window()
     return form.out
@@ -236,7 +242,7 @@ def parse_threshold(params: Mapping, *, currency: str, timezone: str) -> Parsed:
 def parse_coupon(params: Mapping, *, currency: str, timezone: str) -> Parsed:
     """A shop coupon: a fixed amount, or a percentage with an optional cap; who may use it how often; a window.
     An empty code is drawn by the service."""
-    form = _Form(params, currency=currency, timezone=timezone)
+    form = Form(params, currency=currency, timezone=timezone)
     form.name()
     code = form.text("code")
     form.out.values["code"] = code.upper() or None
@@ -265,7 +271,7 @@ def parse_coupon(params: Mapping, *, currency: str, timezone: str) -> Parsed:
 
 def parse_entries(params: Mapping) -> Parsed:
     """Products to enter into a campaign (one or more)."""
-    form = _Form(params, currency="TWD", timezone="UTC")
+    form = Form(params, currency="TWD", timezone="UTC")
     form.ids("product_ids", required=True)
     return form.out
 

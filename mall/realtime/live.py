@@ -147,6 +147,7 @@ def install(c) -> None:
     bus.subscribe("shop.approved", shop_decided)
     bus.subscribe("shop.rejected", shop_decided)
     install_flash_staff(c)
+    install_promotions_staff(c)
 
 
 def install_flash(c) -> None:
@@ -216,6 +217,8 @@ def promotion_regions(p: dict) -> list[str]:
 
 def install_promotions_shoppers(c) -> None:
     async def promotion_changed(name: str, p: dict) -> None:
+        if p.get("reason") in promo_events.STAFF_ONLY:
+            return  # nothing a shopper sees changed
         data = {"refresh": promotion_regions(p), "spread_ms": PROMO_SPREAD_MS}
         await services.publish(c.channels, "deals", name, data=data)
 
@@ -288,3 +291,51 @@ def install_flash_staff(c) -> None:
     for name in (flash_events.SCHEDULED, flash_events.CANCELLED, flash_events.OPENED, flash_events.ENDED):
         bus.subscribe(name, flash_sale_changed)
     bus.subscribe(flash_events.APPROVAL, flash_awaits_approval)
+
+
+# --- promotions in the marketers' and operators' consoles -----------------------------------------------------
+# A campaign or coupon changed: the marketers' lists and the page of that campaign reload (transient, on
+# `marketing`); entries waiting or decided: the operators' queue too (on `ops`). An order paid, cancelled or
+# refunded may change a promotion's figures: open dashboards reload theirs, at most once a FIGURES_EVERY
+# seconds per process however busy the mall is (the figures come from the orders, so one reload shows all).
+
+MARKETING_LISTS = ("#campaign-list", "#campaign-summary")
+ENTRY_QUEUE = "#campaign-entry-queue"
+FIGURES_EVERY = 1.0
+
+
+def install_promotions_staff(c) -> None:
+    waiting = {"figures": False}
+
+    async def marketing(kind: str, refresh: list[str], **data) -> None:
+        await services.publish(c.channels, "marketing", kind, data={"refresh": refresh, **data}, transient=True)
+
+    async def promotion_changed(name: str, p: dict) -> None:
+        refresh = list(MARKETING_LISTS)
+        if p.get("campaign_id"):  # (ids are hex: safe in a selector)
+            refresh.append(f"#mk-campaign[data-campaign='{p['campaign_id']}']")
+            if p.get("reason") in ("entries", "entered"):
+                refresh.append("#mk-preview")
+        await marketing(name, refresh, reason=p.get("reason"))
+        if p.get("reason") in ("entries", "entered"):
+            data = {"refresh": [ENTRY_QUEUE]}
+            await services.publish(c.channels, "ops", name, data=data, transient=True)
+
+    async def push_figures() -> None:
+        await asyncio.sleep(FIGURES_EVERY)
+        waiting["figures"] = False
+        try:
+            await marketing("promo.figures", ["#promo-figures"])
+        except Exception:
+            log.exception("could not nudge the promotion dashboards")
+
+    async def order_changed(_name: str, p: dict) -> None:
+        if p.get("status") not in ("paid", "cancelled", "refunded") or waiting["figures"]:
+            return
+        waiting["figures"] = True
+        task = asyncio.create_task(push_figures())
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+
+    c.events.subscribe(promo_events.CHANGED, promotion_changed)
+    c.events.subscribe("order.status_changed", order_changed)

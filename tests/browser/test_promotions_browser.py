@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from playwright.async_api import expect
@@ -22,7 +23,7 @@ from tests.browser.test_buying_flow import LAPTOP, PHONE
 from tests.browser.test_flash_sale_browser import tea
 from tests.integration.promo_helpers import coupon, threshold
 
-START_IN = 4  # seconds: the shopper's page is open before the campaign starts
+START_IN = 12  # seconds: the marketer schedules it, then the shopper's page is open before it starts
 
 
 async def the_mall(c, factory):
@@ -52,25 +53,53 @@ def banner_picture(c) -> str:
     return save_image(image, c.settings.var_path / "media")
 
 
-async def a_campaign_starting_soon(c, factory, product):
-    """What the marketer, the merchant and the operator do in their consoles, through the same services."""
-    marketer, operator = await factory.marketer(), await factory.operator()
+async def a_campaign_starting_soon(browser, app, c, factory, product):
+    """The marketer makes the campaign in her console (in her own browser), the merchant enters the product and
+    an operator approves it (their consoles are tested elsewhere: here through the same services), the marketer
+    sees the preview and schedules it to start START_IN seconds ahead."""
+    marketer, operator = await factory.marketer(name="Chen Yu"), await factory.operator()
     merchant = await factory.owner_of(await c.shops.get(product.shop_id))
-    now = c.clock.now()
-    banner = banner_picture(c)
-    made = await promotions.create_campaign(
-        c, actor_id=marketer.id, name="雙12 Tea Festival", theme="Mountain teas from every shop, 10% off",
-        starts_at=now + timedelta(seconds=START_IN), ends_at=now + timedelta(hours=6), platform_share_percent=60,
-        percent_off=10, banner=banner,
-    )  # fmt: skip
+    banner_path = c.settings.var_path / "media" / banner_picture(c)
+    zone = ZoneInfo(c.settings.timezone)
+    start = (c.clock.now() + timedelta(seconds=START_IN)).astimezone(zone)
+    context = await browser.new_context(base_url=app.ctx.base_url, viewport=LAPTOP)
+    context.set_default_timeout(10_000)
+    console = await context.new_page()
+    # the caller closes the marketer's browser: her page stays open through the sale
+    await sign_in(console, marketer.email)
+    await console.goto("/marketing/campaigns/new")
+    await console.fill("#f-name", "雙12 Tea Festival")
+    await console.fill("#f-theme", "Mountain teas from every shop, 10% off")
+    await console.set_input_files("#f-banner", str(banner_path))
+    await console.check("input[name=rule][value=percent]")
+    assert not await console.is_visible("#f-min_spend_1")  # the tiers hide while a percentage is chosen
+    await console.fill("#f-percent_off", "10")
+    await console.fill("#f-platform_share_percent", "60")
+    await console.fill("#f-starts_at", start.strftime("%Y-%m-%dT%H:%M:%S"))
+    await console.fill("#f-ends_at", (start + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%S"))
+    await console.click("button[name=next][value=draft]")
+    await console.wait_for_load_state("networkidle")
+    await expect(console.locator(".alert, .flash").first).to_contain_text("is saved as a draft")
+    (made,) = await promotions.campaigns(c)
+    assert made.status == "draft" and made.banner and made.percent_off == 10
+
     assert merchant.shop_id == product.shop_id
-    (entry,) = await promotions.enter_products(
-        c, shop_id=product.shop_id, campaign_id=made.id, product_ids=[product.id]
-    )
+    await connected(console)
+    (entry,) = await promotions.enter_products(c, shop_id=product.shop_id, campaign_id=made.id,
+                                               product_ids=[product.id])  # fmt: skip
     await promotions.decide_entry(c, operator_id=operator.id, entry_id=entry.id, approve=True)
-    scheduled = await promotions.schedule(c, made.id)
+
+    # the preview, reloaded live by the approval: NT$980 -> NT$882, the platform paying 60% of the NT$98
+    row = console.locator(f"#mk-preview tr[data-product='{product.id}']")
+    await expect(row).to_contain_text("NT$882.00", timeout=5000)
+    assert "NT$58.80 / NT$39.20" in await row.inner_text()
+    await shot(console, "promo-marketer-preview-laptop")
+    await console.click("button[data-action=schedule]")
+    await console.wait_for_load_state("networkidle")
+    await expect(console.locator("#mk-campaign .pm-state")).to_have_attribute("data-state", "scheduled")
+    scheduled = await promotions.get_campaign(c, made.id)
     assert scheduled.status == "scheduled"
-    return scheduled
+    return scheduled, console
 
 
 async def connected(tab) -> None:
@@ -89,12 +118,14 @@ async def both_sizes(page, name: str, path: str | None = None) -> None:
     await page.set_viewport_size(LAPTOP)
 
 
-async def test_a_campaign_starts_on_an_open_page_and_its_discounts_reach_the_paid_orders(page, container, factory):
+async def test_a_campaign_starts_on_an_open_page_and_its_discounts_reach_the_paid_orders(
+    browser, app, page, container, factory
+):
     container.clock = SystemClock()  # real seconds: the schedule, the page's countdown and the server agree
     (hills, oolong), (city, baozhong), city50 = await the_mall(container, factory)
     shopper = await factory.user(name="Lin Mei")
     await factory.address(shopper)
-    campaign = await a_campaign_starting_soon(container, factory, oolong)
+    campaign, console = await a_campaign_starting_soon(browser, app, container, factory, oolong)
 
     # her product page is open before the start: the banner counts down, the price is the normal one
     await sign_in(page, shopper.email)
@@ -113,6 +144,9 @@ async def test_a_campaign_starts_on_an_open_page_and_its_discounts_reach_the_pai
     assert await promotions.step_campaign(container, campaign.id) == "started"
 
     await expect(banner).to_have_attribute("data-status", "live", timeout=5000)
+    # the marketer's open page turns into the live dashboard, without a reload
+    await expect(console.locator("#mk-campaign .pm-state")).to_have_attribute("data-state", "live", timeout=5000)
+    await expect(console.locator("#promo-figures [data-figure=orders]")).to_have_text("0")
     await expect(page.locator("#buy-box .promo-price-now")).to_have_text("NT$882.00", timeout=5000)
     assert "NT$980.00" in await page.inner_text("#buy-box .promo-price-was")
     assert "Ends in" in await banner.inner_text()
@@ -167,6 +201,17 @@ async def test_a_campaign_starts_on_an_open_page_and_its_discounts_reach_the_pai
     await page.click("button[value=succeed]")
     await page.wait_for_load_state("networkidle")
     assert "Payment received" in await page.inner_text("main")
+    # ... and her dashboard counts the paid order, its GMV and the discount as it lands, without a reload
+    figures = console.locator("#promo-figures")
+    await expect(figures.locator("[data-figure=orders]")).to_have_text("1", timeout=5000)
+    await expect(figures.locator("[data-figure=discount]")).to_have_text("NT$98.00")
+    await expect(figures.locator("[data-figure=gmv]")).to_have_text("NT$942.00")
+    assert await figures.locator(".mk-bar").count() == 1 and "山茶行 Hill Tea" in await figures.inner_text()
+    for size, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        await console.set_viewport_size(viewport)
+        assert await console.evaluate("document.documentElement.scrollWidth") <= viewport["width"], size
+        await shot(console, f"promo-marketer-dashboard-{size}")
+    await console.context.close()
     checkout_id = page.url.rsplit("/", 1)[1]
     checkout = await container.checkouts.get(checkout_id)
     assert checkout.status is CheckoutStatus.PAID and checkout.total == 223200

@@ -44,6 +44,7 @@ from mall.promotions.services.coupons import (
 )
 from mall.promotions.services.lifecycle import announce_edge, step_campaign, sweep
 from mall.promotions.services.offers import ProductDeals, Quote, Showcase, offers_for, product_deals, quote, showcase
+from mall.promotions.services.preview import CampaignPreview, campaign_preview
 from mall.promotions.services.shop_promotions import (
     create_limited_time,
     create_threshold,
@@ -53,6 +54,7 @@ from mall.promotions.services.shop_promotions import (
 )
 
 __all__ = [
+    "CampaignPreview",
     "MyCoupon",
     "ProductDeals",
     "PromotionError",
@@ -60,6 +62,7 @@ __all__ = [
     "Refusal",
     "Showcase",
     "announce_edge",
+    "campaign_preview",
     "campaign_products",
     "campaigns",
     "claim_coupon",

@@ -9,7 +9,7 @@ from datetime import datetime
 from mall.catalog import services as catalog
 from mall.infra.ids import is_id, new_id
 from mall.infra.text import N_
-from mall.promotions.records import CampaignEntry, CampaignRecord, CampaignStatus, EntryStatus
+from mall.promotions.records import CampaignEntry, CampaignRecord, CampaignStatus, EntryStatus, State
 from mall.promotions.services.common import PromotionError, announce, check_percent, check_tiers, check_window
 from mall.promotions.services.lifecycle import schedule_campaign, step_campaign
 
@@ -59,6 +59,7 @@ async def create_campaign(
         tiers=list(tiers), percent_off=percent_off, banner=banner,
     )  # fmt: skip
     await c.promotions.add_campaign(_check(c, campaign))
+    await announce(c, "platform", "drafted", campaign_id=campaign.id)
     return campaign
 
 
@@ -84,6 +85,7 @@ async def update_campaign(c, campaign_id: str, changes: dict) -> CampaignRecord:
         raise PromotionError(N_("The campaign changed meanwhile. Reload and try again."), 409)
     if moved.status == S.SCHEDULED:
         await schedule_campaign(c, moved)
+    await announce(c, "platform", "changed", campaign_id=campaign_id)
     return moved
 
 
@@ -95,8 +97,11 @@ async def schedule(c, campaign_id: str) -> CampaignRecord:
     if moved is None:
         raise PromotionError(N_("Only a draft can be scheduled."), 409)
     await schedule_campaign(c, moved)
-    await step_campaign(c, campaign_id)  # already due: live now
-    return await get_campaign(c, campaign_id)
+    await step_campaign(c, campaign_id)  # already due: live now (and announced as started)
+    now_it = await get_campaign(c, campaign_id)
+    if now_it.status == S.SCHEDULED:
+        await announce(c, "platform", "scheduled", campaign_id=campaign_id)
+    return now_it
 
 
 async def launch_now(c, campaign_id: str) -> CampaignRecord:
@@ -162,6 +167,8 @@ async def enter_products(c, *, shop_id: str, campaign_id: str, product_ids: list
         )  # fmt: skip
         if await c.promotions.put_entry(entry):
             entered.append(entry)
+    if entered:
+        await announce(c, "platform", "entered", campaign_id=campaign.id, product_ids=[e.product_id for e in entered])
     return entered
 
 
@@ -179,6 +186,10 @@ async def withdraw_entry(c, *, shop_id: str, entry_id: str) -> CampaignEntry:
 async def decide_entry(c, *, operator_id: str, entry_id: str, approve: bool, reason: str = "") -> CampaignEntry:
     if not approve and not 3 <= len(reason.strip()) <= 500:
         raise PromotionError(N_("Tell the shop why, in 3 to 500 characters."), field="reason")
+    current = await c.promotions.entry(entry_id)
+    campaign = await c.promotions.campaign(current.campaign_id) if current else None
+    if campaign is not None and campaign.state(c.clock.now()) in (State.ENDED, State.STOPPED):
+        raise PromotionError(N_("This campaign is over."), 409)
     status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
     changes = {"status": status, "decided_by": operator_id, "reason": "" if approve else reason.strip()}
     moved = await c.promotions.decide_entry(entry_id, only_from=(EntryStatus.PENDING,), changes=changes)
