@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
@@ -11,9 +13,16 @@ def minor_digits(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+PLAIN_RE = re.compile(r"-?([0-9]+(\.[0-9]+)?|\.[0-9]+)", re.ASCII)
+
+
 def to_minor(text: str, currency: str) -> int:
-    """Parse '450', '450.5', '1,200.00' into minor units; ValueError on anything else."""
-    cleaned = str(text).replace(",", "").strip()
+    """Parse '450', '450.5', '1,200.00' (or '-5': callers refuse it with their own message) into minor units.
+    Full-width digits from a Chinese keyboard ('１２０') read as ASCII; ValueError on anything else Decimal would
+    take: '+5', exponents ('1e3'), NaN / Infinity, other scripts' digits ('٣')."""
+    cleaned = unicodedata.normalize("NFKC", str(text)).replace(",", "").strip()
+    if not PLAIN_RE.fullmatch(cleaned):
+        raise ValueError(f"not an amount: {text!r}")
     try:
         amount = Decimal(cleaned)
     except InvalidOperation as exc:

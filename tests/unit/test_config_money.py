@@ -31,7 +31,8 @@ def test_money_is_parsed_to_integer_minor_units():
     assert to_minor("450", "TWD") == 45000
     assert to_minor("1,200.50", "TWD") == 120050
     assert to_major_text(120050, "TWD") == "1200.50"
-    for bad in ("abc", "1.234", "NaN", "inf"):
+    assert (to_minor(".5", "TWD"), to_minor("１２０", "TWD"), to_minor("-5", "TWD")) == (50, 12000, -500)
+    for bad in ("abc", "1.234", "NaN", "inf", "-inf", "1e3", "+5", "٣", "12.", "", " ", "--5"):
         with pytest.raises(ValueError):
             to_minor(bad, "TWD")
 

@@ -37,6 +37,9 @@ def test_every_malformed_value_is_an_error_of_its_field():
            "starts_at": "2026-11-24T21:00+08:00", "ends_at": "2026-13-01T00:00"}  # fmt: skip
     _typed, values, errors = parse_sale_form(form(**bad), currency="TWD", timezone="Asia/Taipei")
     assert set(errors) == set(bad) and values == {}
+    for price in ("1e3", "+99", "Infinity", "٣٠٠"):  # Decimal would take each of these
+        _typed, values, errors = parse_sale_form(form(price=price), currency="TWD", timezone="Asia/Taipei")
+        assert set(errors) == {"price"} and "price" not in values, price
     _typed, _values, errors = parse_sale_form({}, currency="TWD", timezone="Asia/Taipei")
     assert set(errors) == {"sku", "price", "quantity", "per_user_limit", "starts_at", "ends_at"}
 
