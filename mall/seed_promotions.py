@@ -1,12 +1,19 @@
 """Demo promotions, made through the same services the consoles use; only when there are none yet:
 a spend threshold and a limited-time discount in two shops, a platform coupon to claim, a joint campaign
-running (products of two shops, approved) and one opening three minutes after start."""
+running (products of two shops, approved) and one opening three minutes after start; and two shoppers' paid
+orders of the running campaign's products (one with the platform coupon), so the marketer's dashboard, the
+merchants' order lists and the shoppers' order pages have something to show."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from mall.cart import services as cart
 from mall.catalog import services as catalog
+from mall.infra.ids import new_id
+from mall.orders import services as orders
+from mall.payments import services as payments
+from mall.payments.models import EventType
 from mall.promotions import services as promotions
 from mall.promotions.models import CouponKind, Scope
 
@@ -34,7 +41,7 @@ async def seed_promotions(c, shops: list, people: dict) -> int:
         product_ids=[firsts[sound.id][0].id], percent_off=15, starts_at=now - timedelta(hours=1), ends_at=week,
     )  # fmt: skip
     marketer = people["marketer@demo.mall"]
-    await promotions.create_coupon(
+    welcome = await promotions.create_coupon(
         c, actor_id=marketer.id, scope=Scope.PLATFORM, shop_id=None, name="新會員見面禮 New here", code="WELCOME50",
         kind=CouponKind.FIXED, value=50 * TWD, min_spend=500 * TWD, starts_at=now - timedelta(hours=1), ends_at=week,
         total=1000, per_user=1, claimable=True,
@@ -57,4 +64,40 @@ async def seed_promotions(c, shops: list, people: dict) -> int:
             for entry in entries:
                 await promotions.decide_entry(c, operator_id=operator.id, entry_id=entry.id, approve=True)
         await promotions.schedule(c, campaign.id)
+    await promotions.claim_coupon(c, welcome.id, people["shopper@demo.mall"].id)  # into her wallet
+    await seed_orders(c, people, [firsts[cloth.id], firsts[books.id]])
     return 5
+
+
+DEMO_ADDRESS = {"name": "林美 Lin Mei", "phone": "0912-345-678", "postal_code": "10048", "region": "TPE",
+                "line": "中正區中山南路一段 1 號 No. 1, Sec. 1, Zhongshan S. Rd."}  # fmt: skip
+
+
+async def seed_orders(c, people: dict, products: list[list]) -> int:
+    """Paid checkouts through the real cart, checkout and sandbox payment (its signed webhook), as a shopper's
+    Pay button makes them. A checkout the coupon cannot serve is placed without it."""
+    plans = [("shopper@demo.mall", [(products[0][0], 2), (products[1][0], 1)], ("WELCOME50",)),
+             ("shopper2@demo.mall", [(products[0][1], 1)], ())]  # fmt: skip
+    made = 0
+    for email, items, codes in plans:
+        user = people[email]
+        fields = orders.AddressFields(**DEMO_ADDRESS)
+        await orders.add_address(c.addresses, c.clock, user.id, fields, make_default=True)
+        store = c.carts.for_user(user.id)
+        for product, qty in items:
+            await cart.add_item(store, c.products, product_id=product.id, variant_id=product.variants[0].id, qty=qty)
+        try:
+            placed = await orders.place_checkout(c, user_id=user.id, cart=store, key=new_id(), address=fields,
+                                                 notes={}, codes=codes)  # fmt: skip
+        except orders.CouponNotUsable:
+            placed = await orders.place_checkout(c, user_id=user.id, cart=store, key=new_id(), address=fields,
+                                                 notes={})  # fmt: skip
+        payment = await payments.get_payment(c.payments, placed.checkout.payment_id)
+        delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=EventType.SUCCEEDED)
+        receipt = await payments.receive_webhook(c.payments, c.clock, c.settings, provider="sandbox",
+                                                 raw_body=delivery.raw_body, headers=delivery.headers)  # fmt: skip
+        await orders.on_payment_succeeded(c, checkout_id=placed.checkout.id, payment_id=payment.id,
+                                          event_id=receipt.event.id)  # fmt: skip
+        await payments.mark_event_handled(c.payments, c.clock, event_id=receipt.event.id)
+        made += 1
+    return made

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mall.accounts import services as accounts
 from mall.catalog import services as catalog
 from mall.catalog.models import SearchQuery
+from mall.orders import services as orders
 from mall.seed import seed
 
 
@@ -47,8 +48,18 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
         ("campaign", "live"), ("campaign", "scheduled"), ("platform_coupon", "live")
     ]  # fmt: skip
 
+    # two shoppers paid for the running campaign's products (one with WELCOME50): its dashboard has figures
+    paid = [o async for o in container.db["orders"].find({"status": "paid"})]
+    assert len(paid) == 3 and {o["shop_id"] for o in paid} == {first["shops"][2].id, first["shops"][3].id}
+    running = await container.db["campaigns"].find_one({"status": "live"})
+    figures = await orders.promotion_figures(container, running["_id"])
+    assert (figures.orders, figures.checkouts, figures.units) == (3, 2, 4) and figures.discount > 0
+    welcome = await container.db["coupons"].find_one({"code": "WELCOME50"})
+    assert (await orders.promotion_figures(container, welcome["_id"])).checkouts == 1
+
     again: list[str] = []
     await seed(container, progress=again.append)
+    assert await container.db["orders"].count_documents({}) == 3
     assert await container.db["flash_sales"].count_documents({}) == 3
     assert await container.db["campaigns"].count_documents({}) == 2
     assert await container.db["products"].count_documents({}) == len(products)
