@@ -317,7 +317,16 @@ def install_promotions_staff(c) -> None:
             if p.get("reason") in ("entries", "entered"):
                 refresh.append("#mk-preview")
         await marketing(name, refresh, reason=p.get("reason"))
-        if p.get("reason") in ("entries", "entered"):
+        if p.get("reason") == "entered":  # kept in the ops feed, with a toast: operators must not miss it
+            await services.publish(
+                c.channels,
+                "ops",
+                "promo.entered",
+                html=toast(f"/live/alerts/campaign-entries/{p['campaign_id']}"),
+                data={"refresh": ["#ops-feed", ENTRY_QUEUE], "campaign_id": p["campaign_id"],
+                      "shop_id": p.get("shop_id"), "count": len(p.get("product_ids", ()))},
+            )  # fmt: skip
+        elif p.get("reason") == "entries":
             data = {"refresh": [ENTRY_QUEUE]}
             await services.publish(c.channels, "ops", name, data=data, transient=True)
 

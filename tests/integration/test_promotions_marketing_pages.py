@@ -376,3 +376,38 @@ async def test_the_dashboard_is_nudged_live_when_orders_are_paid(container, fact
     finally:
         live.services.publish = original
     assert [s for s in seen if s[1] == "promo.figures"] == [("marketing", "promo.figures", ("#promo-figures",), True)]
+
+
+async def test_operators_hear_of_new_entries_in_their_feed_with_a_toast(web, factory, container):
+    from mall.realtime import services as realtime
+
+    shop = await factory.shop(name="山茶行 Hill Tea")
+    tea = await factory.stocked_product(shop=shop, price=20000)
+    cups = await factory.stocked_product(shop=shop, price=9000)
+    made = await campaign(container, products=[])
+    await promotions.enter_products(container, shop_id=shop.id, campaign_id=made.id, product_ids=[tea.id, cups.id])
+
+    (kept,) = [e for e in await realtime.ops_feed(container.channels) if e["kind"] == "promo.entered"]
+    assert kept["data"] | {"refresh": None} == {"campaign_id": made.id, "shop_id": shop.id, "count": 2,
+                                                 "refresh": None}  # fmt: skip
+    assert f"/live/alerts/campaign-entries/{made.id}" in kept["html"]
+    await web.sign_in((await factory.operator()).email)
+    feed = await web.page("/operator/feed")
+    assert "2 products entered into a campaign" in feed.text and "山茶行 Hill Tea" in feed.text
+    alert = await web.page(f"/live/alerts/campaign-entries/{made.id}")
+    assert "Products entered into a campaign" in alert.text and "雙12 · 2 waiting for you" in alert.text
+    assert f'href="/operator/campaign-entries?campaign={made.id}"' in alert.text
+    await signed_in_marketer(web, factory)
+    assert (await web.page(f"/live/alerts/campaign-entries/{made.id}")).status_code == 403
+
+
+async def test_a_coupon_whose_window_is_over_cannot_be_paused_or_resumed(container):
+    made = await coupon(container, code="OVER", lasts=60)
+    container.clock.advance(seconds=61)
+    for control in (Control.PAUSED, Control.ACTIVE):
+        with pytest.raises(promotions.PromotionError, match="This coupon has ended"):
+            await promotions.set_coupon_control(container, made.id, control, scope=Scope.PLATFORM, shop_id=None)
+    assert (await promotions.get_coupon(container, made.id)).control is Control.ACTIVE
+    stopped = await promotions.set_coupon_control(container, made.id, Control.STOPPED, scope=Scope.PLATFORM,
+                                                  shop_id=None)  # fmt: skip
+    assert stopped.control is Control.STOPPED

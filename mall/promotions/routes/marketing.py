@@ -109,3 +109,9 @@ async def operator_approve_entry(request: Request, entry_id: str):
 @bp.post(f"{ENTRIES}/<entry_id:str>/reject", ctx_access="operator")
 async def operator_reject_entry(request: Request, entry_id: str):
     return await pages.decide(request, entry_id, approve=False)
+
+
+@bp.get("/live/alerts/campaign-entries/<campaign_id:str>", ctx_access="operator")
+async def operator_entries_alert(request: Request, campaign_id: str):
+    """The toast of a live promo.entered message, in the operator's language."""
+    return await pages.entries_alert(request, campaign_id)

@@ -26,7 +26,7 @@ from mall.promotions.records import CampaignRecord, Control, EntryStatus, State
 from mall.promotions.routes.merchant_pages import closed_button, translated
 from mall.promotions.routes.merchant_views import formatters, page
 from mall.shops import services as shops
-from mall.web.i18n import current_locale
+from mall.web.i18n import current_locale, ngettext
 from mall.web.i18n import gettext as _
 
 CAMPAIGNS, COUPONS, ENTRIES = "/marketing/campaigns", "/marketing/coupons", "/operator/campaign-entries"
@@ -558,3 +558,18 @@ async def decide(request: Request, entry_id: str, approve: bool):
     )
     request.ctx.session.flash(said % {"name": label}, "success")
     return redirect(back, status=303)
+
+
+async def entries_alert(request: Request, campaign_id: str):
+    c = request.app.ctx.c
+    campaign = await _campaign(c, campaign_id)
+    waiting = await c.promotions.entries_of(campaign_id=campaign.id, status=EntryStatus.PENDING)
+    return await page(
+        request,
+        "realtime/_toast_body.html",
+        title=_("Products entered into a campaign"),
+        text=ngettext("%(name)s · %(num)d waiting for you", "%(name)s · %(num)d waiting for you", len(waiting))
+        % {"name": campaign.name, "num": len(waiting)},
+        link=f"{ENTRIES}?campaign={campaign.id}",
+        link_label=_("Review"),
+    )

@@ -168,7 +168,8 @@ async def enter_products(c, *, shop_id: str, campaign_id: str, product_ids: list
         if await c.promotions.put_entry(entry):
             entered.append(entry)
     if entered:
-        await announce(c, "platform", "entered", campaign_id=campaign.id, product_ids=[e.product_id for e in entered])
+        await announce(c, "platform", "entered", campaign_id=campaign.id, shop_id=shop_id,
+                       product_ids=[e.product_id for e in entered])  # fmt: skip
     return entered
 
 

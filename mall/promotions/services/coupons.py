@@ -100,7 +100,12 @@ async def get_coupon(c, coupon_id: str, *, shop_id: str | None = None, scope: Sc
 
 
 async def set_coupon_control(c, coupon_id: str, control: Control, *, scope: Scope, shop_id: str | None) -> CouponRecord:
-    """Pause, resume or stop a coupon (a shop's own, or a platform one). Uses already taken stand."""
+    """Pause, resume or stop a coupon (a shop's own, or a platform one). Uses already taken stand. A coupon whose
+    window is over can only be stopped (pausing or resuming it would change nothing a shopper sees)."""
+    if control is not Control.STOPPED:
+        current = await get_coupon(c, coupon_id, shop_id=shop_id, scope=scope)
+        if current.state(c.clock.now()) is State.ENDED:
+            raise PromotionError(N_("This coupon has ended."), 409)
     changed = await c.promotions.update_coupon(coupon_id, {"control": control}, shop_id=shop_id, scope=scope)
     if changed is None:
         await get_coupon(c, coupon_id, shop_id=shop_id, scope=scope)  # 404 when not theirs
