@@ -240,6 +240,8 @@ async def test_the_dashboard_counts_paid_orders_and_draws_them(web, factory, con
     assert 'data-figure="discount">NT$40.00' in page.text and "platform NT$24.00 · shops NT$16.00" in page.text
     assert 'data-figure="units">2<' in page.text and page.text.count('class="mk-bar"') == 1
     assert "Alishan oolong" in page.text.split("Top products")[1]
+    numbers = page.text.split('class="mk-numbers small"')[1].split("</details>")[0]  # the chart as a table
+    assert "<td>11-24 20:00</td><td>1</td><td>NT$420.00</td>" in numbers  # 2 x NT$180 + NT$60 shipping
 
 
 async def test_platform_coupons_are_made_paused_and_stopped_in_the_console(web, factory, container):
