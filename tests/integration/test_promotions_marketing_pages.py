@@ -413,3 +413,20 @@ async def test_a_coupon_whose_window_is_over_cannot_be_paused_or_resumed(contain
     stopped = await promotions.set_coupon_control(container, made.id, Control.STOPPED, scope=Scope.PLATFORM,
                                                   shop_id=None)  # fmt: skip
     assert stopped.control is Control.STOPPED
+
+
+async def test_the_list_puts_running_campaigns_first_then_coming_then_those_that_are_over(web, factory, container):
+    await signed_in_marketer(web, factory)
+    ended = await campaign(container, products=[], lasts=60)
+    stopped = await campaign(container, products=[], lasts=7200)
+    await promotions.stop(container, stopped.id)
+    container.clock.advance(seconds=120)  # `ended` is over by its window, `stopped` by hand
+    coming = await campaign(container, products=[], starts_in=3600)
+    running = await campaign(container, products=[])
+    page = await web.page("/marketing/campaigns")
+    assert page.status_code == 200
+    order = [page.text.index(f'data-campaign="{cp.id}"') for cp in (running, coming, stopped, ended)]
+    assert order == sorted(order)
+    over = await web.page("/marketing/campaigns?state=over")
+    assert f'data-campaign="{ended.id}"' in over.text and f'data-campaign="{stopped.id}"' in over.text
+    assert f'data-campaign="{running.id}"' not in over.text

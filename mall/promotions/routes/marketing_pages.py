@@ -111,8 +111,7 @@ async def campaign_list(request: Request):
     tally = {key: sum(cp.state(now) in states for cp in every) for key, states in CAMPAIGN_FILTERS.items() if states}
     wanted = CAMPAIGN_FILTERS[chosen]
     shown = [cp for cp in every if wanted is None or cp.state(now) in wanted]
-    order = {State.LIVE: 0, State.PAUSED: 1, State.SCHEDULED: 2, State.DRAFT: 3}
-    shown.sort(key=lambda cp: (order.get(cp.state(now), 4), cp.starts_at if cp.state(now) != State.ENDED else -1))
+    shown.sort(key=lambda cp: _listed_order(cp, now))
     rows, pages = _slice(shown, page_number(request))
     return await page(
         request,
@@ -126,6 +125,15 @@ async def campaign_list(request: Request):
         page=min(page_number(request), pages),
         pages=pages,
     )
+
+
+LIST_ORDER = {State.LIVE: 0, State.PAUSED: 1, State.SCHEDULED: 2, State.DRAFT: 3}
+
+
+def _listed_order(campaign: CampaignRecord, now) -> tuple[int, float]:
+    """Running first, then coming (soonest first), then the ones that are over (the latest to end first)."""
+    rank = LIST_ORDER.get(campaign.state(now), 4)
+    return (rank, -campaign.ends_at.timestamp() if rank == 4 else campaign.starts_at.timestamp())
 
 
 async def campaign_summary(request: Request):
