@@ -12,8 +12,6 @@ from mall.cart import services as cart
 from mall.catalog import services as catalog
 from mall.infra.ids import new_id
 from mall.orders import services as orders
-from mall.payments import services as payments
-from mall.payments.models import EventType
 from mall.promotions import services as promotions
 from mall.promotions.models import CouponKind, Scope
 
@@ -92,12 +90,6 @@ async def seed_orders(c, people: dict, products: list[list]) -> int:
         except orders.CouponNotUsable:
             placed = await orders.place_checkout(c, user_id=user.id, cart=store, key=new_id(), address=fields,
                                                  notes={})  # fmt: skip
-        payment = await payments.get_payment(c.payments, placed.checkout.payment_id)
-        delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=EventType.SUCCEEDED)
-        receipt = await payments.receive_webhook(c.payments, c.clock, c.settings, provider="sandbox",
-                                                 raw_body=delivery.raw_body, headers=delivery.headers)  # fmt: skip
-        await orders.on_payment_succeeded(c, checkout_id=placed.checkout.id, payment_id=payment.id,
-                                          event_id=receipt.event.id)  # fmt: skip
-        await payments.mark_event_handled(c.payments, c.clock, event_id=receipt.event.id)
+        await orders.pay_in_sandbox(c, placed.checkout)
         made += 1
     return made

@@ -12,8 +12,6 @@ from mall.catalog import services as catalog
 from mall.catalog.models import ProductDraft, VariantDraft
 from mall.infra.ids import new_id
 from mall.orders import services as orders
-from mall.payments import services as payments
-from mall.payments.models import EventType
 
 _seq = itertools.count(1)
 ADDRESS = {
@@ -97,12 +95,5 @@ class BuyingFactory:
 
     async def pay(self, user, checkout):
         """Pay a placed checkout through the payments side (signed sandbox webhook), as the Pay button does."""
-        c = self.c
-        payment = await payments.get_payment(c.payments, checkout.payment_id)
-        delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=EventType.SUCCEEDED)
-        receipt = await payments.receive_webhook(
-            c.payments, c.clock, c.settings, provider="sandbox", raw_body=delivery.raw_body, headers=delivery.headers
-        )
-        await orders.on_payment_succeeded(c, checkout_id=checkout.id, payment_id=payment.id, event_id=receipt.event.id)
-        await payments.mark_event_handled(c.payments, c.clock, event_id=receipt.event.id)
-        return await orders.checkout_for_user(c, user_id=user.id, checkout_id=checkout.id)
+        await orders.pay_in_sandbox(self.c, checkout)
+        return await orders.checkout_for_user(self.c, user_id=user.id, checkout_id=checkout.id)

@@ -31,12 +31,10 @@ class Refused(SanicException):
 
 
 async def deliver(request: Request, provider: str, raw_body: bytes, headers) -> WebhookReceipt:
-    """The one path for a provider's event: verified, recorded once, then passed on to orders."""
+    """A provider's event through orders.apply_payment_event, logged (a refused one as a warning)."""
     c = request.app.ctx.c
     try:
-        receipt = await payments.receive_webhook(
-            c.payments, c.clock, c.settings, provider=provider, raw_body=raw_body, headers=headers
-        )
+        receipt = await orders.apply_payment_event(c, provider=provider, raw_body=raw_body, headers=headers)
     except WebhookRejected as exc:
         log.warning(
             "payment webhook refused: %s (provider=%s request_id=%s client=%s)",
@@ -46,11 +44,6 @@ async def deliver(request: Request, provider: str, raw_body: bytes, headers) -> 
             request.client_ip,
         )
         raise
-    if receipt.notify:
-        event, payment = receipt.event, receipt.payment
-        notify = orders.on_payment_succeeded if event.type is EventType.SUCCEEDED else orders.on_payment_failed
-        await notify(c, checkout_id=payment.checkout_id, payment_id=payment.id, event_id=event.id)
-        await payments.mark_event_handled(c.payments, c.clock, event_id=event.id)
     log.info(
         "payment webhook %s %s for %s: %s (request_id=%s)",
         receipt.event.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from mall.orders import services as orders
+from mall.orders.services import payment_events
 from mall.payments import services as payments
 from mall.payments.models import EventType
 from mall.payments.providers import new_event_id, sign
@@ -41,8 +42,8 @@ def hear_orders(monkeypatch) -> list[tuple[str, dict]]:
 
         return hook
 
-    for name in ("on_payment_succeeded", "on_payment_failed"):
-        monkeypatch.setattr(orders, name, recorder(name))
+    for name in ("on_payment_succeeded", "on_payment_failed"):  # where apply_payment_event finds them
+        monkeypatch.setattr(payment_events, name, recorder(name))
     return heard
 
 
@@ -52,11 +53,4 @@ async def settle_through_sandbox(c, payment_id: str, outcome: str = "succeed"):
     payment = await payments.get_payment(c.payments, payment_id)
     kind = EventType.SUCCEEDED if outcome == "succeed" else EventType.FAILED
     delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=kind)
-    receipt = await payments.receive_webhook(
-        c.payments, c.clock, c.settings, provider="sandbox", raw_body=delivery.raw_body, headers=delivery.headers
-    )
-    if receipt.notify:
-        hook = orders.on_payment_succeeded if kind is EventType.SUCCEEDED else orders.on_payment_failed
-        await hook(c, checkout_id=payment.checkout_id, payment_id=payment.id, event_id=receipt.event.id)
-        await payments.mark_event_handled(c.payments, c.clock, event_id=receipt.event.id)
-    return receipt
+    return await orders.apply_payment_event(c, provider="sandbox", raw_body=delivery.raw_body, headers=delivery.headers)

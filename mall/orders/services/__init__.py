@@ -50,7 +50,12 @@ from mall.orders.services.lifecycle import (
     ship_order,
     sweep_overdue_checkouts,
 )
-from mall.orders.services.payment_events import on_payment_failed, on_payment_succeeded
+from mall.orders.services.payment_events import (
+    apply_payment_event,
+    on_payment_failed,
+    on_payment_succeeded,
+    pay_in_sandbox,
+)
 from mall.orders.services.pricing import quote_cart
 from mall.orders.services.promotion_figures import PromotionFigures, promotion_figures
 from mall.orders.services.queries import (
@@ -94,6 +99,7 @@ __all__ = [
     "add_address",
     "all_orders",
     "any_order",
+    "apply_payment_event",
     "auto_complete_order",
     "body_hash",
     "cancel_by_merchant",
@@ -111,6 +117,7 @@ __all__ = [
     "merchant_order",
     "on_payment_failed",
     "on_payment_succeeded",
+    "pay_in_sandbox",
     "place_checkout",
     "place_flash_checkout",
     "promotion_figures",

@@ -1,7 +1,8 @@
 """What happens when the payment side has verified a provider's event.
 
-The payments routes call these after recording the event; they may call again
-for the same event (a redelivery that never finished), so both are idempotent."""
+`apply_payment_event` is the one path for a provider's event (the webhook route, the sandbox's buttons, the demo
+seed and tests): payments verify and record it once, the checkout's orders follow, then the event is marked
+handled. A redelivery that never finished calls the handlers again, so both are idempotent."""
 
 from __future__ import annotations
 
@@ -13,10 +14,32 @@ from mall.orders.services.checkout import create_orders
 from mall.orders.services.schedule import entry
 from mall.orders.services.transitions import reconcile
 from mall.payments import services as payments
+from mall.payments.models import EventType, WebhookReceipt
 
 log = logging.getLogger("mall.orders")
 PAYABLE = (CheckoutStatus.RESERVING, CheckoutStatus.PENDING_PAYMENT, CheckoutStatus.EXPIRED)
 SETTLED = ("succeeded", "partially_refunded", "refunded")
+
+
+async def apply_payment_event(c, *, provider: str, raw_body: bytes, headers) -> WebhookReceipt:
+    """Verify and record a provider's event (payments.WebhookRejected when forged, stale or malformed), pass a new
+    one on to the checkout's orders, then mark it handled."""
+    receipt = await payments.receive_webhook(
+        c.payments, c.clock, c.settings, provider=provider, raw_body=raw_body, headers=headers
+    )
+    if receipt.notify:
+        event, payment = receipt.event, receipt.payment
+        notify = on_payment_succeeded if event.type is EventType.SUCCEEDED else on_payment_failed
+        await notify(c, checkout_id=payment.checkout_id, payment_id=payment.id, event_id=event.id)
+        await payments.mark_event_handled(c.payments, c.clock, event_id=event.id)
+    return receipt
+
+
+async def pay_in_sandbox(c, checkout: Checkout, outcome: EventType = EventType.SUCCEEDED) -> WebhookReceipt:
+    """What the sandbox's Pay (or Fail) button does for a checkout: a signed event, delivered like the provider's."""
+    payment = await payments.get_payment(c.payments, checkout.payment_id)
+    delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=outcome)
+    return await apply_payment_event(c, provider="sandbox", raw_body=delivery.raw_body, headers=delivery.headers)
 
 
 async def on_payment_succeeded(c, *, checkout_id: str, payment_id: str, event_id: str) -> None:
