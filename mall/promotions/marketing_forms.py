@@ -17,6 +17,7 @@ from mall.promotions.merchant_forms import Form, Parsed, local_input, tier_rows
 CAMPAIGN_FIELDS = ("name", "theme", "rule", "percent_off", *shared.TIER_FIELDS, "platform_share_percent",
                    "starts_at", "ends_at", "remove_banner")  # fmt: skip
 FIELDS = {"campaign": CAMPAIGN_FIELDS, "coupon": shared.FIELDS["coupon"]}
+THEME_READ = 400  # a theme is up to 300 characters: read a little more, to say it is too long
 MESSAGES = {
     "theme": N_("Keep the theme under 300 characters."),
     "rule": N_("Choose a percentage off or spend tiers."),
@@ -25,14 +26,7 @@ MESSAGES = {
 
 
 def refused_fields(params: Mapping, form: str) -> tuple[str, str] | None:
-    allowed = {"csrf_token", *FIELDS[form]}
-    unknown = sorted(set(params) - allowed)
-    if unknown:
-        return N_("This form does not accept the field “%(name)s”."), unknown[0]
-    twice = sorted(n for n in params if len(shared._all(params, n)) > 1)
-    if twice:
-        return N_("The field “%(name)s” was sent more than once."), twice[0]
-    return None
+    return shared.refused_fields(params, form, FIELDS)
 
 
 def parse_campaign(params: Mapping, *, currency: str, timezone: str) -> Parsed:
@@ -40,10 +34,7 @@ def parse_campaign(params: Mapping, *, currency: str, timezone: str) -> Parsed:
     each discount the platform pays, the window."""
     form = Form(params, currency=currency, timezone=timezone)
     form.name()
-    raw = params.getlist("theme") if hasattr(params, "getlist") else params.get("theme")
-    raw = (raw[0] if raw else "") if isinstance(raw, list | tuple) else raw  # whole: the shared readers cut at 200
-    theme = (raw if isinstance(raw, str) else "").strip()
-    form.out.typed["theme"] = theme[:400]
+    theme = form.text("theme", limit=THEME_READ)
     if len(theme) > 300:
         form.fail("theme", MESSAGES["theme"])
     form.out.values["theme"] = theme

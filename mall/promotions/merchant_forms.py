@@ -64,20 +64,20 @@ class Parsed:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _all(params: Mapping, name: str) -> list[str]:
+def _all(params: Mapping, name: str, limit: int = 200) -> list[str]:
     values = params.getlist(name) if hasattr(params, "getlist") else params.get(name, [])
     values = values if isinstance(values, list | tuple) else [values]
-    return [str(v if v is not None else "").strip()[:200] for v in values]
+    return [str(v if v is not None else "").strip()[:limit] for v in values]
 
 
-def _one(params: Mapping, name: str) -> str:
-    values = _all(params, name)
+def _one(params: Mapping, name: str, limit: int = 200) -> str:
+    values = _all(params, name, limit)
     return values[0] if values else ""
 
 
-def refused_fields(params: Mapping, form: str) -> tuple[str, str] | None:
+def refused_fields(params: Mapping, form: str, fields: Mapping = FIELDS) -> tuple[str, str] | None:
     """(message id, field name) when the form carries a field it does not have, or a single field twice."""
-    allowed = {"csrf_token", *FIELDS[form]}
+    allowed = {"csrf_token", *fields[form]}
     unknown = sorted(set(params) - allowed)
     if unknown:
         return N_("This form does not accept the field “%(name)s”."), unknown[0]
@@ -127,8 +127,8 @@ class Form:
         self.params, self.currency, self.timezone = params, currency, timezone
         self.out = Parsed()
 
-    def text(self, name: str) -> str:
-        self.out.typed[name] = value = _one(self.params, name)
+    def text(self, name: str, limit: int = 200) -> str:
+        self.out.typed[name] = value = _one(self.params, name, limit)
         return value
 
     def fail(self, name: str, message: str | None = None) -> None:
