@@ -306,10 +306,14 @@ class PromotionRepository:
         doc = await self.entries.find_one_and_update(query, {"$set": _plain(changes)}, return_document=AFTER)
         return _entry(doc) if doc else None
 
-    async def entries_of(self, *, campaign_id: str | None = None, shop_id: str | None = None, status=None):
+    async def entries_of(
+        self, *, campaign_id: str | None = None, shop_id: str | None = None, status=None, campaign_ids=None
+    ):
         query: dict = {}
         if campaign_id is not None:
             query["campaign_id"] = str(campaign_id)
+        elif campaign_ids is not None:
+            query["campaign_id"] = {"$in": [str(cid) for cid in campaign_ids]}
         if shop_id is not None:
             query["shop_id"] = str(shop_id)
         if status is not None:

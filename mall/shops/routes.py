@@ -6,13 +6,11 @@ never an id from the request."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import json, redirect
 
-from mall.infra.images import ImageRejected, store_image
+from mall.infra.images import ImageRejected
 from mall.infra.text import N_
 from mall.shops import services
 from mall.shops.models import SHOP_CATEGORIES, Application, Profile, ShopStatus
@@ -33,6 +31,7 @@ from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_form, parse_query
 from mall.web.i18n import gettext as _
 from mall.web.templating import render
+from mall.web.uploads import stored_image
 
 bp = Blueprint("shops")
 PER_PAGE = 20
@@ -53,15 +52,7 @@ async def _upload(request: Request, field: str, *, max_side: int) -> str | None:
     upload = request.files.get(field) if request.files else None
     if upload is None or not upload.body:
         return None
-    s = request.app.ctx.c.settings
-    return await asyncio.to_thread(
-        store_image,
-        upload.body,
-        s.var_path / "media",
-        max_bytes=s.max_upload_bytes,
-        max_pixels=s.max_image_pixels,
-        max_side=min(max_side, s.image_max_side),
-    )
+    return await stored_image(request.app.ctx.c.settings, upload.body, max_side=max_side)
 
 
 def _categories() -> list[tuple[str, str]]:

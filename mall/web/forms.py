@@ -77,3 +77,9 @@ def validate(model: type[M], data: dict) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise Invalid(_errors(exc)) from exc
+
+
+def page_number(request: Request) -> int:
+    """?page= as a page number: 1 to 10,000; anything else (absent, 0, -1, "2x", huge) is page 1."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1

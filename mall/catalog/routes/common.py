@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sanic import Request
 
 from mall.catalog.models import Category
 from mall.catalog.services import trail
-from mall.infra.images import ImageRejected, store_image
+from mall.infra.images import ImageRejected
 from mall.shops import services as shops
 from mall.web.i18n import gettext as _
+from mall.web.uploads import stored_image
 
 MAX_UPLOADS = 10
 
@@ -34,16 +33,7 @@ async def store_uploads(request: Request, field: str = "images") -> tuple[list[s
     error = _("At most 10 pictures at a time.") if len(uploads) > MAX_UPLOADS else None
     for upload in uploads[:MAX_UPLOADS]:
         try:
-            names.append(
-                await asyncio.to_thread(
-                    store_image,
-                    upload.body,
-                    s.var_path / "media",
-                    max_bytes=s.max_upload_bytes,
-                    max_pixels=s.max_image_pixels,
-                    max_side=s.image_max_side,
-                )
-            )
+            names.append(await stored_image(s, upload.body))
         except ImageRejected as exc:
             error = error or "%s: %s" % (upload.name or _("picture"), _(str(exc)))
     return names, error

@@ -29,6 +29,7 @@ from mall.flash_sales.models import FlashSale, Status
 from mall.flash_sales.routes.console_views import STATES, page, sale_views
 from mall.flash_sales.services.samples import BUCKETS
 from mall.shops import services as shops
+from mall.web.forms import page_number
 from mall.web.i18n import gettext as _
 
 
@@ -48,11 +49,6 @@ def merchant(request: Request) -> Scope:
 
 def marketer(_request: Request) -> Scope:
     return Scope("marketing", "/marketing/flash-sales", None, featured=True)
-
-
-def page_number(request: Request) -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
 
 
 async def _sale(request: Request, scope: Scope, sale_id: str) -> FlashSale:

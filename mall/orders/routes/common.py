@@ -125,11 +125,6 @@ async def page(request: Request, template: str, *, fragment: str | None = None, 
     )
 
 
-def page_number(request: Request) -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
-
-
 def status_filter(request: Request) -> OrderStatus | None:
     raw = request.args.get("status", "")
     return OrderStatus(raw) if raw in OrderStatus._value2member_map_ else None

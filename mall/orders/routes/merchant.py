@@ -12,9 +12,9 @@ from mall.infra.money import to_major_text, to_minor
 from mall.orders import services
 from mall.orders.models import REGIONS
 from mall.orders.routes import bp
-from mall.orders.routes.common import page, page_number, refused, regions, status_filter
+from mall.orders.routes.common import page, refused, regions, status_filter
 from mall.orders.schemas import MerchantCancelIn, ShipIn
-from mall.web.forms import Invalid, parse_form
+from mall.web.forms import Invalid, page_number, parse_form
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
 

@@ -7,7 +7,8 @@ from sanic.exceptions import NotFound
 
 from mall.orders import services
 from mall.orders.routes import bp
-from mall.orders.routes.common import page, page_number, status_filter
+from mall.orders.routes.common import page, status_filter
+from mall.web.forms import page_number
 from mall.web.i18n import gettext as _
 
 

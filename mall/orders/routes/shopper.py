@@ -16,10 +16,10 @@ from mall.orders import services
 from mall.orders.models import REGIONS
 from mall.orders.routes import bp, flash_checkout
 from mall.orders.routes.addresses import address_errors, remember_address
-from mall.orders.routes.common import out_of_stock, page, page_number, refused, regions
+from mall.orders.routes.common import out_of_stock, page, refused, regions
 from mall.orders.schemas import IDEMPOTENCY_KEY, AddressIn, CheckoutIn
 from mall.promotions.services import chosen
-from mall.web.forms import Invalid, validate
+from mall.web.forms import Invalid, page_number, validate
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
 

@@ -7,7 +7,6 @@ conditional updates make a double click or a race harmless; a refusal is shown n
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,7 @@ from sanic.exceptions import NotFound
 from sanic.response import redirect
 
 from mall.catalog import services as catalog
-from mall.infra.images import ImageRejected, store_image
+from mall.infra.images import ImageRejected
 from mall.infra.text import N_
 from mall.orders import services as orders
 from mall.promotions import marketing_forms as forms
@@ -26,8 +25,10 @@ from mall.promotions.records import CampaignRecord, Control, EntryStatus, State
 from mall.promotions.routes.merchant_pages import closed_button, translated
 from mall.promotions.routes.merchant_views import formatters, page
 from mall.shops import services as shops
+from mall.web.forms import page_number
 from mall.web.i18n import current_locale, ngettext
 from mall.web.i18n import gettext as _
+from mall.web.uploads import stored_image
 
 CAMPAIGNS, COUPONS, ENTRIES = "/marketing/campaigns", "/marketing/coupons", "/operator/campaign-entries"
 PER_PAGE = 20
@@ -70,15 +71,11 @@ COUPON_ACTIONS = {
 }
 
 
-def page_number(request: Request) -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
-
-
-def _slice(items: list, number: int) -> tuple[list, int]:
+def _slice(items: list, request: Request) -> tuple[list, int, int]:
+    """(the items of the page asked for, that page's number, how many pages); past the last page is the last."""
     pages = max((len(items) + PER_PAGE - 1) // PER_PAGE, 1)
-    number = min(number, pages)
-    return items[(number - 1) * PER_PAGE : number * PER_PAGE], pages
+    number = min(page_number(request), pages)
+    return items[(number - 1) * PER_PAGE : number * PER_PAGE], number, pages
 
 
 async def _campaign(c, campaign_id: str) -> CampaignRecord:
@@ -91,10 +88,9 @@ async def _campaign(c, campaign_id: str) -> CampaignRecord:
 async def entry_counts(c, campaign_ids) -> dict[str, dict[str, int]]:
     """campaign id -> {entry status: how many} (one query)."""
     counts: dict[str, dict[str, int]] = {cid: {} for cid in campaign_ids}
-    for entry in await c.promotions.entries_of():
-        if entry.campaign_id in counts:
-            bucket = counts[entry.campaign_id]
-            bucket[str(entry.status)] = bucket.get(str(entry.status), 0) + 1
+    for entry in await c.promotions.entries_of(campaign_ids=list(counts)) if counts else ():
+        bucket = counts[entry.campaign_id]
+        bucket[str(entry.status)] = bucket.get(str(entry.status), 0) + 1
     return counts
 
 
@@ -112,7 +108,7 @@ async def campaign_list(request: Request):
     wanted = CAMPAIGN_FILTERS[chosen]
     shown = [cp for cp in every if wanted is None or cp.state(now) in wanted]
     shown.sort(key=lambda cp: _listed_order(cp, now))
-    rows, pages = _slice(shown, page_number(request))
+    rows, number, pages = _slice(shown, request)
     return await page(
         request,
         "promotions/marketing_campaigns.html",
@@ -122,7 +118,7 @@ async def campaign_list(request: Request):
         tally=tally,
         filters=[(key, _(FILTER_LABELS[key])) for key in CAMPAIGN_FILTERS if key],
         entries=await entry_counts(c, [cp.id for cp in rows]),
-        page=min(page_number(request), pages),
+        page=number,
         pages=pages,
     )
 
@@ -164,11 +160,7 @@ async def _banner(request: Request) -> str | None:
     upload = request.files.get("banner") if request.files else None
     if upload is None or not upload.body:
         return None
-    s = request.app.ctx.c.settings
-    return await asyncio.to_thread(
-        store_image, upload.body, s.var_path / "media", max_bytes=s.max_upload_bytes,
-        max_pixels=s.max_image_pixels, max_side=min(BANNER_SIDE, max(s.image_max_side, BANNER_SIDE)),
-    )  # fmt: skip
+    return await stored_image(request.app.ctx.c.settings, upload.body, max_side=BANNER_SIDE)
 
 
 async def campaign_form(request: Request, *, typed: dict, errors: dict, campaign=None, status: int = 200):
@@ -408,12 +400,12 @@ async def coupon_list(request: Request):
     every = await services.coupons_of(c, scope=Scope.PLATFORM)
     order = {State.LIVE: 0, State.PAUSED: 1, State.SCHEDULED: 2}
     every.sort(key=lambda cp: (order.get(cp.state(now), 3), cp.starts_at))
-    rows, pages = _slice(every, page_number(request))
+    rows, number, pages = _slice(every, request)
     return await page(
         request,
         "promotions/marketing_coupons.html",
         rows=rows,
-        page=min(page_number(request), pages),
+        page=number,
         pages=pages,
         actions=lambda state: [a for a, (states, _c) in COUPON_ACTIONS.items() if state in states],
     )
@@ -513,7 +505,7 @@ async def entry_queue(request: Request, *, errors: dict | None = None, typed_rea
     if wanted in campaigns:
         pending = [e for e in pending if e.campaign_id == wanted]
     pending.sort(key=lambda e: (campaigns[e.campaign_id].starts_at, e.created_at))
-    shown, pages = _slice(pending, page_number(request))
+    shown, number, pages = _slice(pending, request)
     products = {p.id: p for p in await catalog.products_by_ids(c.products, [e.product_id for e in shown],
                                                                 include_hidden=True)}  # fmt: skip
     shop_by_id = await shops.shops_by_ids(c.shops, [e.shop_id for e in shown])
@@ -529,7 +521,7 @@ async def entry_queue(request: Request, *, errors: dict | None = None, typed_rea
         waiting_in=[campaigns[cid] for cid in waiting_in],
         errors=errors or {},
         typed_reason=typed_reason,
-        page=min(page_number(request), pages),
+        page=number,
         pages=pages,
         status=status,
     )
