@@ -313,9 +313,7 @@ def install_promotions_staff(c) -> None:
     async def promotion_changed(name: str, p: dict) -> None:
         refresh = list(MARKETING_LISTS)
         if p.get("campaign_id"):  # (ids are hex: safe in a selector)
-            refresh.append(f"#mk-campaign[data-campaign='{p['campaign_id']}']")
-            if p.get("reason") in ("entries", "entered"):
-                refresh.append("#mk-preview")
+            refresh.append(f"#mk-campaign[data-campaign='{p['campaign_id']}']")  # its preview and counts too
         await marketing(name, refresh, reason=p.get("reason"))
         if p.get("reason") == "entered":  # kept in the ops feed, with a toast: operators must not miss it
             await services.publish(

@@ -217,7 +217,7 @@ async def test_the_preview_prices_each_entered_product_as_the_cart_will(web, fac
     await promotions.enter_products(container, shop_id=cups.shop_id, campaign_id=stored.id, product_ids=[cups.id])
     await promotions.decide_entry(container, operator_id="op", entry_id=approved.id, approve=True)
 
-    page = await web.page(f"/marketing/campaigns/{stored.id}/preview")
+    page = await web.page(f"/marketing/campaigns/{stored.id}")
     assert 'data-figure="approved">1<' in page.text and 'data-figure="pending">1<' in page.text
     assert 'data-figure="shops">2<' in page.text
     row = page.text.split(f'data-product="{tea.id}"')[1].split("</tr>")[0]

@@ -41,11 +41,6 @@ async def marketing_campaign(request: Request, campaign_id: str):
     return await pages.campaign_detail(request, campaign_id)
 
 
-@bp.get(f"{CAMPAIGNS}/<campaign_id:str>/preview", ctx_access="marketer")
-async def marketing_campaign_preview(request: Request, campaign_id: str):
-    return await pages.campaign_preview(request, campaign_id)
-
-
 @bp.get(f"{CAMPAIGNS}/<campaign_id:str>/figures", ctx_access="marketer")
 async def marketing_campaign_figures(request: Request, campaign_id: str):
     return await pages.figures(request, "campaign", campaign_id)

@@ -293,13 +293,6 @@ async def campaign_detail(request: Request, campaign_id: str):
     )
 
 
-async def campaign_preview(request: Request, campaign_id: str):
-    c = request.app.ctx.c
-    campaign = await _campaign(c, campaign_id)
-    return await page(request, "promotions/_marketing_preview.html", campaign=campaign,
-                      preview=await services.campaign_preview(c, campaign))  # fmt: skip
-
-
 async def campaign_action(request: Request, campaign_id: str, action: str):
     if action not in RUN:
         raise NotFound(_("No such page."))
