@@ -1,12 +1,14 @@
-"""create_app(): settings, listeners, one Blueprint.group, error pages."""
+"""create_app(), the composition root of the web app: settings, listeners, every domain's blueprints
+in one group, and the hooks through which the web toolkit asks the domains who a request is."""
 
 from __future__ import annotations
 
 import gc
 import logging
 
-from sanic import Sanic
+from sanic import Blueprint, Sanic
 
+from mall.accounts import identity
 from mall.config import Settings, load_settings
 from mall.infra import mongo
 from mall.infra import redis as redis_infra
@@ -64,7 +66,9 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
     )
     app.ctx.settings = settings
     app.ctx.c = container
-    build_web(app, settings)
+    app.ctx.identity = identity
+    app.ctx.signed_in_context = signed_in_context
+    build_web(app, settings, blueprints())
 
     @app.before_server_start
     async def start_storage(app):
@@ -97,7 +101,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             app.ctx.worker = make_worker(app.ctx.c.queue, functions(), app.ctx.c, cron_jobs=cron_jobs())
             app.ctx.worker_task = await run_in_background(app.ctx.worker)
         if settings.demo and not settings.mongo_url:
-            from mall.seed import seed
+            from mall.demo import seed
 
             await seed(app.ctx.c, progress=log.info)
             log.info("demo logins (password demo1234): %s", ", ".join(DEMO_LOGINS))
@@ -117,6 +121,37 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             app.ctx.embedded_redis.stop()
 
     return app
+
+
+def blueprints() -> Blueprint:
+    """Every domain's routes: the only place that imports them."""
+    from mall.accounts.routes import bp as accounts
+    from mall.cart.routes import bp as cart
+    from mall.catalog.routes import bp as catalog
+    from mall.flash_sales.routes import bp as flash_sales
+    from mall.orders.routes import bp as orders
+    from mall.payments.routes import bp as payments
+    from mall.promotions.routes import bp as promotions
+    from mall.realtime.routes import bp as realtime
+    from mall.shops.routes import bp as shops
+    from mall.storefront.routes import bp as storefront
+    from mall.web.pages import bp as pages
+
+    return Blueprint.group(
+        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions
+    )
+
+
+async def signed_in_context(c, user) -> dict:
+    """What every whole page of a signed-in user carries: where each of their live channels stands (so
+    the socket resumes from there) and the bell's unread count."""
+    from mall.realtime import services as realtime
+    from mall.realtime.models import allowed_channels
+
+    return {
+        "rt_last": await realtime.positions(c.channels, allowed_channels(user) - {"deals"}),
+        "unread": await realtime.unread_count(c.notifications, user.id),
+    }
 
 
 async def start_hub(app: Sanic) -> None:

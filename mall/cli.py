@@ -115,7 +115,7 @@ async def _standalone_container(settings):
 
 
 async def seed_command(settings) -> int:
-    from mall.seed import seed
+    from mall.demo import seed
 
     if not settings.mongo_url:
         print(

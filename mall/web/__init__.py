@@ -1,4 +1,5 @@
-"""The web layer: the only place that imports routes and groups blueprints."""
+"""The web toolkit: request class, templating, sessions, security and error pages. It imports no
+domain; the composition root (mall.app) groups the domains' blueprints and installs them."""
 
 from __future__ import annotations
 
@@ -29,27 +30,7 @@ class MallRequest(Request):
         return f"{cls._prefix}-{next(cls._counter):x}"
 
 
-def blueprints() -> Blueprint:
-    from mall.accounts.routes import bp as accounts
-    from mall.cart.routes import bp as cart
-    from mall.catalog.routes import bp as catalog
-    from mall.flash_sales.routes import bp as flash_sales
-    from mall.orders.routes import bp as orders
-    from mall.payments.routes import bp as payments
-    from mall.promotions.routes import bp as promotions
-    from mall.realtime.routes import bp as realtime
-    from mall.shops.routes import bp as shops
-    from mall.storefront.routes import bp as storefront
-    from mall.web.pages import bp as pages
-
-    group = Blueprint.group(
-        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions
-    )
-    _only_api_in_openapi(group)
-    return group
-
-
-def _only_api_in_openapi(group) -> None:
+def _only_api_in_openapi(group: Blueprint) -> None:
     """The OpenAPI document describes /api/v1 only, not the HTML pages."""
     for blueprint in group.blueprints:
         for future in blueprint._future_routes:
@@ -57,7 +38,7 @@ def _only_api_in_openapi(group) -> None:
                 openapi.exclude()(future.handler)
 
 
-def build_web(app: Sanic, settings) -> None:
+def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.ctx.jinja = build_environment(settings)
     app.error_handler = MallErrorHandler()
     Extend(app)
@@ -71,7 +52,8 @@ def build_web(app: Sanic, settings) -> None:
     media = settings.var_path / "media"
     media.mkdir(parents=True, exist_ok=True)
     app.static("/media", media, name="media")
-    app.blueprint(blueprints())
+    _only_api_in_openapi(routes)
+    app.blueprint(routes)
     app.on_request(security.before_request, priority=100)
     app.on_response(_finish, priority=100)
 

@@ -3,7 +3,10 @@
 Routes deny by default: every route declares `ctx_access=` and a route
 without it answers 403. Unsafe methods need the session's CSRF token (form
 field or X-CSRF-Token header) and, when the browser sends one, a same-site
-Origin. Bearer-token API calls carry no ambient credentials, so they skip CSRF."""
+Origin. Bearer-token API calls carry no ambient credentials, so they skip CSRF.
+
+Who a request is and which access levels a user has come from `app.ctx.identity` (installed by the
+composition root: mall.accounts.identity), so this toolkit imports no domain."""
 
 from __future__ import annotations
 
@@ -14,8 +17,6 @@ from sanic import Request
 from sanic.exceptions import Forbidden, Unauthorized
 from sanic.response import HTTPResponse, redirect
 
-from mall.accounts import services as accounts
-from mall.accounts.models import Role, User
 from mall.web import i18n
 from mall.web.sessions import load_session
 
@@ -80,31 +81,17 @@ async def authenticate(request: Request) -> None:
     request.ctx.session = await load_session(request)
     auth = request.headers.get("authorization", "")
     if (is_api(request) or is_websocket(request)) and auth.lower().startswith("bearer "):
-        user = await accounts.user_for_token(c.users, c.tokens, auth[7:].strip())
+        user = await request.app.ctx.identity.by_token(c, auth[7:].strip())
         if user is None:
             raise Unauthorized(i18n.gettext("Invalid or expired token."))
         request.ctx.user = user
         request.ctx.via_token = True
     elif request.ctx.session.user_id:
-        request.ctx.user = await accounts.get_user(c.users, request.ctx.session.user_id)
+        request.ctx.user = await request.app.ctx.identity.by_id(c, request.ctx.session.user_id)
     lang = request.ctx.session.get("lang") or i18n.negotiate(
         request.headers.get("accept-language", ""), c.settings.default_locale
     )
     i18n.set_locale(lang)
-
-
-def allows(user: User | None, access: str) -> bool:
-    if access == "public":
-        return True
-    if user is None:
-        return False
-    return {
-        "user": True,
-        "merchant": user.is_merchant,
-        "owner": user.is_shop_owner,
-        "operator": user.has_role(Role.OPERATOR),
-        "marketer": user.has_role(Role.MARKETER),
-    }[access]
 
 
 def route_access(route) -> str | None:
@@ -119,7 +106,7 @@ def check_access(request: Request) -> HTTPResponse | None:
     if access not in ACCESS_LEVELS:
         raise Forbidden(i18n.gettext("You do not have access to this page."))
     user = request.ctx.user
-    if allows(user, access):
+    if request.app.ctx.identity.allows(user, access):
         request.ctx.shop_id = user.shop_id if user else None
         return None
     if user is None:

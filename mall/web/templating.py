@@ -46,18 +46,11 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-async def _positions(request: Request, user) -> dict:
-    """Where each of the user's live channels stands, so the socket resumes from here."""
-    from mall.realtime import services as realtime
-    from mall.realtime.models import allowed_channels
-
-    return await realtime.positions(request.app.ctx.c.channels, allowed_channels(user) - {"deals"})
-
-
-async def _unread(request: Request, user) -> int:
-    from mall.realtime import services as realtime
-
-    return await realtime.unread_count(request.app.ctx.c.notifications, user.id)
+async def _signed_in_context(request: Request, user) -> dict:
+    """What every whole page of a signed-in user shows (live channel positions, the bell's count):
+    the composition root installs it as app.ctx.signed_in_context, so this toolkit knows no domain."""
+    extra = getattr(request.app.ctx, "signed_in_context", None)
+    return await extra(request.app.ctx.c, user) if extra else {}
 
 
 def _flashes(request: Request) -> list:
@@ -79,8 +72,8 @@ async def render(
     name = fragment if fragment and is_htmx(request) else template
     user = getattr(request.ctx, "user", None)
     if user is not None and name == template:
-        context.setdefault("rt_last", await _positions(request, user))
-        context.setdefault("unread", await _unread(request, user))
+        for key, value in (await _signed_in_context(request, user)).items():
+            context.setdefault(key, value)
     body = await env.get_template(name).render_async(
         request=request,
         user=user,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from mall.accounts import services as accounts
 from mall.catalog import services as catalog
 from mall.catalog.models import SearchQuery
+from mall.demo import seed
 from mall.orders import services as orders
-from mall.seed import seed
 
 
 async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):

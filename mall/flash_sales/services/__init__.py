@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mall.flash_sales.services.buying import claim_hold, expire_holds, hold, release_hold, reserve, sell_hold
 from mall.flash_sales.services.common import FlashSaleError
-from mall.flash_sales.services.lifecycle import close_sale, end_sale, is_open, open_sale, reconcile, return_units, sweep
+from mall.flash_sales.services.lifecycle import close_sale, end_sale, open_sale, sweep
 from mall.flash_sales.services.queries import (
     PER_PAGE,
     forget_reminder,
@@ -33,6 +33,7 @@ from mall.flash_sales.services.queries import (
 )
 from mall.flash_sales.services.samples import sold_series
 from mall.flash_sales.services.setup import approve_sale, cancel_sale, create_sale, edit_sale, reject_sale
+from mall.flash_sales.services.units import is_open, reconcile, return_units
 
 __all__ = [
     "PER_PAGE",

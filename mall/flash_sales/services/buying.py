@@ -12,6 +12,7 @@ from datetime import timedelta
 from mall.flash_sales import events
 from mall.flash_sales.models import Hold, Reservation, SaleState, parse_reservation, reservation_id
 from mall.flash_sales.services.common import FlashSaleError
+from mall.flash_sales.services.units import is_open, reconcile
 from mall.infra.ids import new_id
 from mall.infra.text import N_
 
@@ -57,8 +58,6 @@ async def reserve(c, sale_id: str, user_id: str, qty: int = 1, *, ip: str = "unk
 
 async def _after_loss(c, sale_id: str, attempt):
     """Redis has no such sale: unknown, not (or no longer) open, or lost -> rebuilt from MongoDB, tried once more."""
-    from mall.flash_sales.services.lifecycle import is_open, reconcile
-
     sale = await c.flash_sales.get(sale_id)
     if sale is None:
         return "missing", 0, False

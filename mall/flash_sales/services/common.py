@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from mall.flash_sales.events import sale_payload
 from mall.flash_sales.models import FlashSale
 from mall.infra.text import N_
 
@@ -52,6 +53,4 @@ async def schedule_steps(c, sale: FlashSale) -> None:
 
 
 async def announce(c, name: str, sale: FlashSale, **extra) -> None:
-    from mall.flash_sales.events import sale_payload
-
     await c.events.publish(name, {**sale_payload(sale), **extra})

@@ -20,6 +20,7 @@ from mall.flash_sales.services.common import (
     move_id,
     schedule_steps,
 )
+from mall.flash_sales.services.units import return_units
 from mall.infra.ids import new_id
 from mall.infra.text import N_
 
@@ -235,8 +236,6 @@ async def _rollback_edit(c, sale: FlashSale) -> None:
 
 async def cancel_sale(c, sale_id: str, *, shop_id: str | None = None) -> FlashSale:
     """Before the start only: the units go back to the SKU's stock (once)."""
-    from mall.flash_sales.services.lifecycle import return_units
-
     sale = await _changeable(c, sale_id, shop_id)
     if not sale.editable(c.clock.now()):
         raise FlashSaleError(N_("Only a sale that has not started can be cancelled."))

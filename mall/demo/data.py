@@ -1,5 +1,5 @@
 """The demo mall: five shops with their own attribute schemas, a category tree
-and 65 bilingual products. Data only; mall/seed.py turns it into records."""
+and 65 bilingual products. Data only; mall/demo/seed.py turns it into records."""
 
 from __future__ import annotations
 

@@ -11,8 +11,10 @@ from mall.accounts import services as accounts
 from mall.accounts.models import Role
 from mall.catalog import services as catalog
 from mall.catalog.models import AttributeDef, AttrType, ProductDraft, VariantDraft
-from mall.seed_data import CATEGORIES, DESCRIPTION, PENDING_APPLICATION, PRODUCTS, SHOPS
-from mall.seed_images import banner_image, logo_image, product_image
+from mall.demo.data import CATEGORIES, DESCRIPTION, PENDING_APPLICATION, PRODUCTS, SHOPS
+from mall.demo.images import banner_image, logo_image, product_image
+from mall.demo.promotions import seed_promotions
+from mall.flash_sales import services as flash
 from mall.shops import services as shops
 from mall.shops.models import Application
 
@@ -153,8 +155,6 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
     progress("seed: 1 pending shop application")
     sales = await seed_flash_sales(c, made, people)
     progress(f"seed: {sales} flash sales")
-    from mall.seed_promotions import seed_promotions
-
     progress(f"seed: {await seed_promotions(c, made, people)} promotions")
     return {"users": people, "shops": made, "categories": category_ids}
 
@@ -162,7 +162,6 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
 async def seed_flash_sales(c, shops_made: list, people: dict) -> int:
     """A sale running now, one opening in two minutes (watch the countdown flip) and a platform-featured
     one waiting for the operator; only when there are no sales yet."""
-    from mall.flash_sales import services as flash
 
     if (await flash.sales_page(c))[0]:
         return 0
