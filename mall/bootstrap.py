@@ -12,6 +12,7 @@ from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
 from mall.flash_sales.repository import FlashSaleRepository, FlashSaleStore
+from mall.flash_sales.services import lifecycle as flash_lifecycle
 from mall.flash_sales.services import samples as flash_samples
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
@@ -113,4 +114,5 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
     )
     live.install(container)
     flash_samples.install(container)
+    flash_lifecycle.install(container)
     return container

@@ -34,6 +34,7 @@ from mall.orders.services.errors import (
     OutOfStock,
     PricesChanged,
     ReservationGone,
+    SalePaused,
     TotalChanged,
     UnknownShopNote,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "PricesChanged",
     "PromotionFigures",
     "ReservationGone",
+    "SalePaused",
     "TotalChanged",
     "UnknownShopNote",
     "acknowledge",
