@@ -22,6 +22,7 @@ from mall.orders.repository import AddressRepository, CheckoutRepository, OrderR
 from mall.orders.services.flash_lines import FlashLedger
 from mall.payments.repository import PaymentRepository
 from mall.promotions.repository import PromotionRepository
+from mall.promotions.services import lifecycle as promotions_lifecycle
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
 from mall.shops.repository import InviteRepository, ShopRepository
@@ -115,4 +116,5 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
     live.install(container)
     flash_samples.install(container)
     flash_lifecycle.install(container)
+    promotions_lifecycle.install(container)
     return container
