@@ -61,9 +61,11 @@ from mall.orders.services.pricing import quote_cart
 from mall.orders.services.promotion_figures import PromotionFigures, promotion_figures
 from mall.orders.services.queries import (
     PER_PAGE,
+    SEARCH_CAP,
     all_orders,
     any_order,
     merchant_order,
+    search_pages,
     shop_orders,
     shopper_order,
     shopper_orders,
@@ -76,6 +78,7 @@ from mall.orders.services.shipping import InvalidTemplate, save_template, templa
 
 __all__ = [
     "PER_PAGE",
+    "SEARCH_CAP",
     "AddressBookFull",
     "AddressFields",
     "Busy",
@@ -127,6 +130,7 @@ __all__ = [
     "realert",
     "reconcile_checkout",
     "save_template",
+    "search_pages",
     "ship_order",
     "shop_orders",
     "shopper_order",
