@@ -12,6 +12,7 @@ from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
 from mall.flash_sales.repository import FlashSaleRepository, FlashSaleStore
+from mall.flash_sales.services import lifecycle as flash_lifecycle
 from mall.flash_sales.services import samples as flash_samples
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
@@ -21,6 +22,7 @@ from mall.orders.repository import AddressRepository, CheckoutRepository, OrderR
 from mall.orders.services.flash_lines import FlashLedger
 from mall.payments.repository import PaymentRepository
 from mall.promotions.repository import PromotionRepository
+from mall.promotions.services import lifecycle as promotions_lifecycle
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
 from mall.shops.repository import InviteRepository, ShopRepository
@@ -113,4 +115,6 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
     )
     live.install(container)
     flash_samples.install(container)
+    flash_lifecycle.install(container)
+    promotions_lifecycle.install(container)
     return container

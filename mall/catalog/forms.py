@@ -57,10 +57,15 @@ class AttrRow:
     unit: str = ""
     required: bool = False
     options: str = ""  # one per line
+    can_be_negative: bool = False
 
 
 def attr_rows_from(defs: list[AttributeDef]) -> list[AttrRow]:
-    return [AttrRow(new_token(), d.key, d.label, d.type.value, d.unit, d.required, "\n".join(d.options)) for d in defs]
+    return [
+        AttrRow(new_token(), d.key, d.label, d.type.value, d.unit, d.required, "\n".join(d.options),
+                can_be_negative=d.can_be_negative)
+        for d in defs
+    ]  # fmt: skip
 
 
 def parse_attr_rows(params: Mapping) -> list[AttrRow]:
@@ -79,6 +84,7 @@ def parse_attr_rows(params: Mapping) -> list[AttrRow]:
                 unit=_first(params, f"unit.{t}")[:32],
                 required=bool(_first(params, f"required.{t}")),
                 options=_first(params, f"options.{t}")[:5000],
+                can_be_negative=bool(_first(params, f"negative.{t}")),
             )
         )
     return rows
@@ -94,6 +100,7 @@ def defs_from_rows(rows: list[AttrRow]) -> list[AttributeDef]:
             unit=r.unit,
             required=r.required,
             options=[o.strip() for o in r.options.splitlines() if o.strip()],
+            can_be_negative=r.can_be_negative,
         )
         for r in rows
         if r.key or r.label

@@ -25,6 +25,7 @@ class AttributeDef:
     unit: str = ""
     required: bool = False
     options: list[str] = field(default_factory=list)  # enum only
+    can_be_negative: bool = False  # number only: a quantity (weight, pages) is 0 or more unless this says otherwise
 
 
 class ProductStatus(StrEnum):

@@ -106,6 +106,7 @@ def _definition(doc: dict) -> AttributeDef:
         unit=doc.get("unit", ""),
         required=bool(doc.get("required", False)),
         options=list(doc.get("options") or []),
+        can_be_negative=bool(doc.get("can_be_negative", False)),
     )
 
 

@@ -29,15 +29,16 @@ BY_VALIDATOR = {
     "enum": N_("Choose one of the options."),
     "minLength": REQUIRED,
     "maxLength": N_("Too long: at most 500 characters."),
-    "minimum": N_("The number is out of range."),
+    "minimum": N_("The number is out of range."),  # (below zero where it cannot be: BELOW_ZERO)
     "maximum": N_("The number is out of range."),
 }
 INVALID = N_("This value is not valid.")
+BELOW_ZERO = N_("Enter zero or more.")
 
 
 def _property(d: AttributeDef) -> dict:
     if d.type == AttrType.NUMBER:
-        return {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}
+        return {"type": "number", "minimum": -NUMBER_LIMIT if d.can_be_negative else 0, "maximum": NUMBER_LIMIT}
     if d.type == AttrType.BOOLEAN:
         return {"type": "boolean"}
     if d.type == AttrType.ENUM:
@@ -73,6 +74,8 @@ def validate_attributes(defs: list[AttributeDef], attributes: dict) -> dict[str,
         elif error.path:
             key = str(error.path[0])
             message = BY_TYPE.get(error.validator_value) if error.validator == "type" else None
+            if error.validator == "minimum" and error.validator_value == 0:
+                message = BELOW_ZERO
             problems.setdefault(key, message or BY_VALIDATOR.get(error.validator, INVALID))
         else:
             problems.setdefault("attributes", INVALID)

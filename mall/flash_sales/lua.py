@@ -1,7 +1,8 @@
 """The Redis scripts of a flash sale. Each runs atomically on the keys of ONE sale (hash tag
 `{sale:<id>}`, so it runs unchanged on Redis Cluster):
 
-  KEYS[1] meta   hash  starts, ends (epoch ms), limit, remaining, held, sold, reserved, closed
+  KEYS[1] meta   hash  starts, ends (epoch ms), limit, remaining, held, sold, reserved, closed,
+                      paused (1 while the sale's shop is suspended: nothing is reserved, claimed or taken fresh)
   KEYS[2] users  hash  user id -> units held or bought
   KEYS[3] holds  hash  hold id -> "<user id>|<qty>|<checkout id or empty>"
   KEYS[4] exp    zset  hold id scored by its expiry (epoch ms)
@@ -54,10 +55,11 @@ local function over(key, limit)
 end
 local wait = over(KEYS[7], ARGV[6]) or over(KEYS[8], ARGV[7])
 if wait then return {'rate_limited', wait, 0} end
-local m = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'closed')
+local m = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'closed', 'paused')
 if not m[1] then return {'missing', 0, 0} end
 local now = tonumber(ARGV[1])
 if m[4] == '1' then return {'ended', 0, 0} end
+if m[5] == '1' then return {'shop_suspended', 0, 0} end
 if now < tonumber(m[1]) then return {'not_started', 0, 0} end
 if now >= tonumber(m[2]) then return {'ended', 0, 0} end
 local freed = 0
@@ -85,8 +87,8 @@ PEEK = """
 return {redis.call('HGET', KEYS[3], ARGV[1]), redis.call('ZSCORE', KEYS[4], ARGV[1])}
 """
 
-# A checkout takes the hold as its own (once; the same checkout again is fine).
-# ARGV hold_id user checkout now_ms -> {'ok', qty, expiry ms} | {'gone'} | {'not_yours'} | {'claimed'}
+# A checkout takes the hold as its own (once; the same checkout again is fine); a paused sale's holds are not taken.
+# ARGV hold_id user checkout now_ms -> {'ok', qty, expiry ms} | {'gone'} | {'not_yours'} | {'claimed'} | {'paused'}
 CLAIM = (
     _COMMON
     + """
@@ -95,6 +97,7 @@ if not h then return {'gone'} end
 local user, qty, claim = parse(h)
 if user ~= ARGV[2] then return {'not_yours'} end
 if claim ~= '' and claim ~= ARGV[3] then return {'claimed'} end
+if claim == '' and redis.call('HGET', KEYS[1], 'paused') == '1' then return {'paused'} end
 local expiry = tonumber(redis.call('ZSCORE', KEYS[4], ARGV[1]))
 if expiry <= tonumber(ARGV[4]) then return {'gone'} end
 redis.call('HSET', KEYS[3], ARGV[1], user .. '|' .. qty .. '|' .. ARGV[3])
@@ -127,15 +130,15 @@ return {total, tick(total > 0, ARGV[2])}
 )
 
 # A payment for the hold: its units become sold, once (done). A hold that is gone (expired, or
-# dropped by a rebuild) takes fresh units from the pool if the sale is still open, the user is under
-# the limit and enough are left. ARGV hold_id user qty checkout now_ms tick_ms
-# -> {'ok', qty, tick} | {'closed'|'ended'|'limit_reached'|'sold_out'|'not_yours'|'missing', 0, 0}
+# dropped by a rebuild) takes fresh units from the pool if the sale is still open and not paused, the user
+# is under the limit and enough are left. ARGV hold_id user qty checkout now_ms tick_ms
+# -> {'ok', qty, tick} | {'closed'|'ended'|'shop_suspended'|'limit_reached'|'sold_out'|'not_yours'|'missing', 0, 0}
 SELL = (
     _COMMON
     + """
 local done = redis.call('HGET', KEYS[5], ARGV[1])
 if done then return {'ok', tonumber(done), 0} end
-local m = redis.call('HMGET', KEYS[1], 'ends', 'limit', 'remaining', 'closed')
+local m = redis.call('HMGET', KEYS[1], 'ends', 'limit', 'remaining', 'closed', 'paused')
 if not m[1] then return {'missing', 0, 0} end
 if m[4] == '1' then return {'closed', 0, 0} end
 local user = ARGV[2]
@@ -152,6 +155,7 @@ if h then
 end
 local qty = tonumber(ARGV[3])
 if tonumber(ARGV[5]) >= tonumber(m[1]) then return {'ended', 0, 0} end
+if m[5] == '1' then return {'shop_suspended', 0, 0} end
 if tonumber(redis.call('HGET', KEYS[2], user) or '0') + qty > tonumber(m[2]) then return {'limit_reached', 0, 0} end
 if tonumber(m[3]) < qty then return {'sold_out', 0, 0} end
 redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
@@ -165,12 +169,12 @@ return {'ok', qty, tick(true, ARGV[6])}
 
 # Loads a sale unless it is already loaded (leftovers of a half-lost sale are cleared first).
 # ARGV starts ends limit remaining sold reserved
-# users_json done_json -> 1 when loaded, 0 when it was there already
+# users_json done_json paused -> 1 when loaded, 0 when it was there already
 LOAD = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
 redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3], 'remaining', ARGV[4],
-  'held', 0, 'sold', ARGV[5], 'reserved', ARGV[6], 'closed', 0)
+  'held', 0, 'sold', ARGV[5], 'reserved', ARGV[6], 'closed', 0, 'paused', ARGV[9])
 for user, n in pairs(cjson.decode(ARGV[7])) do redis.call('HSET', KEYS[2], user, n) end
 for hold, n in pairs(cjson.decode(ARGV[8])) do redis.call('HSET', KEYS[5], hold, n) end
 return 1
@@ -181,6 +185,14 @@ return 1
 RESET = """
 if tonumber(redis.call('HGET', KEYS[1], 'reserved') or '0') > 0 then return 0 end
 redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3], 'remaining', ARGV[4])
+return 1
+"""
+
+# Pause (1) or resume (0) a loaded sale: its shop was suspended or reinstated. Counts are untouched.
+# ARGV paused -> 1, or 0 when Redis does not hold the sale (a rebuild reads the shop's state then)
+PAUSE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'paused', ARGV[1])
 return 1
 """
 

@@ -16,6 +16,7 @@ from mall.flash_sales.models import FlashSale, Hold, Status
 from mall.infra.redis_batch import RedisBatcher
 
 TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
+FIGURES = ("remaining", "held", "sold", "reserved", "closed", "paused")
 
 
 def ms(when: datetime) -> int:
@@ -40,6 +41,7 @@ class FlashSaleStore:
         self._sell = redis.register_script(lua.SELL)
         self._load = redis.register_script(lua.LOAD)
         self._reset = redis.register_script(lua.RESET)
+        self._pause = redis.register_script(lua.PAUSE)
         self._close = redis.register_script(lua.CLOSE)
 
     @staticmethod
@@ -48,11 +50,22 @@ class FlashSaleStore:
         return [f"{tag}:{name}" for name in ("meta", "users", "holds", "exp", "done", "tick")]
 
     async def load(
-        self, sale: FlashSale, *, remaining: int, sold: int, users: dict[str, int], done: dict[str, int]
+        self,
+        sale: FlashSale,
+        *,
+        remaining: int,
+        sold: int,
+        users: dict[str, int],
+        done: dict[str, int],
+        paused: bool = False,
     ) -> bool:
         args = [ms(sale.starts_at), ms(sale.ends_at), sale.per_user_limit, remaining, sold, sold]
         args += [json.dumps(users or {}, separators=(",", ":")), json.dumps(done or {}, separators=(",", ":"))]
-        return bool(await self._load(keys=self.keys(sale.id), args=args))
+        return bool(await self._load(keys=self.keys(sale.id), args=[*args, int(paused)]))
+
+    async def pause(self, sale_id: str, paused: bool) -> bool:
+        """Pause or resume a loaded sale (False when Redis does not hold it)."""
+        return bool(await self._pause(keys=self.keys(sale_id), args=[int(paused)]))
 
     async def drop(self, sale_id: str) -> None:
         await self.redis.delete(*self.keys(sale_id)[:5])
@@ -105,7 +118,7 @@ class FlashSaleStore:
         meta = await self.redis.hgetall(self.keys(sale_id)[0])
         if not meta or "starts" not in meta:
             return None
-        return {k: int(meta.get(k, 0)) for k in ("remaining", "held", "sold", "reserved", "closed")}
+        return {k: int(meta.get(k, 0)) for k in FIGURES}
 
     async def remaining_many(self, sale_ids: list[str]) -> dict[str, int]:
         """Remaining units of several sales in one round trip (listing pages)."""
@@ -131,9 +144,8 @@ class FlashSaleStore:
             for sale_id in sale_ids:
                 pipe.hgetall(self.keys(sale_id)[0])
             metas = await pipe.execute()
-        fields = ("remaining", "held", "sold", "reserved", "closed")
         return {
-            sale_id: {k: int(meta.get(k, 0)) for k in fields}
+            sale_id: {k: int(meta.get(k, 0)) for k in FIGURES}
             for sale_id, meta in zip(sale_ids, metas, strict=True)
             if meta and "starts" in meta
         }
@@ -238,6 +250,11 @@ class FlashSaleRepository:
         query = {"status": {"$in": OPEN_STATUSES}, "ends_at": {"$gt": now}}
         cursor = self.sales.find(query).sort([("starts_at", 1), ("_id", 1)]).limit(limit)
         return [_sale(doc) async for doc in cursor]
+
+    async def of_shop(self, shop_id: str, statuses, limit: int = 1000) -> list[FlashSale]:
+        """A shop's sales in these stored statuses (a suspension pauses them all)."""
+        query = {"shop_id": str(shop_id), "status": {"$in": [str(s) for s in statuses]}}
+        return [_sale(doc) async for doc in self.sales.find(query).sort("starts_at", 1).limit(limit)]
 
     async def unsettled(self, limit: int = 500) -> list[FlashSale]:
         """Sales whose units are not all back home yet (the sweep's work list)."""

@@ -195,6 +195,8 @@ def install_flash(c) -> None:
     bus.subscribe("flash.ended", sale_flipped)
     bus.subscribe("flash.scheduled", listing_changed)
     bus.subscribe("flash.cancelled", listing_changed)
+    bus.subscribe("flash.paused", listing_changed)  # its shop was suspended (or reinstated): off (or back on) the lists
+    bus.subscribe("flash.resumed", listing_changed)
     bus.subscribe("flash.reminder", reminder)
 
 
@@ -288,7 +290,10 @@ def install_flash_staff(c) -> None:
 
     bus = c.events
     bus.subscribe(flash_events.STOCK, flash_stock_changed)
-    for name in (flash_events.SCHEDULED, flash_events.CANCELLED, flash_events.OPENED, flash_events.ENDED):
+    for name in (
+        flash_events.SCHEDULED, flash_events.CANCELLED, flash_events.OPENED, flash_events.ENDED,
+        flash_events.PAUSED, flash_events.RESUMED,
+    ):  # fmt: skip
         bus.subscribe(name, flash_sale_changed)
     bus.subscribe(flash_events.APPROVAL, flash_awaits_approval)
 

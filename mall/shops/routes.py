@@ -172,7 +172,7 @@ async def _operator_shop(request: Request, shop_id: str, errors: dict | None = N
 DONE = {
     "approve": N_("Application approved: the shop is open."),
     "reject": N_("Application rejected. The applicant will see your reason."),
-    "suspend": N_("Shop suspended: it and its products are hidden."),
+    "suspend": N_("Shop suspended: it and its products are hidden, its flash sales and promotions paused."),
     "reinstate": N_("Shop reinstated: it is visible again."),
 }
 

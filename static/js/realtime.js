@@ -82,6 +82,15 @@
     setTimeout(function () { event.detail.socketWrapper.reconnect(); }, delay);
   });
 
+  // A toast that stays until acknowledged (data-sticky) joins the console's alerts, in the page's flow
+  // (#order-alerts), where it covers nothing; elsewhere it stays in the corner.
+  htmx.onLoad(function (elt) {
+    var shelf = document.getElementById("order-alerts");
+    if (!shelf || !elt.closest || !elt.closest("#toasts")) return;
+    var sticky = elt.matches("[data-sticky]") ? [elt] : Array.prototype.slice.call(elt.querySelectorAll("[data-sticky]"));
+    sticky.forEach(function (toast) { shelf.appendChild(toast); });
+  });
+
   // Toasts remove themselves unless they ask to stay (data-sticky) until acknowledged.
   document.addEventListener("htmx:oobAfterSwap", function () {
     document.querySelectorAll(".toast:not([data-sticky]):not([data-timer])").forEach(function (toast) {

@@ -1,6 +1,6 @@
 """Hypothesis stateful story of one flash sale bought through the real checkout and payment:
 reserve / check out / time passes (holds and checkouts expire) / pay / cancel / late payment /
-Redis flushed + reconcile.
+Redis flushed + reconcile / the shop suspended and reinstated.
 
 Invariants after every step: never oversold, no user over the limit (bought and held), units
 conserved (allocated = remaining + held + sold, sold = what paid orders say); at the end the
@@ -23,6 +23,7 @@ from mall.infra import redis as redis_infra
 from mall.infra.clock import FrozenClock
 from mall.orders import services as orders
 from mall.orders.models import CheckoutStatus
+from mall.shops import services as shops
 from tests.factories import Factory
 from tests.integration.flash_helpers import pay_late
 
@@ -42,6 +43,7 @@ def test_flash_sale_state_machine(settings, embedded_redis):
             self.run(self._start())
             self.placed: set[str] = set()
             self.flushes = 0
+            self.suspended = False
 
         async def _start(self):
             _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
@@ -67,7 +69,7 @@ def test_flash_sale_state_machine(settings, embedded_redis):
         def reserve(self, who, qty):
             user = self.users[who]
             answer = self.run(flash.reserve(self.c, self.sale.id, user.id, qty, ip="10.0.0.1"))
-            assert answer.reason in {"ok", "sold_out", "limit_reached"}
+            assert answer.reason in ({"shop_suspended"} if self.suspended else {"ok", "sold_out", "limit_reached"})
             return (answer.id, user) if answer.reason == "ok" else multiple()
 
         @rule(target=reservations)
@@ -120,6 +122,18 @@ def test_flash_sale_state_machine(settings, embedded_redis):
             checkout_id, user = checkout
             if self._status(checkout_id) in LIVE:
                 self.run(orders.cancel_checkout(self.c, user_id=user.id, checkout_id=checkout_id))
+
+        @rule()
+        def shop_suspended_or_reinstated(self):
+            c, shop_id = self.c, self.sale.shop_id
+            if self.suspended:
+                self.run(
+                    shops.reinstate(c.shops, c.products, c.clock, shop_id=shop_id, operator_id="op", events=c.events)
+                )
+            else:
+                self.run(shops.suspend(c.shops, c.products, c.clock, shop_id=shop_id, operator_id="op", reason="x",
+                                       events=c.events))  # fmt: skip
+            self.suspended = not self.suspended
 
         @precondition(lambda self: self.flushes < 2)
         @rule()

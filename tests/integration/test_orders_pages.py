@@ -124,10 +124,18 @@ async def test_the_merchant_must_give_a_carrier_and_tracking_number_and_a_cancel
     await web.page(f"/merchant/orders/{order.id}")
 
     no_tracking = await web.form(f"/merchant/orders/{order.id}/ship", {"carrier": "Post", "tracking_number": ""})
+    shown = await web.page(f"/merchant/orders/{order.id}")
     no_reason = await web.form(f"/merchant/orders/{order.id}/cancel", {"reason": ""})
+    reason_shown = await web.page(f"/merchant/orders/{order.id}")
+    later = await web.page(f"/merchant/orders/{order.id}")
 
-    assert no_tracking.status_code == 422 and "Enter the tracking number" in no_tracking.text
-    assert no_reason.status_code == 422 and "Tell the shopper why" in no_reason.text
+    # back at the order's own URL (a reload and the live refresh use it), the errors and what was typed shown once
+    assert (no_tracking.status_code, no_tracking.headers["location"]) == (303, f"/merchant/orders/{order.id}")
+    assert "Enter the tracking number" in shown.text and 'name="carrier" type="text" value="Post"' in shown.text
+    assert f'hx-get="/merchant/orders/{order.id}" hx-trigger="live-refresh"' in shown.text
+    assert (no_reason.status_code, no_reason.headers["location"]) == (303, f"/merchant/orders/{order.id}")
+    assert "Tell the shopper why" in reason_shown.text and "Enter the tracking number" not in reason_shown.text
+    assert "Tell the shopper why" not in later.text
     assert (await container.orders.get(order.id)).status.value == "paid"
 
 

@@ -105,3 +105,15 @@ def test_plain_text_descriptions_become_escaped_paragraphs():
         "<p>Roasted twice.<br>Smooth.</p><p>5 &lt; 6 &amp; so on</p>"
     )
     assert description_html("   ") == ""
+
+
+def test_a_number_cannot_be_negative_unless_the_merchant_says_it_can():
+    temperature = AttributeDef("storage", "Storage temperature", AttrType.NUMBER, unit="°C", can_be_negative=True)
+    schema = json_schema([*TEA, temperature])
+
+    assert schema["properties"]["weight"]["minimum"] == 0
+    assert schema["properties"]["storage"]["minimum"] == -(10**9)
+    assert validate_attributes(TEA, {"origin": "凍頂", "weight": -5}) == {"weight": "Enter zero or more."}
+    assert validate_attributes(TEA, {"origin": "凍頂", "weight": 0}) == {}
+    assert validate_attributes([*TEA, temperature], {"origin": "凍頂", "weight": 5, "storage": -18}) == {}
+    assert attribute_problems(TEA, {"origin": "凍頂", "weight": -5}) == {"weight": "Enter zero or more."}  # flagged

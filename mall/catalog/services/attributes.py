@@ -66,6 +66,7 @@ def clean_def(d: AttributeDef) -> AttributeDef:
         unit=d.unit.strip() if d.type == AttrType.NUMBER or d.type == AttrType.TEXT else "",
         required=bool(d.required),
         options=[o.strip() for o in d.options if o.strip()] if d.type == AttrType.ENUM else [],
+        can_be_negative=bool(d.can_be_negative) and d.type == AttrType.NUMBER,
     )
 
 

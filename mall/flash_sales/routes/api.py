@@ -159,14 +159,10 @@ async def list_sales(request: Request):
 
 
 async def _public_sale(request: Request, sale_id: str) -> FlashSale:
-    c = request.app.ctx.c
     try:
-        sale = await services.get_sale(c, sale_id)
+        return await services.public_sale(request.app.ctx.c, sale_id)
     except services.FlashSaleError:
         raise NotFound(_("No such flash sale.")) from None
-    if not services.is_public(sale, c.clock.now()):
-        raise NotFound(_("No such flash sale."))
-    return sale
 
 
 @bp.get("/api/v1/flash-sales/<sale_id:str>", ctx_access="public")
@@ -180,8 +176,8 @@ async def one_sale(request: Request, sale_id: str):
 @bp.post("/api/v1/flash-sales/<sale_id:str>/reservations", ctx_access="user")
 @doc(
     "Reserve units at the sale price, held flash_hold_seconds for your checkout (POST /api/v1/checkout with "
-    "reservation_id): 201, 409 {reason: not_started|ended|sold_out|limit_reached}, or 429 with Retry-After "
-    "(per-user and per-IP limits)",
+    "reservation_id): 201, 409 {reason: not_started|ended|sold_out|limit_reached|shop_suspended}, or 429 with "
+    "Retry-After (per-user and per-IP limits)",
     body=ReservationIn,
     response=ReservationOut,
     status=201,

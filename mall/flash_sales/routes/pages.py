@@ -95,10 +95,29 @@ def _quantity(raw, limit: int) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= limit else None
 
 
+async def _paused(request: Request, sale_id: str):
+    """Buy pressed on a page left open while the sale's shop was suspended: say so in place (or on /deals)."""
+    c = request.app.ctx.c
+    try:
+        paused = await services.is_paused(c, await services.get_sale(c, sale_id))
+    except services.FlashSaleError:
+        paused = False
+    if not paused:
+        raise NotFound(_("No such flash sale."))
+    if not is_htmx(request):
+        request.ctx.session.flash(_("This shop is closed for now, so its flash sale is paused."), "warning")
+        return redirect("/deals", status=303)
+    return await render(request, "flash_sales/_reserve_result.html", card=None, result={"reason": "shop_suspended"},
+                        status=409)  # fmt: skip
+
+
 @bp.post("/flash/<sale_id:str>/reserve", ctx_access="public")
 async def buy(request: Request, sale_id: str):
     """Buy: a hold for the signed-in shopper, then the checkout of it; otherwise the reason, shown in place."""
-    card = await _card(request, sale_id)
+    try:
+        card = await _card(request, sale_id)
+    except NotFound:
+        return await _paused(request, sale_id)
     if request.ctx.user is None:
         return _sign_in_first(request, card.sale.id)
     qty = _quantity(request.form.get("qty", "1"), card.sale.per_user_limit)

@@ -6,6 +6,7 @@ Called by other areas:
   reserve(c, sale_id, user_id, qty, ip=) -> Reservation           (the hot path: one Redis script)
   hold(c, reservation_id) -> Hold | None                            (orders: checkout from a reservation)
   claim_hold / release_hold / sell_hold(c, sale_id, hold_id, ...)   (orders: the checkout's flash line)
+  is_paused(c, sale)                                                (its shop is suspended: nothing sells)
 The staff consoles: sales_in_state / state_counts / live_figures_many, sold_series (samples.py).
 Jobs: open_sale, close_sale, end_sale (mall/flash_sales/jobs.py) and the minutely sweep."""
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from mall.flash_sales.services.buying import claim_hold, expire_holds, hold, release_hold, reserve, sell_hold
 from mall.flash_sales.services.common import FlashSaleError
-from mall.flash_sales.services.lifecycle import close_sale, end_sale, open_sale, sweep
+from mall.flash_sales.services.lifecycle import close_sale, end_sale, open_sale, pause_shop, resume_shop, sweep
+from mall.flash_sales.services.pauses import is_paused
 from mall.flash_sales.services.queries import (
     PER_PAGE,
     forget_reminder,
@@ -22,6 +24,7 @@ from mall.flash_sales.services.queries import (
     list_sales,
     live_figures,
     live_figures_many,
+    public_sale,
     remaining,
     remaining_many,
     remind,
@@ -50,11 +53,14 @@ __all__ = [
     "get_sale",
     "hold",
     "is_open",
+    "is_paused",
     "is_public",
     "list_sales",
     "live_figures",
     "live_figures_many",
     "open_sale",
+    "pause_shop",
+    "public_sale",
     "reconcile",
     "reject_sale",
     "release_hold",
@@ -64,6 +70,7 @@ __all__ = [
     "reminded",
     "reminder_count",
     "reserve",
+    "resume_shop",
     "return_units",
     "sales_in_state",
     "sales_page",

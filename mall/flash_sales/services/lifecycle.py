@@ -12,15 +12,18 @@ from mall.flash_sales import events
 from mall.flash_sales.models import Status
 from mall.flash_sales.services.buying import expire_holds
 from mall.flash_sales.services.common import announce, log, settle_at
+from mall.flash_sales.services.pauses import LOADED, is_paused, set_paused, sync_pauses
 from mall.flash_sales.services.setup import repair
 from mall.flash_sales.services.units import is_open, return_units
+from mall.shops import events as shop_events
 
 
 async def open_sale(c, sale_id: str) -> bool:
-    """At the start second: announce it (once) and tell everyone who asked to be reminded."""
+    """At the start second: announce it (once) and tell everyone who asked to be reminded. A paused sale
+    (its shop suspended) opens when the shop is reinstated, if it still runs then."""
     sale = await c.flash_sales.get(sale_id)
     now = c.clock.now()
-    if sale is None or not is_open(c, sale) or now < sale.starts_at:
+    if sale is None or not is_open(c, sale) or now < sale.starts_at or await is_paused(c, sale):
         return False
     first = await c.flash_sales.mark_once(sale.id, "opened_at", now)
     if first:
@@ -55,11 +58,16 @@ async def end_sale(c, sale_id: str) -> int:
 
 
 async def sweep(c) -> int:
-    """The minutely safety net behind the timed jobs: repair abandoned steps, open, announce the end,
+    """The minutely safety net behind the timed jobs: repair abandoned steps and paused flags, open, announce the end,
     release expired holds, settle ended and cancelled sales. -> units released from expired holds."""
     now = c.clock.now()
     released = 0
-    for sale in await c.flash_sales.unsettled():
+    unsettled = await c.flash_sales.unsettled()
+    try:
+        await sync_pauses(c, unsettled)
+    except Exception:
+        log.exception("flash sales: repairing paused flags failed")
+    for sale in unsettled:
         try:
             if sale.status in (Status.ALLOCATING, Status.EDITING):
                 await repair(c, sale)
@@ -76,3 +84,35 @@ async def sweep(c) -> int:
         except Exception:
             log.exception("flash sale %s: sweep step failed", sale.id)
     return released
+
+
+# --- the shop's suspension -------------------------------------------------------------------------------
+
+
+async def pause_shop(c, shop_id: str) -> int:
+    """The shop was suspended: its sales stop at once (not listed, nothing reserved or claimed). -> sales paused."""
+    return await set_paused(c, await c.flash_sales.of_shop(shop_id, LOADED), True)
+
+
+async def resume_shop(c, shop_id: str) -> int:
+    """The shop was reinstated: its sales sell again while their window lasts; one that started meanwhile
+    opens now (announced once, reminders sent). -> sales resumed."""
+    sales = await c.flash_sales.of_shop(shop_id, LOADED)
+    resumed = await set_paused(c, sales, False)
+    for sale in sales:
+        if sale.opened_at is None and sale.starts_at <= c.clock.now():
+            await open_sale(c, sale.id)
+    return resumed
+
+
+def install(c) -> None:
+    """Hear the shops' suspensions (called once by the composition root)."""
+
+    async def suspended(_name: str, payload: dict) -> None:
+        await pause_shop(c, payload["shop_id"])
+
+    async def reinstated(_name: str, payload: dict) -> None:
+        await resume_shop(c, payload["shop_id"])
+
+    c.events.subscribe(shop_events.SHOP_SUSPENDED, suspended)
+    c.events.subscribe(shop_events.SHOP_REINSTATED, reinstated)

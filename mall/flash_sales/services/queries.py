@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mall.flash_sales.models import Figures, FlashSale, SaleState
 from mall.flash_sales.services.common import NO_SUCH_SALE, FlashSaleError
+from mall.flash_sales.services.pauses import closed_shops
 from mall.infra.ids import is_id
 from mall.infra.text import N_
 
@@ -24,8 +25,18 @@ def is_public(sale: FlashSale, now) -> bool:
 
 
 async def list_sales(c) -> list[FlashSale]:
-    """Sales running now and upcoming, soonest first."""
-    return await c.flash_sales.listing(c.clock.now())
+    """Sales running now and upcoming, soonest first (not those of a suspended shop: they are paused)."""
+    sales = await c.flash_sales.listing(c.clock.now())
+    closed = await closed_shops(c, [s.shop_id for s in sales])
+    return [s for s in sales if s.shop_id not in closed]
+
+
+async def public_sale(c, sale_id: str) -> FlashSale:
+    """A sale shoppers may see (is_public, and its shop is not suspended); FlashSaleError 404 otherwise."""
+    sale = await get_sale(c, sale_id)
+    if not is_public(sale, c.clock.now()) or await closed_shops(c, [sale.shop_id]):
+        raise FlashSaleError(NO_SUCH_SALE, 404)
+    return sale
 
 
 async def remaining(c, sale_id: str) -> int:

@@ -20,6 +20,7 @@ from mall.flash_sales.services.common import (
     move_id,
     schedule_steps,
 )
+from mall.flash_sales.services.pauses import is_paused
 from mall.flash_sales.services.units import return_units
 from mall.infra.ids import new_id
 from mall.infra.text import N_
@@ -118,7 +119,8 @@ async def _scheduled(c, sale: FlashSale) -> FlashSale | None:
 
 
 async def activate(c, sale: FlashSale) -> None:
-    await c.flash_store.load(sale, remaining=sale.quantity, sold=0, users={}, done={})
+    paused = await is_paused(c, sale)  # e.g. a featured sale approved while its shop is suspended
+    await c.flash_store.load(sale, remaining=sale.quantity, sold=0, users={}, done={}, paused=paused)
     await schedule_steps(c, sale)
     await announce(c, events.SCHEDULED, sale)
 

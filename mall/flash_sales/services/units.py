@@ -10,6 +10,7 @@ from __future__ import annotations
 from mall.catalog import services as catalog
 from mall.flash_sales.models import Figures, FlashSale, Status
 from mall.flash_sales.services.common import NO_SUCH_SALE, FlashSaleError, log, move_id
+from mall.flash_sales.services.pauses import is_paused
 
 
 def is_open(c, sale: FlashSale) -> bool:
@@ -50,7 +51,7 @@ async def reconcile(c, sale_id: str, *, rebuild: bool = False) -> Figures:
             await c.flash_store.drop(sale_id)
         rebuilt = await c.flash_store.load(
             sale, remaining=max(sale.quantity - truth.units, 0), sold=truth.units, users=truth.by_user,
-            done=truth.by_hold,
+            done=truth.by_hold, paused=await is_paused(c, sale),
         )  # fmt: skip
         if rebuilt:
             notes.append("Redis rebuilt from MongoDB")

@@ -71,6 +71,8 @@ async def api_checkout(request: Request):
         raise Conflict(f"the coupon {exc.code} was just used up: remove it and place the checkout again") from None
     except services.TotalChanged as exc:
         raise Conflict("a promotion started or ended: the total changed", {"total": exc.total}) from None
+    except services.SalePaused:
+        raise Conflict("the shop of this flash sale is suspended, so the sale is paused: it cannot be bought") from None
     except services.ReservationGone:
         raise Conflict("the reservation has expired or was already used: reserve again") from None
     except services.EmptyCart:

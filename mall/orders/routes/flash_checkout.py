@@ -59,6 +59,14 @@ async def reserved(c, user_id: str, reservation) -> Reserved | None:
 
 
 async def gone(request: Request, reservation) -> object:
-    """Expired, used or not this shopper's: say so kindly and lead back to the sale."""
+    """Expired, used or not this shopper's, or its sale paused (the shop is suspended): say which, kindly."""
     parsed = parse_reservation(reservation)
-    return await render(request, "flash_sales/reservation_gone.html", sale_id=parsed[0] if parsed else None, status=409)
+    paused = False
+    if parsed:
+        c = request.app.ctx.c
+        try:
+            paused = await flash.is_paused(c, await flash.get_sale(c, parsed[0]))
+        except flash.FlashSaleError:
+            parsed = None
+    sale_id = parsed[0] if parsed and not paused else None
+    return await render(request, "flash_sales/reservation_gone.html", sale_id=sale_id, paused=paused, status=409)

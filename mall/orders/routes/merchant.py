@@ -1,6 +1,10 @@
 """The merchant's order pages and shipping template. Every query is scoped to
 request.ctx.shop_id (the signed-in member's own shop), never to anything in the request:
-another shop's order is a 404, and nothing is written."""
+another shop's order is a 404, and nothing is written.
+
+A ship or cancel form that fails goes back to the order's own URL (post/redirect/get) with its errors
+and what was typed kept in the session for that one view, so the address bar, a reload and the page's
+live refresh all use /merchant/orders/<id>."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from mall.orders.schemas import MerchantCancelIn, ShipIn
 from mall.web.forms import Invalid, page_number, parse_form
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
+from mall.web.templating import is_htmx
 
 TABS = ("", "paid", "shipped", "delivered", "completed", "pending_payment", "cancelled", "expired")
 
@@ -48,6 +53,22 @@ async def _shop_order(request: Request, order_id: str):
         raise NotFound(_("We could not find that order.")) from None
 
 
+FAILED_FORM = "order_form"  # session key: {order, errors, form} of the last failed form, shown once
+
+
+def _back_with_errors(request: Request, order, *, errors: dict, form: dict):
+    kept = {k: str(v)[:600] for k, v in form.items()}
+    request.ctx.session[FAILED_FORM] = {"order": order.id, "errors": errors, "form": kept}
+    return redirect(f"/merchant/orders/{order.id}", status=303)
+
+
+def _failed_form(request: Request, order) -> tuple[dict, dict]:
+    kept = request.ctx.session.pop(FAILED_FORM, None) if FAILED_FORM in request.ctx.session else None
+    if not isinstance(kept, dict) or kept.get("order") != order.id:
+        return {}, {}
+    return kept.get("errors") or {}, kept.get("form") or {}
+
+
 async def _detail(request: Request, order, *, errors=None, form=None, status=200):
     shopper = (await services.shoppers_of(request.app.ctx.c, [order])).get(order.user_id)
     return await page(
@@ -63,7 +84,9 @@ async def _detail(request: Request, order, *, errors=None, form=None, status=200
 
 @bp.get("/merchant/orders/<order_id:str>", ctx_access="merchant")
 async def merchant_order(request: Request, order_id: str):
-    return await _detail(request, await _shop_order(request, order_id))
+    order = await _shop_order(request, order_id)
+    errors, form = _failed_form(request, order) if not is_htmx(request) else ({}, {})
+    return await _detail(request, order, errors=errors, form=form)
 
 
 @bp.get("/merchant/orders/<order_id:str>/packing-slip", ctx_access="merchant")
@@ -93,7 +116,7 @@ async def ship(request: Request, order_id: str):
             "tracking_number": _("Enter the tracking number: 3 to 40 letters, digits or hyphens."),
         }
         shown = {k: v for k, v in errors.items() if k in exc.errors} or {"form": _("Please check the form.")}
-        return await _detail(request, order, errors=shown, form=form, status=422)
+        return _back_with_errors(request, order, errors=shown, form=form)
     except services.IllegalTransition as exc:
         request.ctx.session.flash(refused(exc), "error")
         return redirect(f"/merchant/orders/{order.id}", status=303)
@@ -129,7 +152,7 @@ async def cancel(request: Request, order_id: str):
         )
     except Invalid:
         errors = {"reason": _("Tell the shopper why, in a few words (3 to 500 characters).")}
-        return await _detail(request, order, errors=errors, form=form, status=422)
+        return _back_with_errors(request, order, errors=errors, form=form)
     except services.IllegalTransition as exc:
         request.ctx.session.flash(refused(exc), "error")
         return redirect(f"/merchant/orders/{order.id}", status=303)

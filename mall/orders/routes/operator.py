@@ -1,4 +1,4 @@
-"""The operator's view of every order, searchable by number, with its shop and shopper."""
+"""The operator's view of every order, searchable by number, buyer's email or recipient, with its shop and shopper."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from mall.web.i18n import gettext as _
 @bp.get("/operator/orders", ctx_access="operator")
 async def operator_orders(request: Request):
     c = request.app.ctx.c
-    q = str(request.args.get("q", ""))[:40].strip()
+    q = " ".join(str(request.args.get("q", "")).split())[:100]
     status = status_filter(request)
     number = page_number(request)
-    orders, total = await services.all_orders(c, number=q, status=status, page=number)
+    orders, total = await services.all_orders(c, q=q, status=status, page=number)
+    pages = services.search_pages(total) if q else max(1, -(-total // services.PER_PAGE))
     return await page(
         request,
         "orders/operator_orders.html",
@@ -29,8 +30,9 @@ async def operator_orders(request: Request):
         q=q,
         chosen=status.value if status else "",
         total=total,
+        capped=bool(q) and total >= services.SEARCH_CAP,
         page=number,
-        pages=max(1, -(-total // services.PER_PAGE)),
+        pages=pages,
     )
 
 

@@ -34,6 +34,7 @@ from mall.orders.services.errors import (
     OutOfStock,
     PricesChanged,
     ReservationGone,
+    SalePaused,
     TotalChanged,
     UnknownShopNote,
 )
@@ -60,9 +61,11 @@ from mall.orders.services.pricing import quote_cart
 from mall.orders.services.promotion_figures import PromotionFigures, promotion_figures
 from mall.orders.services.queries import (
     PER_PAGE,
+    SEARCH_CAP,
     all_orders,
     any_order,
     merchant_order,
+    search_pages,
     shop_orders,
     shopper_order,
     shopper_orders,
@@ -75,6 +78,7 @@ from mall.orders.services.shipping import InvalidTemplate, save_template, templa
 
 __all__ = [
     "PER_PAGE",
+    "SEARCH_CAP",
     "AddressBookFull",
     "AddressFields",
     "Busy",
@@ -93,6 +97,7 @@ __all__ = [
     "PricesChanged",
     "PromotionFigures",
     "ReservationGone",
+    "SalePaused",
     "TotalChanged",
     "UnknownShopNote",
     "acknowledge",
@@ -125,6 +130,7 @@ __all__ = [
     "realert",
     "reconcile_checkout",
     "save_template",
+    "search_pages",
     "ship_order",
     "shop_orders",
     "shopper_order",

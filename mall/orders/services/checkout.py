@@ -50,6 +50,7 @@ from mall.orders.services.errors import (
     OutOfStock,
     PricesChanged,
     ReservationGone,
+    SalePaused,
     TotalChanged,
     UnknownShopNote,
 )
@@ -128,7 +129,8 @@ async def place_flash_checkout(
     """Buy a flash-sale reservation (instead of the cart): one line at the sale price, paid within the hold.
 
     One checkout per reservation: placing it again (any key) gives the same checkout. Raises
-    ReservationGone (expired, not yours), UnknownShopNote, NotFound (address), KeyReused, Busy."""
+    ReservationGone (expired, not yours), SalePaused (its shop is suspended), UnknownShopNote, NotFound (address),
+    KeyReused, Busy."""
     digest = body_hash(address, notes, reservation)
     existing = await c.checkouts.by_key(user_id, key)
     if existing is not None:
@@ -139,6 +141,8 @@ async def place_flash_checkout(
     if held.claimed_by:
         return await _claimed(c, user_id, held.claimed_by)
     sale = await flash.get_sale(c, held.sale_id)
+    if await flash.is_paused(c, sale):
+        raise SalePaused()
     product = next(iter(await catalog.products_by_ids(c.products, [sale.product_id])), None)
     variant = next((v for v in product.variants if v.id == sale.variant_id), None) if product else None
     if variant is None:

@@ -18,6 +18,7 @@ __all__ = [
     "OutOfStock",
     "PricesChanged",
     "ReservationGone",
+    "SalePaused",
     "TotalChanged",
     "UnknownShopNote",
 ]
@@ -81,6 +82,10 @@ class AddressBookFull(CheckoutError):
 
 class ReservationGone(CheckoutError):
     """The flash-sale reservation expired, belongs to someone else, or another checkout used it."""
+
+
+class SalePaused(ReservationGone):
+    """The flash sale's shop is suspended: its reservations cannot be bought until it is reinstated."""
 
 
 class CouponNotUsable(CheckoutError):

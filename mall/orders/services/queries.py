@@ -3,6 +3,8 @@ comes from the session), an operator every order."""
 
 from __future__ import annotations
 
+import re
+
 from mall.accounts import services as accounts
 from mall.infra.ids import is_id
 from mall.orders.models import Order, OrderStatus
@@ -10,6 +12,9 @@ from mall.orders.services.errors import NotFound
 from mall.shops import services as shops_services
 
 PER_PAGE = 20
+SEARCH_CAP = 1000  # an operator's search counts and pages through at most this many matches
+MAX_QUERY = 100
+NUMBER_PART = re.compile(r"^[A-Z0-9-]{2,24}$")  # what may be part of an order or checkout number
 
 
 async def _one(c, order_id: str, **owner) -> Order:
@@ -43,11 +48,30 @@ async def shop_orders(
 
 
 async def all_orders(
-    c, *, number: str | None = None, status: OrderStatus | None = None, page: int = 1, per_page: int = PER_PAGE
+    c, *, q: str | None = None, status: OrderStatus | None = None, page: int = 1, per_page: int = PER_PAGE
 ) -> tuple[list[Order], int]:
-    """Every order, newest first; `number` matches from the start (a checkout number finds all its orders)."""
-    query = (number or "").strip().upper() or None
-    return await c.orders.page(number=query, status=status, page=page, per_page=per_page)
+    """Every order, newest first. `q` finds orders by any part of their number (a checkout number finds all its
+    orders), by the buyer's whole email, or by part of the recipient's name, matched literally. A search counts
+    at most SEARCH_CAP matches and pages only through those (each clause is backed by an index)."""
+    text = " ".join(str(q or "").split())[:MAX_QUERY]
+    if not text:
+        return await c.orders.page(status=status, page=page, per_page=per_page)
+    if page > search_pages(SEARCH_CAP, per_page):
+        return [], 0
+    if "@" in text:
+        buyer = await accounts.find_by_email(c.users, text)
+        if buyer is None:
+            return [], 0
+        found = {"user_ids": [buyer.id]}
+    else:
+        number = text.upper()
+        found = {"number": number if NUMBER_PART.match(number) else None, "name": text}
+    return await c.orders.search(**found, status=status, page=page, per_page=per_page, cap=SEARCH_CAP)
+
+
+def search_pages(total: int, per_page: int = PER_PAGE) -> int:
+    """How many pages a search shows: its matches, counted up to SEARCH_CAP."""
+    return max(1, -(-min(total, SEARCH_CAP) // per_page))
 
 
 async def status_counts(c, *, shop_id: str | None = None) -> dict[str, int]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from mall.infra.text import N_
 from mall.promotions import events
+from mall.shops import services as shops_services
 
 log = logging.getLogger("mall.promotions")
 MAX_AMOUNT = 10**12  # minor units
@@ -77,3 +78,12 @@ async def enqueue(c, function: str, when: datetime, key: str, **kwargs) -> None:
 
 async def announce(c, scope: str, reason: str, **ids) -> None:
     await c.events.publish(events.CHANGED, events.changed(scope, reason, **ids))
+
+
+async def closed_shops(c, shop_ids) -> set[str]:
+    """Which of these shops are suspended (or gone): their promotions and coupons apply nowhere meanwhile.
+    Asked of the shops domain each time, so a suspension stops them at once and a reinstatement brings back
+    whatever is still within its window; nothing of the promotions themselves is changed."""
+    wanted = sorted({shop_id for shop_id in shop_ids if shop_id})
+    found = await shops_services.shops_by_ids(c.shops, wanted) if wanted else {}
+    return {shop_id for shop_id in wanted if shop_id not in found or not found[shop_id].is_public}

@@ -8,7 +8,7 @@ is given back when the order is cancelled or the checkout expires."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mall.infra.ids import is_id, new_id
@@ -16,7 +16,14 @@ from mall.infra.text import N_
 from mall.promotions.models import Coupon, CouponKind, Scope
 from mall.promotions.records import Control, CouponRecord, State, WalletCoupon
 from mall.promotions.repository import CODE_RE, CodeTaken
-from mall.promotions.services.common import PromotionError, announce, check_amount, check_percent, check_window
+from mall.promotions.services.common import (
+    PromotionError,
+    announce,
+    check_amount,
+    check_percent,
+    check_window,
+    closed_shops,
+)
 from mall.promotions.services.lifecycle import schedule_announcements
 
 NOT_FOUND = N_("No such coupon.")
@@ -124,6 +131,8 @@ async def claim_coupon(c, coupon_id: str, user_id: str) -> WalletCoupon:
     coupon = await get_coupon(c, coupon_id)
     if not coupon.claimable or coupon.state(c.clock.now()) in (State.ENDED, State.STOPPED, State.PAUSED):
         raise PromotionError(N_("This coupon cannot be claimed."), 409)
+    if await closed_shops(c, [coupon.shop_id]):
+        raise PromotionError(N_("This coupon cannot be claimed."), 409)
     if coupon.left <= 0:
         raise PromotionError(N_("This coupon is all used up."), 409)
     wallet = WalletCoupon(coupon_id=coupon.id, user_id=user_id, claimed_at=c.clock.now())
@@ -140,13 +149,21 @@ class MyCoupon:
 
 
 async def my_coupons(c, user_id: str) -> list[MyCoupon]:
+    """The shopper's wallet; a suspended shop's coupons show as paused (they are, until it is reinstated)."""
     wallet = await c.promotions.wallet(user_id)
     found = await c.promotions.coupons_by_ids([w.coupon_id for w in wallet])
+    closed = await closed_shops(c, [cp.shop_id for cp in found.values()])
     return [
-        MyCoupon(found[w.coupon_id], await c.promotions.uses_of(w.coupon_id, user_id), w.claimed_at)
+        MyCoupon(_as_shown(found[w.coupon_id], closed), await c.promotions.uses_of(w.coupon_id, user_id), w.claimed_at)
         for w in wallet
         if w.coupon_id in found
     ]
+
+
+def _as_shown(coupon: CouponRecord, closed: set[str]) -> CouponRecord:
+    if coupon.shop_id in closed and coupon.control is Control.ACTIVE:
+        return replace(coupon, control=Control.PAUSED)
+    return coupon
 
 
 @dataclass(frozen=True)
@@ -162,12 +179,15 @@ async def resolve_codes(c, codes: list[str], user_id: str | None) -> tuple[list[
     wanted = list(dict.fromkeys(normalize_code(code) for code in codes if normalize_code(code)))[:10]
     found = await c.promotions.coupons_by_code(wanted)
     claimed = await c.promotions.has_claimed(user_id, [cp.id for cp in found.values()]) if user_id else set()
+    closed = await closed_shops(c, [cp.shop_id for cp in found.values()])
     usable, refused = [], []
     for code in wanted:
         coupon = found.get(code)
         reason = None
         if coupon is None:
             reason = "unknown"
+        elif coupon.shop_id in closed:
+            reason = "paused"  # its shop is suspended
         elif coupon.control is not Control.ACTIVE:
             reason = "stopped" if coupon.control is Control.STOPPED else "paused"
         elif coupon.claimable and coupon.id not in claimed:

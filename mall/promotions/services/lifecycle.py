@@ -8,6 +8,7 @@ from datetime import datetime
 
 from mall.promotions.records import CampaignStatus
 from mall.promotions.services.common import announce, enqueue, log
+from mall.shops import events as shop_events
 
 ANNOUNCE_JOB = "promo_announce"
 CAMPAIGN_JOB = "promo_campaign_step"
@@ -81,3 +82,15 @@ async def sweep(c) -> int:
         except Exception:
             log.exception("%s %s: announcing its %s failed", what, item_id, edge)
     return moved
+
+
+def install(c) -> None:
+    """A shop suspended or reinstated: its promotions stop or come back at once (every read asks the shops
+    domain, see common.closed_shops); open pages showing its prices reload them."""
+
+    async def shop_changed(name: str, payload: dict) -> None:
+        reason = "paused" if name == shop_events.SHOP_SUSPENDED else "resumed"
+        await announce(c, "shop", reason, shop_id=payload["shop_id"])
+
+    c.events.subscribe(shop_events.SHOP_SUSPENDED, shop_changed)
+    c.events.subscribe(shop_events.SHOP_REINSTATED, shop_changed)

@@ -15,6 +15,7 @@ from mall.promotions.records import (
     ShopPromotionKind,
     State,
 )
+from mall.promotions.services.common import closed_shops
 from mall.promotions.services.coupons import Refusal, resolve_codes
 
 
@@ -27,8 +28,11 @@ async def offers_for(
     c, lines: list[PriceLine], *, user_id: str | None, codes: list[str]
 ) -> tuple[Offers, list[Refusal]]:
     """The live promotions of the cart's shops and products, the live campaigns its products are in, and
-    the coupons chosen (those that cannot be used at all come back as refusals)."""
+    the coupons chosen (those that cannot be used at all come back as refusals). A suspended shop's lines
+    take none of its promotions nor a campaign's."""
     now = c.clock.now()
+    closed = await closed_shops(c, [line.shop_id for line in lines])
+    lines = [line for line in lines if line.shop_id not in closed]
     promotions = await c.promotions.live_promotions(sorted({line.shop_id for line in lines}), now)
     variants = {line.variant_id for line in lines}
     limited = tuple(
@@ -107,4 +111,6 @@ class Showcase:
 async def showcase(c) -> Showcase:
     now = c.clock.now()
     campaigns = await c.promotions.campaigns_in((CampaignStatus.SCHEDULED, CampaignStatus.LIVE))
-    return Showcase([cp for cp in campaigns if cp.ends_at > now], await c.promotions.claimable_coupons(now))
+    coupons = await c.promotions.claimable_coupons(now)
+    closed = await closed_shops(c, [cp.shop_id for cp in coupons])
+    return Showcase([cp for cp in campaigns if cp.ends_at > now], [cp for cp in coupons if cp.shop_id not in closed])
