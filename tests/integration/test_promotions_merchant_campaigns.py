@@ -128,12 +128,12 @@ async def test_who_paid_for_the_discounts_on_the_shops_paid_orders(web, factory,
 
     row = page.text.split('data-kind="campaign"')[1].split("</tr>")[0]
     assert "雙12" in row and "The platform pays 60% of each discount, your shop 40%." in row
-    assert 'data-figure="platform">NT$18.00' in row and 'data-figure="shop">NT$12.00' in row  # 10% of 300 = 30
+    assert 'data-figure="platform">NT$18' in row and 'data-figure="shop">NT$12' in row  # 10% of 300 = 30
     mine = page.text.split('data-kind="limited"')[1].split("</tr>")[0]
-    assert "限時折扣" in mine and 'data-figure="platform">NT$0.00' in mine and 'data-figure="shop">NT$40.00' in mine
+    assert "限時折扣" in mine and 'data-figure="platform">NT$0' in mine and 'data-figure="shop">NT$40' in mine
     assert '<td data-label="Paid orders" class="right">2</td>' in mine
     coupon_row = page.text.split('data-kind="coupon"')[1].split("</tr>")[0]
-    assert "SHOP20" in coupon_row and 'data-figure="shop">NT$20.00' in coupon_row
-    assert '<b data-total="platform">NT$18.00</b>' in page.text
-    assert '<b data-total="shop">NT$72.00</b>' in page.text and '<b data-total="discount">NT$90.00</b>' in page.text
+    assert "SHOP20" in coupon_row and 'data-figure="shop">NT$20' in coupon_row
+    assert '<b data-total="platform">NT$18</b>' in page.text
+    assert '<b data-total="shop">NT$72</b>' in page.text and '<b data-total="discount">NT$90</b>' in page.text
     assert code.id not in page.text and cheaper.id not in page.text  # names, not ids
