@@ -285,3 +285,25 @@ async def test_the_shop_sees_its_orders_discounts_and_a_refund_for_a_coupon_gone
     page = (await web.page(f"/merchant/orders/{order.id}")).text
     assert "Coupon LATE" in page and "−NT$20" in page and "NT$180" in page  # the line paid 200 − 20
     assert re.search(r'class="order-total">NT\$240<', page)  # 180 + 60 shipping
+
+
+async def test_each_promotion_is_one_clear_line_and_waived_shipping_is_shown_once(web, container, factory):
+    # given a tea shop's 滿減 named as merchants do (restating its tiers), which also ships free
+    tea = await factory.stocked_product(price=30000, stock=50, name="Oolong")  # two: NT$600, under free_over
+    tiers = [{"min_spend": 50000, "save": 5000}, {"min_spend": 100000, "save": 12000}]
+    made = await threshold(container, tea.shop_id, tiers, free_shipping=True)
+    await container.db["shop_promotions"].update_one(
+        {"_id": made.id}, {"$set": {"name": "滿 500 減 50 / 滿 1000 減 120"}}
+    )
+    await signed_in_with_cart(web, factory, (tea, 2))
+
+    cart_page, checkout_page = (await web.page("/cart")).text, (await web.page("/checkout")).text
+
+    for part in (shop_part(cart_page, tea.shop_id), shop_part(checkout_page, tea.shop_id)):
+        # then the promotion reads once, by its rule: 滿 NT$500 減 NT$50 · free shipping, −NT$50
+        rows = re.findall(r'<dt class="promo-row[^"]*">(.*?)</dt>', part, re.S)
+        assert rows == [f"Spend {money(50000)}, save {money(5000)} · free shipping"]
+        assert "滿 500 減 50" not in part and part.count(f"−{money(5000)}") == 1
+        # and shipping is one line: the NT$60 struck through, then Free (no "−NT$60" beside "NT$60")
+        assert f"−{money(6000)}" not in part and part.count("Shipping") == 1
+        assert re.search(rf"<s [^>]*>.*{re.escape(money(6000))}</s> Free", part)
