@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import shot, sign_in
+from tests.integration.flash_helpers import make_sale
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -36,4 +37,41 @@ async def test_with_a_saved_address_checkout_shows_the_new_address_form_only_whe
     await tab.check("input[name=address_id][value=new]")
     assert await tab.is_visible("#f-name") and await tab.is_visible("#f-line")
     await shot(tab, f"checkout-new-address-{name}{'' if javascript else '-nojs'}")
+    await context.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("laptop", LAPTOP)])
+async def test_a_flash_hold_left_at_checkout_ticks_in_the_header_and_leads_back(browser, app, factory, name, viewport):
+    # given a shopper who pressed Buy on a flash sale and walked away from its checkout
+    sale = await make_sale(app.ctx.c, factory, price=9900)
+    shopper = await factory.user()
+    context = await browser.new_context(base_url=app.ctx.base_url, viewport=viewport, locale="zh-TW")
+    context.set_default_timeout(10_000)
+    tab = await context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    await sign_in(tab, shopper.email)
+    await tab.goto(f"/flash/{sale.id}")
+    await tab.click("#flash-buy")
+    await tab.wait_for_url("**/checkout?reservation=*")
+    checkout_url = tab.url
+    await tab.goto("/")
+
+    # then the header says until when it is reserved, and its countdown ticks
+    bar = tab.locator(".held-bar .flash-held")
+    await bar.wait_for()
+    left = await bar.locator("[data-countdown]").inner_text()
+    await tab.wait_for_function(
+        "was => document.querySelector('.held-bar [data-countdown]').textContent !== was", arg=left
+    )
+    await shot(tab, f"flash-hold-header-{name}")
+    for path in ("/cart", f"/flash/{sale.id}"):  # the cart and the sale page show it too
+        await tab.goto(path)
+        await tab.locator("main .flash-held").wait_for()
+        await shot(tab, f"flash-hold-{path.strip('/').split('/')[0]}-{name}")
+    # and its link leads back to the very checkout
+    await tab.goto("/")
+    await bar.get_by_role("link").click()
+    await tab.wait_for_url(checkout_url)
+    assert await tab.locator("#checkout-submit").is_visible() and errors == []
     await context.close()
