@@ -56,3 +56,16 @@ def test_chinese_text_uses_full_width_punctuation():
         if HALF_WIDTH_NEXT_TO_CJK.search(PLACEHOLDER.sub("x", text))
     ]
     assert slips == []
+
+
+def test_no_label_is_english_and_chinese_at_once():
+    """'Delist 下架' read the same in both languages: each language gets its own words."""
+    with open(ROOT / "mall/translations/zh_Hant/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle, locale="zh_Hant")
+    mixed = [
+        message.id
+        for message in catalog
+        if isinstance(message.id, str) and re.search(CJK, message.id) and re.search("[A-Za-z]{2}", message.id)
+        and message.string == message.id
+    ]  # fmt: skip
+    assert mixed == []
