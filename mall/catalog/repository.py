@@ -106,6 +106,7 @@ def _definition(doc: dict) -> AttributeDef:
         unit=doc.get("unit", ""),
         required=bool(doc.get("required", False)),
         options=list(doc.get("options") or []),
+        labels={k: v for k, v in (doc.get("labels") or {}).items() if isinstance(v, str) and v},
     )
 
 

@@ -75,3 +75,37 @@ async def test_a_flash_hold_left_at_checkout_ticks_in_the_header_and_leads_back(
     await tab.wait_for_url(checkout_url)
     assert await tab.locator("#checkout-submit").is_visible() and errors == []
     await context.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("laptop", LAPTOP)])
+async def test_attribute_labels_per_language_from_the_merchants_form_to_a_chinese_product_page(
+    browser, app, factory, name, viewport
+):
+    # given a merchant who labels the weight field 重量 for Chinese readers on the attributes page
+    owner = await factory.merchant()
+    context = await browser.new_context(base_url=app.ctx.base_url, viewport=viewport)
+    context.set_default_timeout(10_000)
+    tab = await context.new_page()
+    await sign_in(tab, owner.email)
+    await tab.goto("/merchant/attributes")
+    await tab.fill("input[name^='label.']", "Weight")
+    await tab.fill("input[name^='key.']", "weight")
+    await tab.select_option("select[name^='type.']", "number")
+    await tab.fill("input[name^='unit.']", "g")
+    await tab.fill("input[name^='label_zh_Hant.']", "重量")
+    await shot(tab, f"merchant-attribute-labels-{name}")
+    await tab.click("button[name=action][value=save]")
+    await tab.wait_for_load_state("networkidle")
+    tea = await factory.product(shop_id=owner.shop_id, name="Oolong 烏龍茶", attributes={"weight": 75})
+
+    # when a shopper reads its page in Chinese
+    await tab.goto("/")
+    await tab.locator("details.menu summary").click()
+    await tab.click("button[name=lang][value=zh_Hant]")
+    await tab.goto(f"/p/{tea.id}")
+
+    # then the row says 重量, not Weight
+    assert await tab.locator("th[scope=row]", has_text="重量").is_visible()
+    assert await tab.locator("th[scope=row]", has_text="Weight").count() == 0
+    await shot(tab, f"product-attribute-zh-{name}")
+    await context.close()

@@ -27,6 +27,9 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
         tuple(sorted(d["key"] for d in s["defs"])) for s in await container.db["attribute_sets"].find({}).to_list(None)
     }
     assert len(schemas) == 5  # every shop its own attribute schema
+    sets = await container.db["attribute_sets"].find({}).to_list(None)
+    labels = [d.get("labels") or {} for s in sets for d in s["defs"]]
+    assert labels and all(set(each) == {"en", "zh_Hant"} for each in labels)  # 產地 in Chinese, Origin in English
 
     for email in (
         "operator@demo.mall",
