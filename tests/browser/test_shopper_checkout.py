@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser.conftest import shot, sign_in
 from tests.integration.flash_helpers import make_sale
+from tests.integration.promo_helpers import threshold
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -108,4 +109,48 @@ async def test_attribute_labels_per_language_from_the_merchants_form_to_a_chines
     assert await tab.locator("th[scope=row]", has_text="重量").is_visible()
     assert await tab.locator("th[scope=row]", has_text="Weight").count() == 0
     await shot(tab, f"product-attribute-zh-{name}")
+    await context.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("laptop", LAPTOP)])
+async def test_a_chinese_shopper_reads_whole_dollars_one_line_per_promotion_and_shipping_once(
+    browser, app, factory, name, viewport
+):
+    # given a tea shop whose 滿 500 減 50 also ships free, and a kettle on a running flash sale
+    c = app.ctx.c
+    tea = await factory.stocked_product(price=30000, stock=20, name="Oolong 烏龍茶")
+    await threshold(c, tea.shop_id, [{"min_spend": 50000, "save": 5000}], free_shipping=True)
+    sale = await make_sale(c, factory, price=9900)
+    shopper = await factory.user()
+    await factory.address(shopper, default=True)
+    await factory.cart_with(shopper, (tea, 2))
+    context = await browser.new_context(base_url=app.ctx.base_url, viewport=viewport, locale="zh-TW")
+    context.set_default_timeout(10_000)
+    tab = await context.new_page()
+    await sign_in(tab, shopper.email)
+    await tab.goto("/")
+    await tab.locator("details.menu summary").click()
+    await tab.click("button[name=lang][value=zh_Hant]")
+
+    # the search card shows the flash price, no ".00" anywhere
+    await tab.goto("/search?q=Test")
+    card = tab.locator(f".product-card[href='/p/{sale.product_id}']")
+    assert "$99" in await card.inner_text() and "限時搶購" in await card.inner_text()
+    await shot(tab, f"search-flash-card-{name}")
+    # the cart: one line for the promotion, shipping once (struck $60, then 免運)
+    await tab.goto("/cart")
+    shop = tab.locator(f"[data-shop='{tea.shop_id}']")
+    assert await shop.locator(".promo-row").all_inner_texts() == ["滿 $500 減 $50 · 免運"]
+    assert "−$60" not in await shop.inner_text() and ".00" not in await tab.inner_text("main")
+    await shot(tab, f"cart-promotions-{name}")
+    # the checkout and, once placed and paid, the checkout's page with subtotal and shipping per shop
+    await tab.goto("/checkout")
+    await shot(tab, f"checkout-promotions-{name}")
+    await tab.click("#checkout-submit")
+    await tab.wait_for_url("**/pay/sandbox/*")
+    await tab.click("button[value=succeed]")
+    await tab.wait_for_url("**/checkouts/*")
+    order = await tab.inner_text(".order-card")
+    assert "小計" in order and "$600" in order and "$550" in order and ".00" not in order
+    await shot(tab, f"checkout-paid-{name}")
     await context.close()
