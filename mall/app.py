@@ -144,13 +144,15 @@ def blueprints() -> Blueprint:
 
 async def signed_in_context(c, user) -> dict:
     """What every whole page of a signed-in user carries: where each of their live channels stands (so
-    the socket resumes from there) and the bell's unread count."""
+    the socket resumes from there), the bell's unread count, and the flash-sale holds waiting for them."""
+    from mall.flash_sales import services as flash
     from mall.realtime import services as realtime
     from mall.realtime.models import allowed_channels
 
     return {
         "rt_last": await realtime.positions(c.channels, allowed_channels(user) - {"deals"}),
         "unread": await realtime.unread_count(c.notifications, user.id),
+        "flash_holds": await flash.live_holds(c, user.id),
     }
 
 

@@ -12,7 +12,15 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from mall.catalog.models import AttributeDef, AttrType, Product, ProductDraft, ProductStatus, VariantDraft
+from mall.catalog.models import (
+    LABEL_LOCALES,
+    AttributeDef,
+    AttrType,
+    Product,
+    ProductDraft,
+    ProductStatus,
+    VariantDraft,
+)
 from mall.infra.images import is_media_name
 from mall.infra.money import to_major_text, to_minor
 from mall.infra.text import N_
@@ -58,12 +66,13 @@ class AttrRow:
     required: bool = False
     options: str = ""  # one per line
     can_be_negative: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # the label per language, as typed (may be blank)
 
 
 def attr_rows_from(defs: list[AttributeDef]) -> list[AttrRow]:
     return [
         AttrRow(new_token(), d.key, d.label, d.type.value, d.unit, d.required, "\n".join(d.options),
-                can_be_negative=d.can_be_negative)
+                labels=dict(d.labels), can_be_negative=d.can_be_negative)
         for d in defs
     ]  # fmt: skip
 
@@ -85,6 +94,7 @@ def parse_attr_rows(params: Mapping) -> list[AttrRow]:
                 required=bool(_first(params, f"required.{t}")),
                 options=_first(params, f"options.{t}")[:5000],
                 can_be_negative=bool(_first(params, f"negative.{t}")),
+                labels={locale: _first(params, f"label_{locale}.{t}")[:120] for locale in LABEL_LOCALES},
             )
         )
     return rows
@@ -101,15 +111,16 @@ def defs_from_rows(rows: list[AttrRow]) -> list[AttributeDef]:
             required=r.required,
             options=[o.strip() for o in r.options.splitlines() if o.strip()],
             can_be_negative=r.can_be_negative,
+            labels={locale: text for locale, text in r.labels.items() if text.strip()},
         )
         for r in rows
-        if r.key or r.label
+        if r.key or r.label or any(r.labels.values())
     ]
 
 
 def row_errors(errors: dict[str, str], rows: list[AttrRow]) -> dict[str, str]:
     """Service errors "<index>.<field>" -> form errors "<field>.<token>" (blank rows are not counted)."""
-    kept = [r for r in rows if r.key or r.label]
+    kept = [r for r in rows if r.key or r.label or any(r.labels.values())]
     out = {}
     for key, message in errors.items():
         index, _, name = key.partition(".")

@@ -15,9 +15,18 @@ class AttrType(StrEnum):
     BOOLEAN = "boolean"
 
 
+LABEL_LOCALES = ("zh_Hant", "en")  # the languages a merchant may label an attribute in
+
+
+def label_in(labels: dict[str, str], fallback: str, locale: str) -> str:
+    """A merchant's label in the reader's language, else their own label (whatever language it is in)."""
+    return labels.get(locale) or fallback
+
+
 @dataclass
 class AttributeDef:
-    """One field of a shop's attribute schema, defined by the merchant."""
+    """One field of a shop's attribute schema, defined by the merchant: `label` (shown when the reader's
+    language has none of its own) and optional `labels` per language ({"en": "Origin", "zh_Hant": "產地"})."""
 
     key: str  # ^[a-z][a-z0-9_]{0,31}$
     label: str
@@ -26,6 +35,10 @@ class AttributeDef:
     required: bool = False
     options: list[str] = field(default_factory=list)  # enum only
     can_be_negative: bool = False  # number only: a quantity (weight, pages) is 0 or more unless this says otherwise
+    labels: dict[str, str] = field(default_factory=dict)  # locale -> label, LABEL_LOCALES only
+
+    def label_in(self, locale: str) -> str:
+        return label_in(self.labels, self.label, locale)
 
 
 class ProductStatus(StrEnum):
@@ -109,6 +122,10 @@ class Facet:
     key: str
     label: str
     values: list[tuple[str, int]]  # (value, matching product count)
+    labels: dict[str, str] = field(default_factory=dict)  # the label per language (AttributeDef.labels)
+
+    def label_in(self, locale: str) -> str:
+        return label_in(self.labels, self.label, locale)
 
 
 @dataclass

@@ -107,6 +107,7 @@ def _definition(doc: dict) -> AttributeDef:
         required=bool(doc.get("required", False)),
         options=list(doc.get("options") or []),
         can_be_negative=bool(doc.get("can_be_negative", False)),
+        labels={k: v for k, v in (doc.get("labels") or {}).items() if isinstance(v, str) and v},
     )
 
 

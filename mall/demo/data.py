@@ -41,7 +41,7 @@ CATEGORIES = [
     ),
 ]
 
-# Attribute definitions per shop: (key, label, type, unit, required, options)
+# Attribute definitions per shop: (key, (English label, Chinese label), type, unit, required, options)
 SHOPS = [
     {
         "owner": "merchant1@demo.mall",
@@ -55,7 +55,7 @@ SHOPS = [
         "attributes": [
             (
                 "origin",
-                "Origin 產地",
+                ("Origin", "產地"),
                 "enum",
                 "",
                 True,
@@ -68,9 +68,9 @@ SHOPS = [
                     "新竹 Hsinchu",
                 ],
             ),
-            ("roast", "Roast 焙火", "enum", "", False, ["light 輕焙", "medium 中焙", "heavy 重焙"]),
-            ("weight", "Net weight 淨重", "number", "g", True, []),
-            ("organic", "Organic 有機", "boolean", "", False, []),
+            ("roast", ("Roast", "焙火"), "enum", "", False, ["light 輕焙", "medium 中焙", "heavy 重焙"]),
+            ("weight", ("Net weight", "淨重"), "number", "g", True, []),
+            ("organic", ("Organic", "有機"), "boolean", "", False, []),
         ],
     },
     {
@@ -83,11 +83,18 @@ SHOPS = [
         "announcement": "Two-year warranty on every pair of earphones. 耳機全面兩年保固。",
         "about": "A small team of audio nerds. We only sell what we use every day.",
         "attributes": [
-            ("brand", "Brand 品牌", "text", "", True, []),
-            ("connectivity", "Connectivity 連接方式", "enum", "", True, ["Bluetooth", "Wired 有線", "USB-C", "Wi-Fi"]),
-            ("battery", "Battery life 續航", "number", "h", False, []),
-            ("anc", "Noise cancelling 主動降噪", "boolean", "", False, []),
-            ("warranty", "Warranty 保固", "number", "months", False, []),
+            ("brand", ("Brand", "品牌"), "text", "", True, []),
+            (
+                "connectivity",
+                ("Connectivity", "連接方式"),
+                "enum",
+                "",
+                True,
+                ["Bluetooth", "Wired 有線", "USB-C", "Wi-Fi"],
+            ),
+            ("battery", ("Battery life", "續航"), "number", "h", False, []),
+            ("anc", ("Noise cancelling", "主動降噪"), "boolean", "", False, []),
+            ("warranty", ("Warranty", "保固"), "number", "months", False, []),
         ],
     },
     {
@@ -102,14 +109,14 @@ SHOPS = [
         "attributes": [
             (
                 "material",
-                "Material 材質",
+                ("Material", "材質"),
                 "enum",
                 "",
                 True,
                 ["cotton 棉", "linen 亞麻", "wool 羊毛", "polyester 聚酯纖維", "down 羽絨", "denim 丹寧"],
             ),
-            ("fit", "Fit 版型", "enum", "", False, ["slim 修身", "regular 標準", "relaxed 寬鬆"]),
-            ("washable", "Machine washable 可機洗", "boolean", "", False, []),
+            ("fit", ("Fit", "版型"), "enum", "", False, ["slim 修身", "regular 標準", "relaxed 寬鬆"]),
+            ("washable", ("Machine washable", "可機洗"), "boolean", "", False, []),
         ],
     },
     {
@@ -122,10 +129,10 @@ SHOPS = [
         "announcement": "Signed copies while they last. 作者簽名書限量供應。",
         "about": "Books we have read and loved, picked one at a time.",
         "attributes": [
-            ("author", "Author 作者", "text", "", True, []),
-            ("publisher", "Publisher 出版社", "text", "", False, []),
-            ("pages", "Pages 頁數", "number", "", False, []),
-            ("language", "Language 語言", "enum", "", True, ["繁體中文 Traditional Chinese", "English"]),
+            ("author", ("Author", "作者"), "text", "", True, []),
+            ("publisher", ("Publisher", "出版社"), "text", "", False, []),
+            ("pages", ("Pages", "頁數"), "number", "", False, []),
+            ("language", ("Language", "語言"), "enum", "", True, ["繁體中文 Traditional Chinese", "English"]),
         ],
     },
     {
@@ -140,7 +147,7 @@ SHOPS = [
         "attributes": [
             (
                 "material",
-                "Material 材質",
+                ("Material", "材質"),
                 "enum",
                 "",
                 True,
@@ -157,8 +164,8 @@ SHOPS = [
                     "down 羽絨",
                 ],
             ),
-            ("dimensions", "Dimensions 尺寸", "text", "", False, []),
-            ("dishwasher_safe", "Dishwasher safe 可用洗碗機", "boolean", "", False, []),
+            ("dimensions", ("Dimensions", "尺寸"), "text", "", False, []),
+            ("dishwasher_safe", ("Dishwasher safe", "可用洗碗機"), "boolean", "", False, []),
         ],
     },
 ]

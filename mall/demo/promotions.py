@@ -45,7 +45,8 @@ async def seed_promotions(c, shops: list, people: dict) -> int:
         total=1000, per_user=1, claimable=True,
     )  # fmt: skip
     running = await promotions.create_campaign(
-        c, actor_id=marketer.id, name="雙12 聯合促銷", theme="全館 9 折，平台出 6 成 — Double 12: 10% off across shops",
+        c, actor_id=marketer.id, name="雙12 聯合促銷",
+        theme="參加商品 9 折，平台出 6 成 — Double 12: 10% off what shops entered",
         starts_at=now - timedelta(minutes=30), ends_at=week, platform_share_percent=60, percent_off=10,
     )  # fmt: skip
     coming = await promotions.create_campaign(

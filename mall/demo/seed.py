@@ -59,9 +59,18 @@ async def _category(c, slug, en, zh, parent_id) -> str:
 
 
 def _defs(spec) -> list[AttributeDef]:
+    """Each label in both languages: a Chinese page says 產地, an English one Origin."""
     return [
-        AttributeDef(key=key, label=label, type=AttrType(kind), unit=unit, required=required, options=list(options))
-        for key, label, kind, unit, required, options in spec
+        AttributeDef(
+            key=key,
+            label=en,
+            type=AttrType(kind),
+            unit=unit,
+            required=required,
+            options=list(options),
+            labels={"en": en, "zh_Hant": zh},
+        )
+        for key, (en, zh), kind, unit, required, options in spec
     ]
 
 

@@ -204,3 +204,18 @@ redis.call('HSET', KEYS[1], 'closed', 1, 'remaining', 0, 'held', 0)
 redis.call('DEL', KEYS[3], KEYS[4])
 return held
 """
+
+# A shopper's own index of their live holds, apart from the sales' keys, so a page finds them with one
+# read (the sale scripts above stay as they are). KEYS[1] {user:<id>}:flash_holds, a hash
+# reservation id -> "<expiry ms>|<checkout id or empty>". Entries past their expiry are dropped, and the
+# key lives as long as its latest hold. ARGV reservation value now_ms ttl_ms
+REMEMBER_HOLD = """
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local expiry = tonumber(string.match(all[i + 1], '^(%d+)'))
+  if expiry and expiry <= tonumber(ARGV[3]) then redis.call('HDEL', KEYS[1], all[i]) end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+return 1
+"""

@@ -108,6 +108,31 @@ class Hold:
     claimed_by: str | None  # the checkout paying for it
 
 
+@dataclass(frozen=True)
+class LiveHold:
+    """A shopper's hold still waiting for them, as their pages lead back to it: the checkout of the reservation,
+    or the checkout that claimed it (placed, waiting for payment)."""
+
+    reservation: str
+    sale_id: str
+    expires_at: datetime
+    now: datetime
+    checkout_id: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/checkouts/{self.checkout_id}" if self.checkout_id else f"/checkout?reservation={self.reservation}"
+
+    @property
+    def seconds_left(self) -> int:
+        return max(0, int(-(-(self.expires_at - self.now).total_seconds() // 1)))
+
+    @property
+    def clock(self) -> dict[str, int]:
+        """Epoch milliseconds for flash.js: the server's now and the expiry."""
+        return {"now": int(self.now.timestamp() * 1000), "ends": int(self.expires_at.timestamp() * 1000)}
+
+
 @dataclass
 class Sold:
     """What orders say sold through a sale (the truth): units per user, units per hold, and how many

@@ -1,5 +1,5 @@
-"""The only code touching the flash-sale Mongo collections and the `{sale:<id>}` Redis keys
-(see mall/flash_sales/lua.py for the keys and the scripts)."""
+"""The only code touching the flash-sale Mongo collections, the `{sale:<id>}` Redis keys and each shopper's
+`{user:<id>}:flash_holds` index (see mall/flash_sales/lua.py for the keys and the scripts)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from mall.flash_sales import lua
 from mall.flash_sales.events import STOCK_TICK_SECONDS
-from mall.flash_sales.models import FlashSale, Hold, Status
+from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status
 from mall.infra.redis_batch import RedisBatcher
 
 TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
@@ -43,6 +43,7 @@ class FlashSaleStore:
         self._reset = redis.register_script(lua.RESET)
         self._pause = redis.register_script(lua.PAUSE)
         self._close = redis.register_script(lua.CLOSE)
+        self._remember_hold = redis.register_script(lua.REMEMBER_HOLD)
 
     @staticmethod
     def keys(sale_id: str) -> list[str]:
@@ -92,9 +93,14 @@ class FlashSaleStore:
         user, qty, claim = str(value).split("|")
         return Hold(sale_id, hold_id, user, int(qty), from_ms(expiry), claim or None)
 
-    async def claim(self, sale_id: str, hold_id: str, user_id: str, checkout_id: str, now) -> tuple[str, int]:
+    async def claim(
+        self, sale_id: str, hold_id: str, user_id: str, checkout_id: str, now
+    ) -> tuple[str, int, datetime | None]:
+        """-> (answer, units, the hold's expiry) of a checkout taking the hold."""
         answer = await self._claim(keys=self.keys(sale_id), args=[hold_id, user_id, checkout_id, ms(now)])
-        return str(answer[0]), int(answer[1]) if len(answer) > 1 else 0
+        if len(answer) < 3:
+            return str(answer[0]), 0, None
+        return str(answer[0]), int(answer[1]), from_ms(answer[2])
 
     async def release(self, sale_id: str, hold_id: str, checkout_id: str = "") -> tuple[int, bool]:
         qty, tick = await self._release(keys=self.keys(sale_id), args=[hold_id, checkout_id, TICK_MS])
@@ -164,6 +170,29 @@ class FlashSaleStore:
 
     async def samples(self, sale_id: str) -> dict[int, int]:
         return {int(b): int(v) for b, v in (await self.redis.hgetall(self.samples_key(sale_id))).items()}
+
+    @staticmethod
+    def user_key(user_id: str) -> str:
+        return f"{{user:{user_id}}}:flash_holds"
+
+    async def remember_hold(self, user_id: str, reservation: str, expires_at, now, checkout_id: str = "") -> None:
+        """Note a live hold in the shopper's own index (with the checkout that claimed it, once one has)."""
+        ttl = max(ms(expires_at) - ms(now), 0) + 1000
+        args = [reservation, f"{ms(expires_at)}|{checkout_id}", ms(now), ttl]
+        await self._remember_hold(keys=[self.user_key(user_id)], args=args)
+
+    async def forget_hold(self, user_id: str, reservation: str) -> None:
+        await self.redis.hdel(self.user_key(user_id), reservation)
+
+    async def live_holds(self, user_id: str, now) -> list[LiveHold]:
+        """The shopper's holds not yet past their expiry, soonest to expire first: one read."""
+        found = []
+        for reservation, value in (await self.redis.hgetall(self.user_key(user_id))).items():
+            expiry, _, checkout_id = str(value).partition("|")
+            sale_id = str(reservation).split(".", 1)[0]
+            if expiry.isdigit() and from_ms(expiry) > now:
+                found.append(LiveHold(str(reservation), sale_id, from_ms(expiry), now, checkout_id or None))
+        return sorted(found, key=lambda hold: (hold.expires_at, hold.reservation))
 
     async def holds(self, sale_id: str) -> dict[str, tuple[str, int]]:
         out = {}

@@ -36,7 +36,7 @@ def active_filters(view: SearchView, params: ParsedSearch, base_path: str, curre
     with_category = not base_path.startswith("/c/")
     pairs = _pairs(params, with_category=with_category)
     locale = i18n.current_locale()
-    labels = {facet.key: facet.label for facet in view.page.facets}
+    labels = {facet.key: facet.label_in(locale) for facet in view.page.facets}
 
     def without(*names: str, value: str | None = None) -> str:
         kept = [(k, v) for k, v in pairs if not (k in names and (value is None or v == value))]

@@ -68,6 +68,7 @@ async def home(request: Request):
         campaigns=campaigns,
         now=c.clock.now(),
         deal_prices=await shelf.listing_prices(c, [*view.featured, *view.new_arrivals]),
+        flash_prices=await showcase.flash_prices(c, [*view.featured, *view.new_arrivals]),
         live_deals=bool(strip or campaigns),
     )
 
@@ -116,6 +117,7 @@ async def _search(request: Request, *, category_slug: str | None = None):
         category_options=services.category_options(view.categories),
         active_filters=links.active_filters(view, parsed, request.path, c.settings.currency),
         deal_prices=await shelf.listing_prices(c, view.page.items),
+        flash_prices=await showcase.flash_prices(c, view.page.items),
         field_id=links.field_id,
         facet_value=links.facet_value,
         page_link=links.page_link,
@@ -297,4 +299,5 @@ async def shop_page(request: Request, slug: str):
         params=params,
         sorts=_sorts(),
         deal_prices=await shelf.listing_prices(c, view.page.items),
+        flash_prices=await showcase.flash_prices(c, view.page.items),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mall.catalog import services as catalog
-from mall.catalog.models import Category, CategoryNode, Product, SearchPage, SearchQuery, Sort, Variant
+from mall.catalog.models import Category, CategoryNode, Product, SearchPage, SearchQuery, Sort, Variant, label_in
 from mall.infra.ids import is_id
 from mall.shops import services as shops_services
 from mall.shops.models import DEFAULT_THEME, THEME_RE, Shop
@@ -182,6 +182,10 @@ class AttributeRow:
     value: str  # already formatted; booleans stay bool for the template to translate
     unit: str = ""
     is_bool: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # the merchant's label per language
+
+    def label_in(self, locale: str) -> str:
+        return label_in(self.labels, self.label, locale)
 
 
 @dataclass
@@ -265,6 +269,7 @@ def attribute_rows(product: Product, defs) -> list[AttributeRow]:
                 value=value if isinstance(value, bool) else _format_value(value),
                 unit=definition.unit if definition else "",
                 is_bool=isinstance(value, bool),
+                labels=definition.labels if definition else {},
             )
         )
     return rows
@@ -297,6 +302,10 @@ class CompareRow:
     key: str
     label: str
     cells: list[AttributeRow | None]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label_in(self, locale: str) -> str:
+        return label_in(self.labels, self.label, locale)
 
 
 @dataclass
@@ -316,16 +325,16 @@ async def compare(products, shops, attribute_sets, ids: list[str]) -> CompareVie
     defs_by_shop = await catalog.attribute_defs_for_shops(attribute_sets, sorted({p.shop_id for p in items}))
     per_product = [attribute_rows(p, defs_by_shop.get(p.shop_id, [])) for p in items]
     order: list[str] = []
-    labels: dict[str, str] = {}
+    labels: dict[str, AttributeRow] = {}
     for rows in per_product:
         for row in rows:
             if row.key not in labels:
                 order.append(row.key)
-                labels[row.key] = row.label
+                labels[row.key] = row
     table = []
     for key in order:
         cells = [next((r for r in rows if r.key == key), None) for rows in per_product]
-        table.append(CompareRow(key=key, label=labels[key], cells=cells))
+        table.append(CompareRow(key=key, label=labels[key].label, cells=cells, labels=labels[key].labels))
     return CompareView(products=items, shop_by_id=shop_by_id, rows=table)
 
 

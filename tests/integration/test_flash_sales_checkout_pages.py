@@ -14,7 +14,7 @@ from mall.flash_sales import services as flash
 from mall.orders import services as orders
 from mall.orders.routes.shopper import _parse_checkout_form
 from mall.web.forms import Invalid
-from tests.integration.flash_helpers import make_sale, reserve
+from tests.integration.flash_helpers import make_sale, pay_late, reserve
 from tests.integration.orders_helpers import ADDRESS_JSON
 from tests.integration.test_orders_pages import token_of
 
@@ -38,8 +38,8 @@ async def test_the_reservation_checkout_shows_the_one_line_at_the_sale_price_and
 
     text = page.text
     assert page.status_code == 200 and f'name="reservation" value="{reservation}"' in text
-    assert "2 × NT$99.00" in text and "Flash sale price" in text and "NT$450.00" in text
-    assert "NT$198.00" in text  # the subtotal, at the sale price
+    assert "2 × NT$99" in text and "Flash sale price" in text and "NT$450" in text
+    assert "NT$198" in text  # the subtotal, at the sale price
     until = hold.expires_at.astimezone(ZoneInfo(container.settings.timezone)).strftime("%H:%M:%S")
     assert f"Reserved for you until {until}" in text and "00:05:00" in text
     assert f'href="/flash/{sale.id}"' in text and "Change quantities in the cart" not in text
@@ -150,3 +150,48 @@ async def test_shop_and_product_names_are_escaped_on_every_flash_page(web, facto
         assert page.status_code == 200, path
         assert "<script>alert" not in page.text, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, path
+
+
+async def test_a_hold_left_at_its_checkout_is_found_again_from_the_header_the_cart_and_the_sale(
+    web, factory, container
+):
+    # given a shopper who pressed Buy, then left the checkout without placing it
+    _shopper, sale, reservation = await reserved_by_web(web, container, factory, price=9900)
+    hold = await flash.hold(container, reservation)
+    until = hold.expires_at.astimezone(ZoneInfo(container.settings.timezone)).strftime("%H:%M:%S")
+    back = f'href="/checkout?reservation={reservation}"'
+
+    home, cart, sale_page = [(await web.page(path)).text for path in ("/", "/cart", f"/flash/{sale.id}")]
+
+    # then every one of them says until when it is reserved, and leads back to its checkout
+    for page in (home, cart, sale_page):
+        assert f"Reserved for you until {until}" in page and back in page and "data-hold" in page
+    assert 'class="held-bar"' in home and "/static/js/flash.js" in home  # the header's notice ticks
+    # and Buy again explains the limit by the hold, with the way back to it
+    again = await web.form(f"/flash/{sale.id}/reserve", {"qty": "1"}, headers={"HX-Request": "true"})
+    assert again.status_code == 409 and "You already reserved" in again.text and back in again.text
+
+    # when the checkout is placed, the notice leads to paying it; once paid, it is gone
+    page = await web.page(f"/checkout?reservation={reservation}")
+    placed = await web.form("/checkout", {"checkout_token": token_of(page), "reservation": reservation, "address_id": "new", **ADDRESS_JSON})  # fmt: skip
+    (checkout,) = [c async for c in container.checkouts.checkouts.find({})]
+    assert placed.status_code == 303 and f'href="/checkouts/{checkout["_id"]}"' in (await web.page("/")).text
+    await pay_late(container, checkout["_id"])
+    assert "Reserved for you" not in (await web.page("/")).text
+    bought = await web.form(f"/flash/{sale.id}/reserve", {"qty": "1"}, headers={"HX-Request": "true"})
+    assert "You reached the limit of 1 per person" in bought.text and "You already reserved" not in bought.text
+
+
+async def test_a_hold_given_back_or_expired_leaves_no_notice(web, factory, container):
+    _shopper, _sale, reservation = await reserved_by_web(web, container, factory, price=9900)
+    page = await web.page(f"/checkout?reservation={reservation}")
+    await web.form("/checkout", {"checkout_token": token_of(page), "reservation": reservation, "address_id": "new", **ADDRESS_JSON})  # fmt: skip
+    (checkout,) = [c async for c in container.checkouts.checkouts.find({})]
+
+    await web.form(f"/checkouts/{checkout['_id']}/cancel", {})
+
+    assert "Reserved for you" not in (await web.page("/")).text
+    await reserved_by_web(web, container, factory, price=9900)
+    assert "Reserved for you" in (await web.page("/")).text
+    container.clock.advance(seconds=container.settings.flash_hold_seconds + 1)
+    assert "Reserved for you" not in (await web.page("/")).text

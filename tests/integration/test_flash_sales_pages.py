@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from mall.flash_sales import services as flash
+from mall.web.i18n import money
 from tests.integration.flash_helpers import make_sale, reserve
 
 HX = {"HX-Request": "true"}
@@ -41,13 +42,13 @@ async def test_the_deals_page_lists_running_and_upcoming_sales_with_prices_and_u
 
     on_now = card_of(page, running.id)
     assert 'data-state="running"' in on_now and 'data-remaining="7"' in on_now
-    assert "NT$99.00" in on_now and "NT$450.00" in on_now and ">-78%<" in on_now
+    assert "NT$99" in on_now and "NT$450" in on_now and ">-78%<" in on_now
     assert '<b class="flash-left" data-flash-left>7</b> left' in on_now and "30% claimed" in on_now.replace(
         "<span data-flash-pct>30</span>", "30"
     )
     assert "Ends in" in on_now and "01:00:00" in on_now and f'href="/flash/{running.id}"' in on_now
     soon = card_of(page, upcoming.id)
-    assert 'data-state="upcoming"' in soon and "NT$300.00" in soon and ">-33%<" in soon
+    assert 'data-state="upcoming"' in soon and "NT$300" in soon and ">-33%<" in soon
     assert "Starts in" in soon and "02:00:00" in soon and "Sign in to be reminded" in soon
     assert page.index(running.id) < page.index(upcoming.id)  # on now, then coming up
     assert pending.id not in page and cancelled.id not in page
@@ -81,7 +82,7 @@ async def test_a_product_page_points_to_its_sale(web, factory, container):
     sale = await make_sale(container, factory, starts_in=3600, price=12000)
     page = (await web.page(f"/p/{sale.product_id}")).text
     assert 'class="flash-banner"' in page and f'href="/flash/{sale.id}"' in page
-    assert "NT$120.00" in page and "Starts in" in page and "/static/js/flash.js" in page
+    assert "NT$120" in page and "Starts in" in page and "/static/js/flash.js" in page
     other = await factory.product()
     assert "flash-banner" not in (await web.page(f"/p/{other.id}")).text
 
@@ -103,7 +104,7 @@ async def test_the_sale_page_shows_the_countdown_clock_price_and_a_buy_button_on
     now_ms = int(container.clock.now().timestamp() * 1000)
     assert f'data-now="{now_ms}"' in page and f'data-starts="{now_ms + 90_000}"' in page
     assert f'data-ends="{now_ms + 3_690_000}"' in page and 'data-state="upcoming"' in page
-    assert "00:01:30" in page and "NT$99.00" in page and "NT$450.00" in page and "78% off" in page
+    assert "00:01:30" in page and "NT$99" in page and "NT$450" in page and "78% off" in page
     assert "Limit 4 per person" in page
     assert "data-flash-buy disabled" in page and '<option value="4">4</option>' in page
     assert '<option value="5">' not in page and "/static/js/flash.js" in page
@@ -171,7 +172,8 @@ async def test_every_refusal_is_explained(web, factory, container):
     limited = await make_sale(container, factory, quantity=10, limit=2)
     assert (await web.form(f"/flash/{limited.id}/reserve", {"qty": "2"})).status_code == 303
     status, text = await refusal(web, limited, headers=HX)  # htmx: only the result region
-    assert status == 409 and "You reached the limit of 2 per person" in text and text.lstrip().startswith("<div id=")
+    assert status == 409 and text.lstrip().startswith("<div id=")
+    assert "You already reserved this sale's units" in text and "/checkout?reservation=" in text  # the way back
     status, text = await refusal(web, limited, qty="3")
     assert status == 422 and "Choose a quantity from 1 to 2." in text
     for bad in ("0", "-1", "1.5", "x", "99999999999999999999"):
@@ -234,3 +236,23 @@ async def test_a_suspended_shops_sale_leaves_the_storefront(web, factory, contai
                         reason="Test")  # fmt: skip
     assert sale.id not in (await web.page("/deals")).text and sale.id not in (await web.page("/")).text
     assert (await web.get(f"/flash/{sale.id}")).status_code == 404
+
+
+async def test_a_search_card_shows_the_flash_price_of_an_item_on_a_running_sale(web, factory, container):
+    # given a kettle on a running flash sale at 99 (normal 450), and one whose sale has not started yet
+    now, sales = container.clock.now(), {}
+    for name, starts_in in (("Copper kettle", 0), ("Iron kettle", 3600)):
+        product = await factory.product(name=name)
+        sales[name] = await flash.create_sale(
+            container, actor_id="merchant", product_id=product.id, variant_id=product.variants[0].id, price=9900,
+            quantity=5, per_user_limit=1, starts_at=now + timedelta(seconds=starts_in),
+            ends_at=now + timedelta(seconds=starts_in + 3600), shop_id=product.shop_id,
+        )  # fmt: skip
+
+    page = (await web.page("/search?q=kettle")).text
+
+    # then the running one's card says what a shopper pays today, the normal price struck through
+    copper = page[page.index("Copper kettle") : page.index("</a>", page.index("Copper kettle"))]
+    assert money(9900, "TWD") in copper and '<s class="promo-price-was">' in copper and "Flash sale" in copper
+    iron = page[page.index("Iron kettle") : page.index("</a>", page.index("Iron kettle"))]
+    assert money(9900, "TWD") not in iron and "Flash sale" not in iron

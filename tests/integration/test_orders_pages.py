@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mall.orders import services as orders
+from mall.web.i18n import money
 from tests.integration.orders_helpers import ADDRESS_JSON, paid_order
 
 
@@ -38,6 +39,24 @@ async def test_checkout_page_places_the_order_and_sends_the_shopper_to_pay(web, 
     assert len(await orders.list_addresses(container.addresses, shopper.id)) == 1
 
 
+async def test_after_placing_an_order_each_shops_total_shows_its_subtotal_and_shipping(web, factory, container):
+    # given a plain order (no promotion): NT$450 of tea and NT$60 shipping
+    shopper = await factory.user()
+    tea = await factory.stocked_product(price=45000, name="Alishan oolong")
+    await factory.cart_with(shopper, (tea, 1))
+    await web.sign_in(shopper.email)
+    page = await web.page("/checkout")
+    await web.form("/checkout", {"checkout_token": token_of(page), "address_id": "new", **ADDRESS_JSON})
+    (checkout,) = [c async for c in container.checkouts.checkouts.find({})]
+
+    status = (await web.page(f"/checkouts/{checkout['_id']}")).text
+
+    # then the shop's card adds up: subtotal + shipping = total
+    card = status[status.index('class="card order-card"') :]
+    assert "Subtotal" in card and money(45000, "TWD") in card
+    assert "Shipping" in card and money(6000, "TWD") in card and money(51000, "TWD") in card
+
+
 async def test_checkout_page_shows_each_shops_shipping_for_the_chosen_address(web, factory, container):
     shopper = await factory.user()
     tea = await factory.stocked_product(price=45000)
@@ -56,8 +75,8 @@ async def test_checkout_page_shows_each_shops_shipping_for_the_chosen_address(we
     page = await web.page("/checkout")
     totals = await web.page(f"/checkout?address_id={kinmen.id}", headers={"HX-Request": "true"})
 
-    assert "NT$200.00" in page.text and "NT$650.00" in page.text
-    assert totals.text.lstrip().startswith('<div id="checkout-totals"') and "NT$650.00" in totals.text
+    assert "NT$200" in page.text and "NT$650" in page.text
+    assert totals.text.lstrip().startswith('<div id="checkout-totals"') and "NT$650" in totals.text
 
 
 async def test_checkout_form_errors_are_shown_next_to_the_fields(web, factory, container):
@@ -149,7 +168,7 @@ async def test_the_merchant_edits_the_shipping_fees_that_checkout_uses(web, fact
     )
     bad = await web.form("/merchant/shipping", {"flat_fee": "eighty", "free_over": ""})
 
-    assert 'value="60.00"' in page.text and 'value="1000.00"' in page.text
+    assert 'value="60"' in page.text and 'value="1000"' in page.text
     assert saved.status_code == 303 and bad.status_code == 422 and "Enter an amount" in bad.text
     template = await orders.template_for(container.shipping, merchant.shop_id)
     assert (template.flat_fee, template.free_over, template.region_fees) == (8000, 150000, {"PEN": 15000})

@@ -68,15 +68,15 @@ async def test_the_cart_shows_each_shops_promotions_and_totals_exactly_as_the_en
             for allocation in line.allocations:
                 assert f"−{money(allocation.amount)}" in part or allocation.kind == "platform_coupon"
     tea_part = shop_part(page, tea.shop_id)
-    assert "Limited-time deal" in tea_part and "−NT$40.00" in tea_part  # 2 × (200 − 180)
-    assert "Spend NT$300.00, save NT$30.00" in tea_part and "−NT$30.00" in tea_part
-    assert "NT$180.00" in tea_part and "NT$360.00" in tea_part  # the line at its limited-time price
+    assert "Limited-time deal" in tea_part and "−NT$40" in tea_part  # 2 × (200 − 180)
+    assert "Spend NT$300, save NT$30" in tea_part and "−NT$30" in tea_part
+    assert "NT$180" in tea_part and "NT$360" in tea_part  # the line at its limited-time price
     cups_part = shop_part(page, cups.shop_id)
-    assert "Joint promotion: 雙12" in cups_part and "−NT$15.00" in cups_part
+    assert "Joint promotion: 雙12" in cups_part and "−NT$15" in cups_part
     assert "Coupon NEWYEAR" in tea_part and "Coupon NEWYEAR" in cups_part  # its share in each shop
     assert re.search(rf'id="cart-total">{re.escape(money(priced.total))}<', page)
     assert priced.total == 55000 - 4000 - 3000 - 1500 - 5000 + 2 * 6000
-    assert 'data-code="NEWYEAR"' in page and "−NT$50.00" in page.split('data-code="NEWYEAR"')[1]
+    assert 'data-code="NEWYEAR"' in page and "−NT$50" in page.split('data-code="NEWYEAR"')[1]
 
 
 async def test_a_code_that_does_not_apply_says_why_in_words(web, container, factory):
@@ -87,7 +87,7 @@ async def test_a_code_that_does_not_apply_says_why_in_words(web, container, fact
     await signed_in_with_cart(web, factory, (tea, 1))
 
     big = await web.form("/cart/coupons", {"code": "BIGSPEND"}, headers={"HX-Request": "true"})
-    assert "Coupon BIGSPEND does not apply: Spend NT$800.00 more to use it." in big.text
+    assert "Coupon BIGSPEND does not apply: Spend NT$800 more to use it." in big.text
     unknown = await web.form("/cart/coupons", {"code": "NOSUCH"}, headers={"HX-Request": "true"})
     assert "Coupon NOSUCH does not apply: There is no coupon with this code." in unknown.text
     wallet = await web.form("/cart/coupons", {"code": "wallet"}, headers={"HX-Request": "true"})
@@ -97,7 +97,7 @@ async def test_a_code_that_does_not_apply_says_why_in_words(web, container, fact
     page = (await web.page("/cart")).text
     assert "Coupon LATER does not apply: This coupon cannot be used yet." in page
     assert 'data-code="BIGSPEND"' in page and 'data-code="NOSUCH"' not in page  # unknown codes are not kept
-    assert "Spend NT$800.00 more to use it." in page.split('data-code="BIGSPEND"')[1]
+    assert "Spend NT$800 more to use it." in page.split('data-code="BIGSPEND"')[1]
     bad = await web.form("/cart/coupons", {"code": "<b>"}, headers={"HX-Request": "true"})
     assert bad.status_code == 422 and "Enter a coupon code" in bad.text
 
@@ -123,10 +123,10 @@ async def test_the_wallet_picker_in_the_cart_applies_a_claimed_coupon(web, conta
 
     page = (await web.page("/cart")).text
     picker = page.split('class="promo-picker"')[1].split("</ul>")[0]
-    assert "NT$20.00 off" in picker and 'value="MINE20"' in picker and 'href="/account/coupons"' in page
+    assert "NT$20 off" in picker and 'value="MINE20"' in picker and 'href="/account/coupons"' in page
 
     used = await web.form("/cart/coupons", {"code": "MINE20"}, headers={"HX-Request": "true"})
-    assert "Coupon MINE20 applies: you save NT$20.00." in used.text
+    assert "Coupon MINE20 applies: you save NT$20." in used.text
     assert 'class="promo-picker"' not in used.text  # chosen: no longer offered
 
 
@@ -171,7 +171,7 @@ async def test_checkout_places_with_the_codes_and_the_orders_carry_the_discounts
     assert "Discount" in mine and "Amount paid" in mine and "Limited-time deal" in mine and "Coupon NEWYEAR" in mine
     for line in tea_order.lines:
         assert f"−{money(line.discount)}" in mine and money(line.net) in mine
-    assert money(tea_order.total) in mine and "Spend NT$300.00, save NT$30.00" in status
+    assert money(tea_order.total) in mine and "Spend NT$300, save NT$30" in status
 
 
 async def test_a_total_that_moved_since_the_page_was_shown_is_shown_again_and_nothing_is_placed(
@@ -190,7 +190,7 @@ async def test_a_total_that_moved_since_the_page_was_shown_is_shown_again_and_no
 
     assert refused.status_code == 409
     assert "A promotion started or ended since you opened this page: check the new total" in refused.text
-    assert re.search(r'id="checkout-total">NT\$210\.00<', refused.text)  # 150 + 60 shipping
+    assert re.search(r'id="checkout-total">NT\$210<', refused.text)  # 150 + 60 shipping
     assert await container.checkouts.checkouts.count_documents({}) == 0
     again = await web.form(
         "/checkout", {"checkout_token": token_of(refused), "expected_total": "21000", "address_id": address_id}
@@ -283,5 +283,27 @@ async def test_the_shop_sees_its_orders_discounts_and_a_refund_for_a_coupon_gone
     await web.sign_in(merchant.email)
     (order,) = paid.orders
     page = (await web.page(f"/merchant/orders/{order.id}")).text
-    assert "Coupon LATE" in page and "−NT$20.00" in page and "NT$180.00" in page  # the line paid 200 − 20
-    assert re.search(r'class="order-total">NT\$240\.00<', page)  # 180 + 60 shipping
+    assert "Coupon LATE" in page and "−NT$20" in page and "NT$180" in page  # the line paid 200 − 20
+    assert re.search(r'class="order-total">NT\$240<', page)  # 180 + 60 shipping
+
+
+async def test_each_promotion_is_one_clear_line_and_waived_shipping_is_shown_once(web, container, factory):
+    # given a tea shop's 滿減 named as merchants do (restating its tiers), which also ships free
+    tea = await factory.stocked_product(price=30000, stock=50, name="Oolong")  # two: NT$600, under free_over
+    tiers = [{"min_spend": 50000, "save": 5000}, {"min_spend": 100000, "save": 12000}]
+    made = await threshold(container, tea.shop_id, tiers, free_shipping=True)
+    await container.db["shop_promotions"].update_one(
+        {"_id": made.id}, {"$set": {"name": "滿 500 減 50 / 滿 1000 減 120"}}
+    )
+    await signed_in_with_cart(web, factory, (tea, 2))
+
+    cart_page, checkout_page = (await web.page("/cart")).text, (await web.page("/checkout")).text
+
+    for part in (shop_part(cart_page, tea.shop_id), shop_part(checkout_page, tea.shop_id)):
+        # then the promotion reads once, by its rule: 滿 NT$500 減 NT$50 · free shipping, −NT$50
+        rows = re.findall(r'<dt class="promo-row[^"]*">(.*?)</dt>', part, re.S)
+        assert rows == [f"Spend {money(50000)}, save {money(5000)} · free shipping"]
+        assert "滿 500 減 50" not in part and part.count(f"−{money(5000)}") == 1
+        # and shipping is one line: the NT$60 struck through, then Free (no "−NT$60" beside "NT$60")
+        assert f"−{money(6000)}" not in part and part.count("Shipping") == 1
+        assert re.search(rf"<s [^>]*>.*{re.escape(money(6000))}</s> Free", part)

@@ -112,7 +112,7 @@ async def test_save_and_schedule_with_spend_tiers_at_once(web, factory, containe
     assert "What each tier saves" in page.text
     tiers = page.text.split('mk-tiers"')[1].split("</table>")[0]
     # 15% of NT$2,000 = NT$300, the platform paying 60% of it
-    assert "NT$1,000.00" in tiers and "NT$100.00" in tiers and "NT$300.00" in tiers and "NT$180.00" in tiers
+    assert "NT$1,000" in tiers and "NT$100" in tiers and "NT$300" in tiers and "NT$180" in tiers
 
 
 @pytest.mark.parametrize(
@@ -222,10 +222,10 @@ async def test_the_preview_prices_each_entered_product_as_the_cart_will(web, fac
     assert 'data-figure="shops">2<' in page.text
     row = page.text.split(f'data-product="{tea.id}"')[1].split("</tr>")[0]
     # NT$200 -> NT$180; of the NT$20 saved the platform pays 60%
-    assert "NT$200.00" in row and "<b data-price-then>NT$180.00</b>" in row and "NT$12.00 / NT$8.00" in row
+    assert "NT$200" in row and "<b data-price-then>NT$180</b>" in row and "NT$12 / NT$8" in row
     waiting = page.text.split(f'data-product="{cups.id}"')[1].split("</tr>")[0]
     assert 'data-entry="pending"' in page.text and "Waiting for approval" in waiting
-    assert 'data-figure="per-unit">NT$20.00' in page.text
+    assert 'data-figure="per-unit">NT$20' in page.text
 
 
 async def test_the_dashboard_counts_paid_orders_and_draws_them(web, factory, container):
@@ -237,11 +237,11 @@ async def test_the_dashboard_counts_paid_orders_and_draws_them(web, factory, con
 
     page = await web.page(f"/marketing/campaigns/{made.id}/figures")
     assert 'data-figure="orders">1<' in page.text and 'data-figure="redemptions">1<' in page.text
-    assert 'data-figure="discount">NT$40.00' in page.text and "platform NT$24.00 · shops NT$16.00" in page.text
+    assert 'data-figure="discount">NT$40' in page.text and "platform NT$24 · shops NT$16" in page.text
     assert 'data-figure="units">2<' in page.text and page.text.count('class="mk-bar"') == 1
     assert "Alishan oolong" in page.text.split("Top products")[1]
     numbers = page.text.split('class="mk-numbers small"')[1].split("</details>")[0]  # the chart as a table
-    assert "<td>11-24 20:00</td><td>1</td><td>NT$420.00</td>" in numbers  # 2 x NT$180 + NT$60 shipping
+    assert "<td>11-24 20:00</td><td>1</td><td>NT$420</td>" in numbers  # 2 x NT$180 + NT$60 shipping
 
 
 async def test_platform_coupons_are_made_paused_and_stopped_in_the_console(web, factory, container):

@@ -36,7 +36,7 @@ async def test_the_campaigns_open_for_entries_say_their_rule_and_who_pays(web, f
         assert f'id="campaign-{shown.id}" data-state="{state}"' in page.text
     assert f"campaign-{over.id}" not in page.text and f"campaign-{stopped.id}" not in page.text
     card = page.text.split(f'id="campaign-{planned.id}"')[1].split('class="card pm-item pm-campaign"')[0]
-    assert "10% off across the mall, on the products entered" in card
+    assert "10% off every product entered, in every shop" in card
     assert "The platform pays 60% of each discount, your shop 40%." in card and "Mooncakes and tea" in card
     assert "Platform 60%" in card and "Your shop 40%" in card
     assert "Spend NT$1,000, save NT$100" in page.text
@@ -128,12 +128,25 @@ async def test_who_paid_for_the_discounts_on_the_shops_paid_orders(web, factory,
 
     row = page.text.split('data-kind="campaign"')[1].split("</tr>")[0]
     assert "雙12" in row and "The platform pays 60% of each discount, your shop 40%." in row
-    assert 'data-figure="platform">NT$18.00' in row and 'data-figure="shop">NT$12.00' in row  # 10% of 300 = 30
+    assert 'data-figure="platform">NT$18' in row and 'data-figure="shop">NT$12' in row  # 10% of 300 = 30
     mine = page.text.split('data-kind="limited"')[1].split("</tr>")[0]
-    assert "限時折扣" in mine and 'data-figure="platform">NT$0.00' in mine and 'data-figure="shop">NT$40.00' in mine
+    assert "限時折扣" in mine and 'data-figure="platform">NT$0' in mine and 'data-figure="shop">NT$40' in mine
     assert '<td data-label="Paid orders" class="right">2</td>' in mine
     coupon_row = page.text.split('data-kind="coupon"')[1].split("</tr>")[0]
-    assert "SHOP20" in coupon_row and 'data-figure="shop">NT$20.00' in coupon_row
-    assert '<b data-total="platform">NT$18.00</b>' in page.text
-    assert '<b data-total="shop">NT$72.00</b>' in page.text and '<b data-total="discount">NT$90.00</b>' in page.text
+    assert "SHOP20" in coupon_row and 'data-figure="shop">NT$20' in coupon_row
+    assert '<b data-total="platform">NT$18</b>' in page.text
+    assert '<b data-total="shop">NT$72</b>' in page.text and '<b data-total="discount">NT$90</b>' in page.text
     assert code.id not in page.text and cheaper.id not in page.text  # names, not ids
+
+
+async def test_a_percent_off_campaign_does_not_contradict_itself_in_chinese(web, factory, container):
+    # given a 10 % campaign open for entries, read by a merchant in Chinese
+    await signed_in_merchant(web, factory)
+    planned = await draft(container, name="Planned", share=60)
+    await web.page("/merchant/campaigns")
+    await web.form("/lang", {"lang": "zh_Hant", "next": "/merchant/campaigns"})
+
+    card = (await web.page("/merchant/campaigns")).text.split(f'id="campaign-{planned.id}"')[1]
+
+    # then it says what it is: 9 折 on the products entered, in every shop, not "全館 9 折（限參加商品）"
+    assert "各店參加商品一律 9 折" in card and "全館" not in card

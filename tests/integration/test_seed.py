@@ -27,6 +27,9 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
         tuple(sorted(d["key"] for d in s["defs"])) for s in await container.db["attribute_sets"].find({}).to_list(None)
     }
     assert len(schemas) == 5  # every shop its own attribute schema
+    sets = await container.db["attribute_sets"].find({}).to_list(None)
+    labels = [d.get("labels") or {} for s in sets for d in s["defs"]]
+    assert labels and all(set(each) == {"en", "zh_Hant"} for each in labels)  # 產地 in Chinese, Origin in English
 
     for email in (
         "operator@demo.mall",
@@ -56,6 +59,11 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
     assert (figures.orders, figures.checkouts, figures.units) == (3, 2, 4) and figures.discount > 0
     welcome = await container.db["coupons"].find_one({"code": "WELCOME50"})
     assert (await orders.promotion_figures(container, welcome["_id"])).checkouts == 1
+    # TWD is paid in whole dollars: no demo order, line or checkout has cents (NT$406.93 could not be paid)
+    checkouts = [c async for c in container.db["checkouts"].find({})]
+    amounts = [o["total"] for o in paid] + [c["total"] for c in checkouts]
+    amounts += [line[key] for o in paid for line in o["lines"] for key in ("unit_price", "discount")]
+    assert amounts and all(amount % 100 == 0 for amount in amounts)
 
     again: list[str] = []
     await seed(container, progress=again.append)

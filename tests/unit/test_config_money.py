@@ -4,7 +4,7 @@ import pytest
 
 from mall.app import EmbeddedMultiWorker, check_topology
 from mall.config import load_settings
-from mall.infra.money import format_money, to_major_text, to_minor
+from mall.infra.money import cash_step, format_money, to_major_text, to_minor
 
 
 def test_environment_overrides_the_toml_file():
@@ -39,3 +39,15 @@ def test_money_is_parsed_to_integer_minor_units():
 
 def test_money_is_formatted_by_babel():
     assert format_money(45050, "TWD", "en") == "NT$450.50"
+
+
+def test_twd_is_written_as_people_in_taiwan_write_it_without_decimals():
+    assert (format_money(100000, "TWD", "en"), format_money(100000, "TWD", "zh_Hant")) == ("NT$1,000", "$1,000")
+    assert format_money(-6000, "TWD", "zh_Hant") == "-$60"
+    assert format_money(45050, "TWD", "en") == "NT$450.50"  # cents that exist are never hidden
+    assert format_money(450, "USD", "en") == "$4.50" and format_money(400, "USD", "en") == "$4.00"
+    assert (to_major_text(45000, "TWD"), to_major_text(45050, "TWD")) == ("450", "450.50")
+
+
+def test_the_smallest_payable_amount_comes_from_cldr_cash_rounding():
+    assert (cash_step("TWD"), cash_step("USD"), cash_step("JPY"), cash_step("CHF")) == (100, 1, 1, 5)

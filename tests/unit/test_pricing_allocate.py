@@ -48,7 +48,7 @@ def test_the_shares_do_not_depend_on_the_order_of_the_weights(case, random):
 
 
 def test_a_tie_goes_to_the_smallest_key_whatever_the_order():
-    # given NT$1.00 over three equal lines, when allocated in either order, then line a gets the odd cent
+    # given NT$1 over three equal lines, when allocated in either order, then line a gets the odd cent
     assert allocate(100, [500, 500, 500], ["a", "b", "c"]) == [34, 33, 33]
     assert allocate(100, [500, 500, 500], ["c", "b", "a"]) == [33, 33, 34]
 

@@ -24,7 +24,7 @@ pricing_examples = settings(max_examples=60)  # seven properties in about two se
 
 
 @st.composite
-def tiers(draw):
+def tiers(draw, money=money):
     """One to three tiers, each saving an amount or a percent."""
     return tuple(
         Tier(draw(money), save=draw(money)) if draw(st.booleans()) else Tier(draw(money), percent=draw(percent))
@@ -33,7 +33,7 @@ def tiers(draw):
 
 
 @st.composite
-def carts(draw):
+def carts(draw, money=money):
     """One to eight lines over three shops and six products; about one in four a flash-sale line."""
     return [
         line(f"l{n}", draw(shops), draw(money), draw(st.integers(1, 4)), product=draw(st.sampled_from(PRODUCTS)),
@@ -43,7 +43,7 @@ def carts(draw):
 
 
 @st.composite
-def offers(draw):
+def offers(draw, money=money):
     """Up to three of each kind of promotion, each over, live or not yet, and up to four coupons."""
 
     ids = itertools.count()
@@ -60,26 +60,31 @@ def offers(draw):
         return limited(f"lt{next(ids)}", draw(shops), variants, live=draw(windows), **terms)
 
     def coupon():
-        is_percent, value = draw(st.booleans()), draw(st.integers(1, 60_000))
+        is_percent = draw(st.booleans())
+        value = draw(percent) if is_percent else draw(money.filter(bool))
         terms = {"percent": is_percent, "cap": draw(st.none() | money), "min_spend": draw(money), "live": draw(windows)}
-        value = min(value, 100) if is_percent else value
         if draw(st.booleans()):
             return platform_coupon(f"P{next(ids)}", value, **terms)
         return shop_coupon(f"S{next(ids)}", draw(shops), value, **terms)
 
     def campaign_():
-        terms = {"percent_off": draw(percent)} if draw(st.booleans()) else {"tiers": draw(tiers())}
+        terms = {"percent_off": draw(percent)} if draw(st.booleans()) else {"tiers": draw(tiers(money))}
         share = draw(st.integers(0, 100))
         return campaign(f"cp{next(ids)}", subset(PRODUCTS), platform_share=share, live=draw(windows), **terms)
 
     def threshold_():
-        return threshold(f"th{next(ids)}", draw(shops), *draw(tiers()), free_shipping=draw(st.booleans()),
+        return threshold(f"th{next(ids)}", draw(shops), *draw(tiers(money)), free_shipping=draw(st.booleans()),
                          live=draw(windows))  # fmt: skip
 
     return Offers(some(limited_), some(threshold_), some(coupon, most=4), some(campaign_))
 
 
-shipping = st.fixed_dictionaries({s: st.builds(ShippingQuote, st.just(s), money, st.none() | money) for s in SHOPS})
+def quotes_in(money):
+    return st.fixed_dictionaries({s: st.builds(ShippingQuote, st.just(s), money, st.none() | money) for s in SHOPS})
+
+
+shipping = quotes_in(money)
+dollars = st.integers(min_value=0, max_value=600).map(lambda n: n * 100)  # whole NT$, as TWD is paid
 
 
 @pricing_examples
@@ -157,3 +162,19 @@ def test_every_chosen_coupon_applies_or_is_rejected_and_one_applies_per_scope(li
     assert len({a.shop_id for a in used}) == len(used)
     assert all(a.shop_id is None for a in used if a.kind is PromotionKind.PLATFORM_COUPON)
     assert all(c.scope is Scope.PLATFORM or c.shop_id for c in chosen.coupons)
+
+
+@pricing_examples
+@given(carts(dollars), offers(dollars), quotes_in(dollars))
+def test_with_whole_dollar_prices_every_amount_to_pay_refund_or_fund_is_whole_dollars(lines, chosen, quotes):
+    """TWD is paid in whole dollars (cash step 100): percent prices and savings round to it and every
+    split keeps to it, so no line, order, total or funding share ever has cents."""
+    priced = price(lines, chosen, quotes, NOW, step=100)
+    lines_ = [lp for shop in priced.shops for lp in shop.lines]
+    assert all(lp.unit_price_after_limited % 100 == 0 and refund_for(lp) % 100 == 0 for lp in lines_)
+    assert all(a.platform_funded % 100 == 0 and a.amount % 100 == 0 for lp in lines_ for a in lp.allocations)
+    assert all(shop.total % 100 == 0 and shop.shipping % 100 == 0 for shop in priced.shops)
+    assert all(applied.amount % 100 == 0 for applied in priced.applied) and priced.total % 100 == 0
+    # and what held in minor units still holds in whole dollars
+    assert all(0 <= lp.net <= lp.list_total for lp in lines_) and priced.total >= 0
+    assert priced.discount == sum(a.amount for a in priced.applied)

@@ -51,10 +51,18 @@ def render():
         ("{{ pm.off(10) }}", "9 折"),
         ("{{ pm.off(15) }}", "85 折"),
         ("{{ pm.off(50) }}", "5 折"),
-        ("{{ pm.tier(30000, save=3000) }}", "滿 $300.00 減 $30.00"),
-        ("{{ pm.tier(100000, percent=20) }}", "滿 $1,000.00 打 8 折"),
+        ("{{ pm.tier(30000, save=3000) }}", "滿 $300 減 $30"),
+        ("{{ pm.tier(100000, percent=20) }}", "滿 $1,000 打 8 折"),
         ("{{ pm.applied_label('platform_coupon', {'code': 'NEWYEAR'}) }}", "優惠券 NEWYEAR"),
-        ("{{ pm.reason({'reason': 'min_spend_not_reached', 'short_by': 8000}) }}", "再買 $80.00 即可使用。"),
+        ("{{ pm.reason({'reason': 'min_spend_not_reached', 'short_by': 8000}) }}", "再買 $80 即可使用。"),
+        # one line per promotion, by its rule (the merchant's name, which restates it, is left out)
+        (
+            "{{ pm.applied_label('spend_threshold', {'min_spend': 100000, 'save': 12000, 'free_shipping': True,"
+            " 'name': '滿 500 減 50 / 滿 1000 減 120'}) }}",
+            "滿 $1,000 減 $120 · 免運",
+        ),
+        ("{{ pm.applied_label('limited_time', {'percent': 15, 'name': '週末限時 85 折'}) }}", "限時 85 折"),
+        ("{{ pm.shipping(6000, 6000)|striptags }}", "運費 原運費 $60 免運"),
     ],
 )
 def test_deals_read_as_shoppers_in_taiwan_say_them(render, source, reads):

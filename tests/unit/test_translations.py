@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -35,3 +36,36 @@ def test_the_chinese_catalog_translates_every_ui_string():
     assert len(strings) > 40
     missing = sorted(strings - translated)
     assert missing == [], f"run `make messages` and translate: {missing}"
+
+
+CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%|\{[a-z_]*\}")
+HALF_WIDTH_NEXT_TO_CJK = re.compile(rf"{CJK}[,:;?!()]|[,:;?!()]{CJK}")
+
+
+def test_chinese_text_uses_full_width_punctuation():
+    """「適用規格：150g」, 「優惠，費用」, （9 折）: a half-width , : ; ? ! ( ) next to a Chinese character is a slip
+    (placeholders, numbers such as 1,000 and typed examples such as 'S, M, L' keep theirs)."""
+    with open(ROOT / "mall/translations/zh_Hant/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle, locale="zh_Hant")
+    slips = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, (tuple, list)) else [message.string])
+        if HALF_WIDTH_NEXT_TO_CJK.search(PLACEHOLDER.sub("x", text))
+    ]
+    assert slips == []
+
+
+def test_no_label_is_english_and_chinese_at_once():
+    """'Delist 下架' read the same in both languages: each language gets its own words."""
+    with open(ROOT / "mall/translations/zh_Hant/LC_MESSAGES/messages.po", "rb") as handle:
+        catalog = read_po(handle, locale="zh_Hant")
+    mixed = [
+        message.id
+        for message in catalog
+        if isinstance(message.id, str) and re.search(CJK, message.id) and re.search("[A-Za-z]{2}", message.id)
+        and message.string == message.id
+    ]  # fmt: skip
+    assert mixed == []

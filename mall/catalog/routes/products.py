@@ -43,7 +43,7 @@ async def _context(request: Request) -> dict:
     defs = await services.get_attribute_defs(c.attribute_sets, request.ctx.shop_id)
     return {
         "category_names": dict(category_choices(everything, current_locale())),
-        "labels": {d.key: d.label for d in defs},
+        "labels": {d.key: d.label_in(current_locale()) for d in defs},
         "defs": defs,
     }
 

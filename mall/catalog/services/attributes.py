@@ -5,7 +5,7 @@ list and must be fixed on its next edit."""
 
 from __future__ import annotations
 
-from mall.catalog.models import AttributeDef, AttrType
+from mall.catalog.models import LABEL_LOCALES, AttributeDef, AttrType
 from mall.catalog.repository import AttributeSetRepository
 from mall.catalog.schema_gen import KEY_RE
 from mall.catalog.services.errors import InvalidInput
@@ -45,6 +45,9 @@ def check_attribute_defs(defs: list[AttributeDef]) -> dict[str, str]:
         seen.add(d.key)
         if not d.label.strip() or len(d.label) > LABEL_MAX:
             errors[f"{i}.label"] = N_("Enter a label of at most 60 characters.")
+        for locale, text in d.labels.items():
+            if locale not in LABEL_LOCALES or len(text) > LABEL_MAX:
+                errors[f"{i}.label_{locale}"] = N_("At most 60 characters.")
         if len(d.unit) > UNIT_MAX:
             errors[f"{i}.unit"] = N_("At most 16 characters.")
         if d.type == AttrType.ENUM:
@@ -67,6 +70,7 @@ def clean_def(d: AttributeDef) -> AttributeDef:
         required=bool(d.required),
         options=[o.strip() for o in d.options if o.strip()] if d.type == AttrType.ENUM else [],
         can_be_negative=bool(d.can_be_negative) and d.type == AttrType.NUMBER,
+        labels={locale: text.strip() for locale, text in d.labels.items() if text.strip()},
     )
 
 

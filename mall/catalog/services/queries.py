@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from mall.catalog.models import AttrType, Facet, Product, SearchPage, SearchQuery, Sort
+from mall.catalog.models import AttributeDef, AttrType, Facet, Product, SearchPage, SearchQuery, Sort
 from mall.catalog.repository import CategoryRepository, ProductRepository
 from mall.catalog.schema_gen import KEY_RE
 from mall.catalog.search import query_terms
@@ -92,18 +92,18 @@ def _sorted(rows: list[dict], sort: Sort, terms: list[str]) -> list[dict]:
 
 
 def _facets(rows, defs_by_shop, facetable, chosen, matches) -> list[Facet]:
-    labels: dict[str, str] = {}
+    labels: dict[str, AttributeDef] = {}
     orders: dict[str, list[str]] = {}
     for shop_id in sorted(defs_by_shop):
         for d in defs_by_shop[shop_id]:
             if d.type not in FACET_TYPES:
                 continue
-            labels.setdefault(d.key, d.label)
+            labels.setdefault(d.key, d)
             order = orders.setdefault(d.key, [])
             values = ["true", "false"] if d.type == AttrType.BOOLEAN else d.options
             order.extend(v for v in values if v not in order)
     facets = []
-    for key, label in labels.items():
+    for key, definition in labels.items():
         counts: Counter[str] = Counter()
         for row in rows:
             value = facet_value((row.get("attributes") or {}).get(key))
@@ -114,5 +114,6 @@ def _facets(rows, defs_by_shop, facetable, chosen, matches) -> list[Facet]:
         if counts:
             order = orders[key]
             ranked = sorted(counts, key=lambda v: (order.index(v) if v in order else len(order), v))
-            facets.append(Facet(key=key, label=label, values=[(v, counts[v]) for v in ranked]))
+            values = [(v, counts[v]) for v in ranked]
+            facets.append(Facet(key=key, label=definition.label, values=values, labels=definition.labels))
     return facets

@@ -135,7 +135,11 @@ async def buy(request: Request, sale_id: str):
         return _go(request, f"/checkout?reservation={answer.id}")
     if answer.remaining is not None:
         card.remaining = answer.remaining
-    return await _sale_page(request, card, result={"reason": answer.reason}, status=409)
+    result = {"reason": answer.reason}
+    if answer.reason == "limit_reached":  # most often: a hold of theirs still waits at its checkout
+        mine = await services.live_holds(request.app.ctx.c, request.ctx.user.id)
+        result["hold"] = next((h for h in mine if h.sale_id == card.sale.id), None)
+    return await _sale_page(request, card, result=result, status=409)
 
 
 @bp.post("/flash/<sale_id:str>/remind", ctx_access="public")

@@ -7,12 +7,21 @@ Called by other areas:
   hold(c, reservation_id) -> Hold | None                            (orders: checkout from a reservation)
   claim_hold / release_hold / sell_hold(c, sale_id, hold_id, ...)   (orders: the checkout's flash line)
   is_paused(c, sale)                                                (its shop is suspended: nothing sells)
+  live_holds(c, user_id) -> [LiveHold]                              (every page: a shopper's holds, one read)
 The staff consoles: sales_in_state / state_counts / live_figures_many, sold_series (samples.py).
 Jobs: open_sale, close_sale, end_sale (mall/flash_sales/jobs.py) and the minutely sweep."""
 
 from __future__ import annotations
 
-from mall.flash_sales.services.buying import claim_hold, expire_holds, hold, release_hold, reserve, sell_hold
+from mall.flash_sales.services.buying import (
+    claim_hold,
+    expire_holds,
+    hold,
+    live_holds,
+    release_hold,
+    reserve,
+    sell_hold,
+)
 from mall.flash_sales.services.common import FlashSaleError
 from mall.flash_sales.services.lifecycle import close_sale, end_sale, open_sale, pause_shop, resume_shop, sweep
 from mall.flash_sales.services.pauses import is_paused
@@ -58,6 +67,7 @@ __all__ = [
     "list_sales",
     "live_figures",
     "live_figures_many",
+    "live_holds",
     "open_sale",
     "pause_shop",
     "public_sale",

@@ -3,14 +3,15 @@ so no unit is sold twice and no user goes over the limit, whatever runs at the s
 
 A reservation (hold) is bound to its user and expires after `flash_hold_seconds`; a checkout claims
 it (one checkout per hold); paying sells it exactly once; a cancelled or expired checkout gives it
-back, and the user's count with it."""
+back, and the user's count with it. Each shopper's live holds are also noted in an index of their own
+(outside the reservation script), so every page can lead them back to the checkout with one read."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from mall.flash_sales import events
-from mall.flash_sales.models import Hold, Reservation, SaleState, parse_reservation, reservation_id
+from mall.flash_sales.models import Hold, LiveHold, Reservation, SaleState, parse_reservation, reservation_id
 from mall.flash_sales.services.common import FlashSaleError
 from mall.flash_sales.services.units import is_open, reconcile
 from mall.infra.ids import new_id
@@ -53,7 +54,9 @@ async def reserve(c, sale_id: str, user_id: str, qty: int = 1, *, ip: str = "unk
         return Reservation(reason, retry_after=value)
     if reason != "ok":
         return Reservation(reason, remaining=value)
-    return Reservation("ok", id=reservation_id(sale_id, hold_id), expires_at=expires_at, remaining=value)
+    held = reservation_id(sale_id, hold_id)
+    await c.flash_store.remember_hold(user_id, held, expires_at, now)
+    return Reservation("ok", id=held, expires_at=expires_at, remaining=value)
 
 
 async def _after_loss(c, sale_id: str, attempt):
@@ -78,13 +81,20 @@ async def hold(c, reservation: str) -> Hold | None:
 
 async def claim_hold(c, sale_id: str, hold_id: str, *, user_id: str, checkout_id: str) -> int:
     """The checkout takes the hold as its own. -> units, or 0 (expired, another checkout has it, not this user's)."""
-    answer, qty = await c.flash_store.claim(sale_id, hold_id, user_id, checkout_id, c.clock.now())
-    return qty if answer == "ok" else 0
+    now = c.clock.now()
+    answer, qty, expires_at = await c.flash_store.claim(sale_id, hold_id, user_id, checkout_id, now)
+    if answer != "ok":
+        return 0
+    await c.flash_store.remember_hold(user_id, reservation_id(sale_id, hold_id), expires_at, now, checkout_id)
+    return qty
 
 
-async def release_hold(c, sale_id: str, hold_id: str, *, checkout_id: str = "") -> int:
-    """A cancelled or expired checkout: the hold's units go back to the pool and the user's count down, once."""
+async def release_hold(c, sale_id: str, hold_id: str, *, checkout_id: str = "", user_id: str = "") -> int:
+    """A cancelled or expired checkout: the hold's units go back to the pool and the user's count down, once
+    (and the hold leaves `user_id`'s index)."""
     qty, ticked = await c.flash_store.release(sale_id, hold_id, checkout_id)
+    if user_id:
+        await c.flash_store.forget_hold(user_id, reservation_id(sale_id, hold_id))
     await _tick(c, sale_id, ticked)
     return qty
 
@@ -103,7 +113,15 @@ async def sell_hold(c, sale_id: str, hold_id: str, *, user_id: str, qty: int, ch
     if reason == "missing":
         reason, _sold, ticked = await _after_loss(c, sale_id, attempt)
     await _tick(c, sale_id, ticked)
+    if reason == "ok":
+        await c.flash_store.forget_hold(user_id, reservation_id(sale_id, hold_id))
     return "ended" if reason in ("missing", "not_started") else reason
+
+
+async def live_holds(c, user_id: str) -> list[LiveHold]:
+    """The shopper's holds still waiting for them (reserved, or claimed by a checkout not paid yet), soonest to
+    expire first: what the header, the cart and a sale's page lead back to. One Redis read."""
+    return await c.flash_store.live_holds(user_id, c.clock.now())
 
 
 async def expire_holds(c, sale_id: str) -> int:

@@ -34,7 +34,7 @@ async def claim(c, checkout: Checkout, n: int) -> bool:
 
 async def release(c, checkout: Checkout, n: int) -> None:
     item = checkout.items[n]
-    await flash.release_hold(c, item.flash_sale_id, item.hold_id, checkout_id=checkout.id)
+    await flash.release_hold(c, item.flash_sale_id, item.hold_id, checkout_id=checkout.id, user_id=checkout.user_id)
 
 
 def was_sold(checkout: Checkout, n: int) -> bool:

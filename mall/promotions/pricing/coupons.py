@@ -13,11 +13,12 @@ from mall.promotions.pricing.ledger import Ledger, base_of
 KIND = {Scope.SHOP: PromotionKind.SHOP_COUPON, Scope.PLATFORM: PromotionKind.PLATFORM_COUPON}
 
 
-def coupon_saving(coupon: Coupon, base: int) -> int:
-    """Fixed: its value; percent: that percent of the base rounded down, at most its cap. Never above base."""
+def coupon_saving(coupon: Coupon, base: int, step: int = 1) -> int:
+    """Fixed: its value; percent: that percent of the base rounded down (to the step), at most its cap.
+    Never above base."""
     if coupon.kind is CouponKind.FIXED:
         return min(coupon.value, base)
-    saving = percent_of(base, coupon.value)
+    saving = percent_of(base, coupon.value, step)
     return saving if coupon.cap is None else min(saving, coupon.cap)
 
 
@@ -49,7 +50,7 @@ def apply_coupons(ledger: Ledger, chosen: Sequence[Coupon], scope: Scope, now: d
             reject = Rejected(coupon.id, coupon.code, RejectReason.MIN_SPEND_NOT_REACHED, coupon.min_spend - base)
         else:
             applied = Applied(
-                coupon.id, KIND[scope], coupon.shop_id, coupon_saving(coupon, base), coupon_detail(coupon)
+                coupon.id, KIND[scope], coupon.shop_id, coupon_saving(coupon, base, ledger.step), coupon_detail(coupon)
             )
             ledger.grant(applied, lines, platform_percent=100 if scope is Scope.PLATFORM else 0)
             taken[coupon.shop_id] = coupon.id

@@ -12,7 +12,9 @@ from mall.promotions.pricing.priced import Priced, PriceLine, ShippingQuote, Sho
 from mall.promotions.pricing.stages import apply_campaigns, apply_limited, apply_thresholds
 
 
-def price(lines: Iterable[PriceLine], offers: Offers, shipping: Mapping[str, ShippingQuote], now: datetime) -> Priced:
+def price(
+    lines: Iterable[PriceLine], offers: Offers, shipping: Mapping[str, ShippingQuote], now: datetime, step: int = 1
+) -> Priced:
     """Price a cart, a checkout or an API preview (one engine for all three). Pure: `now` is given.
 
     Stages, in this fixed order, each on what the earlier ones left of its eligible lines:
@@ -27,10 +29,13 @@ def price(lines: Iterable[PriceLine], offers: Offers, shipping: Mapping[str, Shi
     depend on the order of `lines`. Shipping is the shop's: `fee`, or 0 once the shop's goods after
     limited-time prices (flash-sale lines included, at their price) reach `free_over`; a
     free-shipping threshold waives what is left of it (shipping_discount, merchant-funded).
-    Every shop of `lines` needs a quote in `shipping`."""
+    Every shop of `lines` needs a quote in `shipping`. `step` is the smallest payable amount in minor
+    units (money.cash_step: 100 for TWD): percent prices and savings round to it and discounts are
+    split in it, so with list prices, fees and fixed savings whole in it, every line, order and
+    total is too."""
     if now.tzinfo is None:
         raise ValueError("now is an aware time")
-    ledger = Ledger(lines)
+    ledger = Ledger(lines, step)
     if missing := {open_.line.shop_id for open_ in ledger.lines} - set(shipping):
         raise ValueError(f"no shipping quote for {sorted(missing)}")
     apply_limited(ledger, (discount for discount in offers.limited if is_live(discount, now)))

@@ -34,9 +34,11 @@ class OpenLine:
 
 
 class Ledger:
-    """Lines in (shop_id, line_id) order, so nothing here depends on the order of the cart."""
+    """Lines in (shop_id, line_id) order, so nothing here depends on the order of the cart. `step`: the
+    smallest payable amount in minor units (100 for TWD): percent savings and their splits keep to it."""
 
-    def __init__(self, lines: Iterable[PriceLine]):
+    def __init__(self, lines: Iterable[PriceLine], step: int = 1):
+        self.step = step
         self.lines = sorted((OpenLine(line, line.unit_price) for line in lines), key=lambda open_: open_.key)
         if len({open_.line.line_id for open_ in self.lines}) != len(self.lines):
             raise ValueError("line ids are unique")
@@ -54,7 +56,7 @@ class Ledger:
         """Book `applied` and its share of each line, (line, amount). The platform funds `platform_percent`
         of applied.amount (rounded half up), allocated over the parts: platform + merchant == amount."""
         amounts, keys = [amount for _, amount in parts], [open_.key for open_, _ in parts]
-        platform = allocate(percent_half_up(applied.amount, platform_percent), amounts, keys)
+        platform = allocate(percent_half_up(applied.amount, platform_percent, self.step), amounts, keys, self.step)
         for (open_, amount), funded in zip(parts, platform, strict=True):
             if amount:
                 open_.allocations.append(
@@ -64,7 +66,8 @@ class Ledger:
 
     def grant(self, applied: Applied, lines: list[OpenLine], platform_percent: int = 0) -> None:
         """applied.amount over `lines` in proportion to what each still costs (largest remainder)."""
-        shares = allocate(applied.amount, [open_.remaining for open_ in lines], [open_.key for open_ in lines])
+        weights, keys = [open_.remaining for open_ in lines], [open_.key for open_ in lines]
+        shares = allocate(applied.amount, weights, keys, self.step)
         self.record(applied, list(zip(lines, shares, strict=True)), platform_percent)
 
 
@@ -72,14 +75,14 @@ def base_of(lines: list[OpenLine]) -> int:
     return sum(open_.remaining for open_ in lines)
 
 
-def best_tier(tiers: Iterable[Tier], base: int) -> tuple[Tier, int] | None:
+def best_tier(tiers: Iterable[Tier], base: int, step: int = 1) -> tuple[Tier, int] | None:
     """The reached tier (min_spend <= base) that saves the most, with its saving (never above base)."""
-    reached = [(tier, tier_saving(tier, base)) for tier in tiers if tier.min_spend <= base]
+    reached = [(tier, tier_saving(tier, base, step)) for tier in tiers if tier.min_spend <= base]
     return max(reached, key=lambda pair: (pair[1], pair[0].min_spend), default=None)
 
 
-def tier_saving(tier: Tier, base: int) -> int:
-    return min(tier.save, base) if tier.save is not None else percent_of(base, tier.percent or 0)
+def tier_saving(tier: Tier, base: int, step: int = 1) -> int:
+    return min(tier.save, base) if tier.save is not None else percent_of(base, tier.percent or 0, step)
 
 
 def tier_detail(name: str, tier: Tier, free_shipping: bool = False) -> Detail:

@@ -9,11 +9,12 @@ from mall.promotions.pricing.explained import Applied, Detail
 from mall.promotions.pricing.ledger import Ledger, OpenLine, base_of, best_tier, tier_detail
 
 
-def limited_unit_price(unit_price: int, discount: LimitedTimeDiscount) -> int:
-    """The unit price under a limited-time discount: a percent off rounds the price down (the shopper
-    gets at least the percent); a fixed price above the list price changes nothing."""
+def limited_unit_price(unit_price: int, discount: LimitedTimeDiscount, step: int = 1) -> int:
+    """The unit price under a limited-time discount: a percent off rounds the price down to the step
+    (the shopper gets at least the percent, at a price that can be paid: NT$297, not NT$297.50);
+    a fixed price above the list price changes nothing."""
     if discount.percent_off is not None:
-        return unit_price * (100 - discount.percent_off) // 100
+        return unit_price * (100 - discount.percent_off) // 100 // step * step
     return min(unit_price, discount.fixed_price or 0)
 
 
@@ -26,7 +27,7 @@ def apply_limited(ledger: Ledger, live: Iterable[LimitedTimeDiscount]) -> None:
         candidates = [d for d in live if d.shop_id == open_.line.shop_id and open_.line.variant_id in d.variant_ids]
         if not candidates:
             continue
-        unit, best = min((limited_unit_price(open_.line.unit_price, d), d.id) for d in candidates)
+        unit, best = min((limited_unit_price(open_.line.unit_price, d, ledger.step), d.id) for d in candidates)
         if unit < open_.line.unit_price:
             open_.unit_price_after_limited = unit
             won[best].append((open_, (open_.line.unit_price - unit) * open_.line.qty))
@@ -49,7 +50,7 @@ def apply_thresholds(ledger: Ledger, live: Sequence[SpendThreshold], shipping_fe
             continue
         base, offers = base_of(lines), []
         for threshold in (t for t in live if t.shop_id == shop_id):
-            reached = best_tier(threshold.tiers, base)
+            reached = best_tier(threshold.tiers, base, ledger.step)
             if reached is not None:
                 shipping = shipping_fees[shop_id] if threshold.free_shipping else 0
                 offers.append((-(reached[1] + shipping), threshold.id, threshold, reached, shipping))
@@ -73,7 +74,7 @@ def apply_campaigns(ledger: Ledger, live: Iterable[Campaign]) -> None:
             for open_ in ledger.eligible()
             if open_.line.product_id in campaign.product_ids and not open_.in_campaign
         ]
-        reached = best_tier(campaign.terms, base_of(lines))
+        reached = best_tier(campaign.terms, base_of(lines), ledger.step)
         if reached is None or reached[1] == 0:
             continue
         tier, saving = reached

@@ -109,7 +109,7 @@ def coupon_facts(coupon: CouponRecord) -> list[str]:
 
 def campaign_rule(campaign: CampaignRecord, currency: str) -> list[str]:
     if campaign.percent_off is not None:
-        return [_("%(off)s across the mall, on the products entered") % {"off": off(campaign.percent_off)}]
+        return [_("%(off)s every product entered, in every shop") % {"off": off(campaign.percent_off)}]
     return [tier_words(tier, currency) for tier in campaign.tiers]
 
 

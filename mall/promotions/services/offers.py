@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from mall.infra.money import cash_step
 from mall.promotions.models import Offers
 from mall.promotions.pricing import Priced, PriceLine, ShippingQuote, price
 from mall.promotions.records import (
@@ -59,7 +60,7 @@ class Quote:
 async def quote(c, lines: list[PriceLine], shipping: dict[str, ShippingQuote], *, user_id, codes=()) -> Quote:
     """The one way a cart, a checkout or an API preview is priced."""
     offers, refused = await offers_for(c, lines, user_id=user_id, codes=list(codes))
-    return Quote(price(lines, offers, shipping, c.clock.now()), tuple(refused))
+    return Quote(price(lines, offers, shipping, c.clock.now(), cash_step(c.settings.currency)), tuple(refused))
 
 
 @dataclass
@@ -90,7 +91,8 @@ async def product_deals(c, product) -> ProductDeals:
     lines = [PriceLine(v.id, product.shop_id, product.id, v.id, v.price, 1) for v in product.variants]
     if lines:
         offers = Offers(limited=tuple(p.engine() for p in deals.limited))
-        priced = price(lines, offers, {product.shop_id: ShippingQuote(product.shop_id, 0)}, now)
+        shipping = {product.shop_id: ShippingQuote(product.shop_id, 0)}
+        priced = price(lines, offers, shipping, now, cash_step(c.settings.currency))
         deals.prices = {lp.line.variant_id: lp.unit_price_after_limited for lp in priced.shop(product.shop_id).lines}
     coming = await c.promotions.campaigns_in((CampaignStatus.SCHEDULED, CampaignStatus.LIVE))
     coming = [cp for cp in coming if cp.ends_at > now]

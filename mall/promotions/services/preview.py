@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from mall.catalog import services as catalog
+from mall.infra.money import cash_step
 from mall.promotions.models import Offers
 from mall.promotions.pricing import PriceLine, ShippingQuote, price
 from mall.promotions.pricing.allocate import percent_half_up, percent_of
@@ -67,20 +68,20 @@ class CampaignPreview:
         return sum(r.shop_pays for r in self.rows if r.status == EntryStatus.APPROVED)
 
 
-def _one_unit(product, variant, now, limited, rule) -> tuple[int, int, int, int]:
+def _one_unit(product, variant, now, limited, rule, step) -> tuple[int, int, int, int]:
     """(price now, price with the campaign, platform's part, shop's part) of one unit of `variant`."""
     line = PriceLine(variant.id, product.shop_id, product.id, variant.id, variant.price, 1)
     shipping = {product.shop_id: ShippingQuote(product.shop_id, 0)}
-    before = price([line], Offers(limited=tuple(limited)), shipping, now).line(variant.id).net
+    before = price([line], Offers(limited=tuple(limited)), shipping, now, step).line(variant.id).net
     if rule is None:
         return before, before, 0, 0
-    after = price([line], Offers(limited=tuple(limited), campaigns=(rule,)), shipping, now).line(variant.id)
+    after = price([line], Offers(limited=tuple(limited), campaigns=(rule,)), shipping, now, step).line(variant.id)
     mine = [a for a in after.allocations if a.promotion_id == rule.id]
     return before, after.net, sum(a.platform_funded for a in mine), sum(a.merchant_funded for a in mine)
 
 
 async def campaign_preview(c, campaign: CampaignRecord) -> CampaignPreview:
-    now = c.clock.now()
+    now, step = c.clock.now(), cash_step(c.settings.currency)
     entries = await c.promotions.entries_of(campaign_id=campaign.id)
     wanted = [e for e in entries if e.status in (EntryStatus.APPROVED, EntryStatus.PENDING)]
     wanted.sort(key=lambda e: (e.status != EntryStatus.APPROVED, e.created_at))
@@ -101,11 +102,11 @@ async def campaign_preview(c, campaign: CampaignRecord) -> CampaignPreview:
         product = products.get(entry.product_id)
         if product is None or not product.variants:
             continue  # delisted: shoppers will not see it
-        priced = [_one_unit(product, v, now, limited, rule) for v in product.variants]
+        priced = [_one_unit(product, v, now, limited, rule, step) for v in product.variants]
         cheapest = min(priced, key=lambda p: (p[1], p[0]))
         preview.rows.append(PreviewRow(product, str(entry.status), *cheapest))
     for tier in campaign.tiers:
-        saving = tier["save"] if tier.get("save") is not None else percent_of(tier["min_spend"], tier["percent"])
-        platform = percent_half_up(saving, campaign.platform_share_percent)
+        saving = tier["save"] if tier.get("save") is not None else percent_of(tier["min_spend"], tier["percent"], step)
+        platform = percent_half_up(saving, campaign.platform_share_percent, step)
         preview.tiers.append(TierImpact(tier["min_spend"], saving, platform, saving - platform))
     return preview

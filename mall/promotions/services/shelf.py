@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from mall.infra.money import cash_step
 from mall.promotions.models import Campaign, LimitedTimeDiscount, Offers
 from mall.promotions.pricing import PriceLine, ShippingQuote, price
 from mall.promotions.pricing.stages import limited_unit_price
@@ -22,17 +23,18 @@ from mall.promotions.records import (
 from mall.promotions.services.offers import product_deals
 
 
-def unit_price(product, variant, now, *, limited=(), campaigns: Iterable[Campaign] = ()) -> int:
-    """One unit of `variant` after the live limited-time deals and the (percent off) campaigns given."""
+def unit_price(product, variant, now, *, limited=(), campaigns: Iterable[Campaign] = (), step: int = 1) -> int:
+    """One unit of `variant` after the live limited-time deals and the (percent off) campaigns given, rounded
+    as the engine rounds for a currency whose smallest payable amount is `step`."""
     line = PriceLine(variant.id, product.shop_id, product.id, variant.id, variant.price, 1)
     offers = Offers(limited=tuple(limited), campaigns=tuple(campaigns))
-    priced = price([line], offers, {product.shop_id: ShippingQuote(product.shop_id, 0)}, now)
+    priced = price([line], offers, {product.shop_id: ShippingQuote(product.shop_id, 0)}, now, step)
     return priced.line(variant.id).net
 
 
-def lowest_price(product, now, *, limited=(), campaigns: Iterable[Campaign] = ()) -> int:
+def lowest_price(product, now, *, limited=(), campaigns: Iterable[Campaign] = (), step: int = 1) -> int:
     campaigns = tuple(campaigns)
-    return min(unit_price(product, v, now, limited=limited, campaigns=campaigns) for v in product.variants)
+    return min(unit_price(product, v, now, limited=limited, campaigns=campaigns, step=step) for v in product.variants)
 
 
 async def live_limited(c, shop_ids: Iterable[str]) -> list[LimitedTimeDiscount]:
@@ -46,10 +48,11 @@ async def listing_prices(c, products: list) -> dict[str, int]:
     limited = await live_limited(c, [p.shop_id for p in products]) if products else []
     if not limited:
         return {}
-    now = c.clock.now()
+    now, step = c.clock.now(), cash_step(c.settings.currency)
     found = {}
     for product in products:
-        if product.variants and (low := lowest_price(product, now, limited=limited)) < product.min_price:
+        low = lowest_price(product, now, limited=limited, step=step) if product.variants else product.min_price
+        if low < product.min_price:
             found[product.id] = low
     return found
 
@@ -97,15 +100,15 @@ class BuyBox:
 
 
 async def buy_box(c, product, variant, *, user_id: str | None) -> BuyBox:
-    now = c.clock.now()
+    now, step = c.clock.now(), cash_step(c.settings.currency)
     deals = await product_deals(c, product)
     on_sku = [p for p in deals.limited if variant.id in p.variant_ids]
     running = [p for p in on_sku if p.state(now) is State.LIVE]
-    price_now = unit_price(product, variant, now, limited=[p.engine() for p in running])
-    setting = [p for p in running if limited_unit_price(variant.price, p.engine()) == price_now < variant.price]
+    price_now = unit_price(product, variant, now, limited=[p.engine() for p in running], step=step)
+    setting = [p for p in running if limited_unit_price(variant.price, p.engine(), step) == price_now < variant.price]
     running_campaigns = [cp for cp in deals.campaigns if is_running(cp, now) and campaign_rule(cp, {product.id}, now)]
     rules = [campaign_rule(cp, {product.id}, now) for cp in running_campaigns]
-    with_campaign = unit_price(product, variant, now, limited=[p.engine() for p in running], campaigns=rules)
+    with_campaign = unit_price(product, variant, now, limited=[p.engine() for p in running], campaigns=rules, step=step)
     coming = sorted((p for p in on_sku if p.state(now) is State.SCHEDULED), key=lambda p: (p.starts_at, p.id))
     return BuyBox(
         normal=variant.price,
@@ -114,7 +117,7 @@ async def buy_box(c, product, variant, *, user_id: str | None) -> BuyBox:
         campaign=running_campaigns[0] if with_campaign < price_now else None,
         limited=min(setting, key=lambda p: p.id, default=None),
         upcoming=coming[0] if coming else None,
-        upcoming_price=unit_price(product, variant, coming[0].starts_at, limited=[coming[0].engine()])
+        upcoming_price=unit_price(product, variant, coming[0].starts_at, limited=[coming[0].engine()], step=step)
         if coming
         else None,
         thresholds=deals.thresholds,
@@ -134,13 +137,13 @@ class ShelfItem:
 
 
 async def campaign_shelf(c, campaign: CampaignRecord, products: list) -> list[ShelfItem]:
-    now = c.clock.now()
+    now, step = c.clock.now(), cash_step(c.settings.currency)
     limited = await live_limited(c, [p.shop_id for p in products]) if products else []
     rule = campaign_rule(campaign, [p.id for p in products], now)
     items = []
     for product in (p for p in products if p.variants):
-        low = lowest_price(product, now, limited=limited)
-        with_rule = lowest_price(product, now, limited=limited, campaigns=[rule]) if rule else None
+        low = lowest_price(product, now, limited=limited, step=step)
+        with_rule = lowest_price(product, now, limited=limited, campaigns=[rule], step=step) if rule else None
         items.append(ShelfItem(product, low, with_rule if with_rule is not None and with_rule < low else None))
     return items
 
