@@ -5,13 +5,14 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import json, redirect
 
-from mall.accounts import services
+from mall.accounts import guard, services
 from mall.accounts.schemas import LoginForm, LoginIn, RegisterIn, TokenOut, UserOut
 from mall.cart import services as cart
-from mall.web.api import rate_limit, safe_next
+from mall.web.api import TooManyRequests, rate_limit, safe_next
 from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_form, parse_json
 from mall.web.i18n import gettext as _
+from mall.web.i18n import ngettext
 from mall.web.templating import render
 
 bp = Blueprint("accounts")
@@ -44,28 +45,50 @@ async def signup(request: Request):
 
 @bp.get("/login", ctx_access="public")
 async def login_page(request: Request):
-    return await render(request, "accounts/login.html", form={}, errors={}, next=safe_next(request.args.get("next")))
+    return await _login_page(request, {}, {}, safe_next(request.args.get("next")))
 
 
 @bp.post("/login", ctx_access="public")
 async def login(request: Request):
     c = request.app.ctx.c
-    email = str(request.form.get("email", ""))[:254]
+    form = {"email": str(request.form.get("email", ""))[:254]}
     next_url = safe_next(request.form.get("next"))
-    await rate_limit(request, "login", email.lower())
     try:
-        data = parse_form(request, LoginForm)
-    except Invalid:
-        data = None
-    user = await services.authenticate(c.users, email=data.email, password=data.password) if data else None
+        data = parse_form(request, LoginForm, drop=("csrf_token", "next"))
+        user = await guard.sign_in(c, email=data.email, password=data.password, address=request.client_ip)
+    except Invalid as exc:
+        errors = {k: v for k, v in exc.errors.items() if k in ("email", "password")}
+        return await _login_page(request, form, errors or {"form": _("Wrong email or password.")}, next_url, 422)
+    except guard.TooManyAttempts as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return await _login_page(request, form, {"form": _refusal(exc)}, next_url, 429, headers)
     if user is None:
-        errors = {"form": _("Wrong email or password.")}
-        return await render(
-            request, "accounts/login.html", form={"email": email}, errors=errors, next=next_url, status=422
-        )
+        return await _login_page(request, form, {"form": _("Wrong email or password.")}, next_url, 422)
     request.ctx.session.sign_in(user.id)
     await cart.merge_guest_cart(c.carts, request.ctx.session, user.id)
-    return redirect(safe_next(data.next) if data.next != "/" else next_url)
+    return redirect(next_url)
+
+
+async def _login_page(request: Request, form: dict, errors: dict, next_url: str, status=200, headers=None):
+    response = await render(request, "accounts/login.html", form=form, errors=errors, next=next_url, status=status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _refusal(exc: guard.TooManyAttempts) -> str:
+    if exc.scope == "account":
+        text = ngettext(
+            "Too many wrong passwords for this account from your connection. Try again in %(num)d second.",
+            "Too many wrong passwords for this account from your connection. Try again in %(num)d seconds.",
+            exc.retry_after,
+        )
+    else:
+        text = ngettext(
+            "Too many sign-in attempts from your connection. Try again in %(num)d second.",
+            "Too many sign-in attempts from your connection. Try again in %(num)d seconds.",
+            exc.retry_after,
+        )
+    return text % {"num": exc.retry_after}
 
 
 @bp.post("/logout", ctx_access="public")
@@ -93,8 +116,10 @@ async def api_register(request: Request):
 async def api_token(request: Request):
     c = request.app.ctx.c
     data = parse_json(request, LoginIn)
-    await rate_limit(request, "login", data.email.lower())
-    user = await services.authenticate(c.users, email=data.email, password=data.password)
+    try:
+        user = await guard.sign_in(c, email=data.email, password=data.password, address=request.client_ip)
+    except guard.TooManyAttempts as exc:
+        raise TooManyRequests(_refusal(exc), headers={"Retry-After": str(exc.retry_after)}) from None
     if user is None:
         return json({"error": {"status": 401, "message": "wrong email or password"}}, status=401)
     return json({"token": await services.issue_token(c.tokens, user)})
