@@ -22,7 +22,7 @@ from mall.web.sessions import SIGNED_IN_CSRF
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 NOT_KEPT = ("csrf_token", "checkout_token")
-MAX_FIELDS, MAX_VALUE = 60, 2000
+MAX_FIELDS, MAX_VALUE = 40, 1000  # a draft stays small in the session
 ENDED = N_("Your session has ended. Sign in again to carry on where you were.")
 SIGN_IN = N_("Sign in to continue.")
 RELOADED = N_("This page had expired, so it has been reloaded. Please try again.")
