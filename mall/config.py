@@ -30,6 +30,8 @@ class Settings:
     password_hash_profile: str = "default"  # noqa: S105 (a cost profile name)
     auth_rate_limit: int = 10
     auth_rate_window: int = 60
+    auth_account_address_limit: int = 5
+    auth_slowdown_after: int = 5
     currency: str = "TWD"
     timezone: str = "Asia/Taipei"
     default_locale: str = "en"

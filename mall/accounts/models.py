@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from confusable_homoglyphs import confusables
 
 
 class Role(StrEnum):
@@ -55,4 +58,17 @@ class User:
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """One spelling per address: NFKC (full-width ＳＨＯＰ＠ＸＹＺ．ＴＷ is shop@xyz.tw), trimmed, lower-case."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """Why a normalised address cannot name an account, or None: "hidden" when it holds control, format or
+    bidi characters; "mixed_scripts" when its local part or its domain mixes alphabets, as a look-alike of
+    someone's address does (shоpper with a Cyrillic о). A part written in one alphabet (тест@пример.рф) is fine."""
+    if any(unicodedata.category(ch)[0] == "C" for ch in email):
+        return "hidden"
+    local, _at, domain = email.rpartition("@")
+    if any(confusables.is_mixed_script(part, allowed_aliases=["COMMON", "INHERITED"]) for part in (local, domain)):
+        return "mixed_scripts"
+    return None

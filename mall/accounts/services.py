@@ -1,43 +1,14 @@
-"""Sign-up, sign-in and tokens. Passwords are hashed with argon2id."""
+"""Sign-up, sign-in and tokens. Passwords are hashed with argon2id, off the event loop (accounts.passwords)."""
 
 from __future__ import annotations
 
-import argon2
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
+from mall.accounts import passwords
 from mall.accounts.models import Role, User, normalize_email
 from mall.accounts.repository import EmailTaken, TokenStore, UserRepository
 from mall.infra.ids import new_id, token
 
-# argon2id. "default" is the library's RFC 9106 low-memory profile (64 MiB, 3 passes);
-# "test" keeps argon2id but with tiny costs so test suites can create many users.
-PROFILES = {
-    "default": argon2.profiles.RFC_9106_LOW_MEMORY,
-    "test": argon2.profiles.CHEAPEST,
-}
-_hasher = PasswordHasher.from_parameters(PROFILES["default"])
-_dummy_hash: str | None = None
-
-
-def use_hash_profile(name: str) -> None:
-    global _hasher, _dummy_hash
-    _hasher = PasswordHasher.from_parameters(PROFILES[name])
-    _dummy_hash = None
-
-
-def _dummy() -> str:
-    """A real hash to verify against when the email is unknown, so timing does not
-    reveal which emails have accounts."""
-    global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash("not-a-real-password")
-    return _dummy_hash
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
+use_hash_profile = passwords.use_profile
+hash_password = passwords.hash_now  # the demo's one shared hash, made at start-up
 
 __all__ = ["EmailTaken", "authenticate", "issue_token", "register", "user_for_token"]
 
@@ -57,7 +28,7 @@ async def register(
         id=new_id(),
         email=normalize_email(email),
         name=name.strip(),
-        password_hash=password_hash or _hasher.hash(password),
+        password_hash=password_hash or await passwords.hash_password(password),
         created_at=clock.now(),
         roles=roles or [Role.SHOPPER.value],
     )
@@ -68,14 +39,10 @@ async def register(
 async def authenticate(users: UserRepository, *, email: str, password: str) -> User | None:
     """The user when the password matches, else None (same work either way)."""
     user = await users.by_email(normalize_email(email))
-    try:
-        _hasher.verify(user.password_hash if user else _dummy(), password)
-    except (VerificationError, InvalidHashError):
+    if not await passwords.verify(user.password_hash if user else None, password):
         return None
-    if user is None:
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        await users.set_password_hash(user.id, _hasher.hash(password))
+    if passwords.needs_rehash(user.password_hash):
+        await users.set_password_hash(user.id, await passwords.hash_password(password))
     return user
 
 

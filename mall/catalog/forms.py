@@ -23,7 +23,7 @@ from mall.catalog.models import (
 )
 from mall.infra.images import is_media_name
 from mall.infra.money import to_major_text, to_minor
-from mall.infra.text import N_
+from mall.infra.text import N_, clean_name
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{1,16}$")
 NUMBER_RE = re.compile(r"^-?\d{1,10}(\.\d{1,6})?$")
@@ -212,7 +212,9 @@ def form_from_product(product: Product, defs: list[AttributeDef], currency: str)
 
 def parse_product_form(params: Mapping, defs: list[AttributeDef]) -> ProductForm:
     dimensions = [
-        Dimension(_first(params, f"dim.{j}.name")[:40], _first(params, f"dim.{j}.values")[:2000])
+        Dimension(
+            clean_name(_first(params, f"dim.{j}.name"))[:40], clean_name(_first(params, f"dim.{j}.values"))[:2000]
+        )
         for j in range(MAX_DIMENSIONS)
     ]
     variants = []
@@ -225,7 +227,7 @@ def parse_product_form(params: Mapping, defs: list[AttributeDef]) -> ProductForm
                 sku=_first(params, f"v.{t}.sku")[:60],
                 price=_first(params, f"v.{t}.price")[:30],
                 stock=_first(params, f"v.{t}.stock")[:30],
-                options=[_first(params, f"v.{t}.opt.{j}")[:60] for j in range(MAX_DIMENSIONS)],
+                options=[clean_name(_first(params, f"v.{t}.opt.{j}"))[:60] for j in range(MAX_DIMENSIONS)],
                 stock_was=_first(params, f"v.{t}.stock_was")[:12],
             )
         )
@@ -234,8 +236,8 @@ def parse_product_form(params: Mapping, defs: list[AttributeDef]) -> ProductForm
         raw = _first(params, f"attr.{d.key}")
         attributes[d.key] = bool(raw) if d.type == AttrType.BOOLEAN else raw[:600]
     return ProductForm(
-        name_en=_first(params, "name_en")[:200],
-        name_zh_Hant=_first(params, "name_zh_Hant")[:200],
+        name_en=clean_name(_first(params, "name_en"))[:200],
+        name_zh_Hant=clean_name(_first(params, "name_zh_Hant"))[:200],
         category_id=_first(params, "category_id")[:24],
         description=_first(params, "description")[:25_000],
         attributes=attributes,

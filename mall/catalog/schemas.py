@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mall.catalog.models import ProductStatus, Sort
+from mall.infra.text import Name
 
 Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
 ID = r"^[0-9a-f]{24}$"
@@ -18,14 +19,14 @@ LIMIT = 10**9
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 AttrValue = bool | int | float | Annotated[str, Field(max_length=500)]
-OptionText = Annotated[str, Field(min_length=1, max_length=40)]
+OptionText = Annotated[Name, Field(min_length=1, max_length=40)]
 MediaName = Annotated[str, Field(pattern=r"^[0-9a-f]{32}\.webp$")]
 
 
 class NameIn(BaseModel):
     model_config = Closed
-    en: str = Field(default="", max_length=120)
-    zh_Hant: str = Field(default="", max_length=120)
+    en: Annotated[Name, Field(max_length=120)] = ""
+    zh_Hant: Annotated[Name, Field(max_length=120)] = ""
 
 
 class VariantIn(BaseModel):
@@ -155,8 +156,8 @@ class ImageOut(BaseModel):
 
 class CategoryNameForm(BaseModel):
     model_config = Closed
-    name_en: str = Field(min_length=1, max_length=60)
-    name_zh_Hant: str = Field(min_length=1, max_length=60)
+    name_en: Annotated[Name, Field(min_length=1, max_length=60)]
+    name_zh_Hant: Annotated[Name, Field(min_length=1, max_length=60)]
 
 
 class CategoryForm(CategoryNameForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,9 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
 
 @dataclass
 class FrozenClock:
@@ -17,6 +21,10 @@ class FrozenClock:
 
     def now(self) -> datetime:
         return self.current
+
+    async def sleep(self, seconds: float) -> None:
+        """A wait that passes at once: the frozen time moves on by `seconds`."""
+        self.advance(seconds=seconds)
 
     def advance(self, **delta) -> datetime:
         self.current += timedelta(**delta)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mall.infra.text import Name
 from mall.orders.models import REGIONS
 
 Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -17,7 +18,7 @@ IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
 
 class AddressIn(BaseModel):
     model_config = Closed
-    name: str = Field(min_length=1, max_length=60)
+    name: Annotated[Name, Field(min_length=1, max_length=60)]
     phone: str = Field(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")
     postal_code: str = Field(pattern=r"^[0-9]{3}([0-9]{2,3})?$")
     region: str = Field(description="a Taiwan region code, e.g. TPE, NWT, KHH")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from mall.infra.ids import is_id
 from mall.infra.money import to_minor
-from mall.infra.text import N_
+from mall.infra.text import N_, clean_name
 
 TIERS = 5
 TIER_FIELDS = tuple(f"{part}_{n}" for n in range(1, TIERS + 1) for part in ("min_spend", "off_kind", "off"))
@@ -135,7 +135,7 @@ class Form:
         self.out.errors.setdefault(name, message or MESSAGES[name])
 
     def name(self) -> None:
-        value = self.text("name")
+        value = clean_name(self.text("name"))
         if 1 <= len(value) <= 60:
             self.out.values["name"] = value
         else:

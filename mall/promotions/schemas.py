@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mall.infra.text import Name
+
 Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Id = Annotated[str, Field(pattern=r"^[0-9a-f]{24}$")]
 Amount = Annotated[int, Field(ge=0, le=10**12)]
@@ -53,7 +55,7 @@ class CouponIn(Windowed):
 
     scope: Literal["shop", "platform"] = Field(description="shop (merchant routes) or platform (marketers)")
     code: Code | None = None
-    name: str = Field(min_length=1, max_length=60)
+    name: Annotated[Name, Field(min_length=1, max_length=60)]
     kind: Literal["fixed", "percent"]
     value: Positive = Field(description="minor units off (fixed) or percent off (percent)")
     cap: Positive | None = None
@@ -73,7 +75,7 @@ class ShopPromotionIn(Windowed):
     滿減 (kind spend_threshold: tiers, free_shipping)."""
 
     kind: Literal["limited_time", "spend_threshold"]
-    name: str = Field(min_length=1, max_length=60)
+    name: Annotated[Name, Field(min_length=1, max_length=60)]
     product_ids: list[Id] = Field(default_factory=list, max_length=200)
     variant_ids: list[Id] = Field(default_factory=list, max_length=500)
     percent_off: Percent | None = None
@@ -83,7 +85,7 @@ class ShopPromotionIn(Windowed):
 
 
 class CampaignIn(Windowed):
-    name: str = Field(min_length=1, max_length=60)
+    name: Annotated[Name, Field(min_length=1, max_length=60)]
     theme: str = Field(default="", max_length=300)
     tiers: list[TierIn] = Field(default_factory=list, max_length=5)
     percent_off: Percent | None = None

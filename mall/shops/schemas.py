@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from mall.infra.text import N_
+from mall.infra.text import N_, Name
 from mall.shops.models import CATEGORY_KEYS, Shop, ShopStatus, slug_problem
 from mall.web.i18n import gettext as _
 
@@ -50,7 +50,7 @@ Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+
 
 class ApplyForm(BaseModel):
     model_config = Closed
-    name: Annotated[Text, Field(min_length=2, max_length=60)]
+    name: Annotated[Name, Field(min_length=2, max_length=60)]
     slug: Annotated[str, Field(min_length=3, max_length=40), AfterValidator(_slug)]
     category: CategoryKey
     description: Annotated[Text, Field(max_length=1000)] = ""
@@ -165,7 +165,7 @@ def friendly(errors: dict[str, str], model: type[BaseModel]) -> dict[str, str]:
     for field, message in errors.items():
         if field not in model.model_fields:
             out["form"] = _("This form does not accept the field “%(name)s”.") % {"name": field}
-        elif field == "slug" and "reserved" in message:
+        elif field == "slug" and message in (RESERVED, _(RESERVED)):
             out[field] = _(RESERVED)
         else:
             out[field] = _(FIELD_MESSAGES.get(field, N_("Please check this field.")))

@@ -3,7 +3,8 @@
 JSON bodies are parsed strictly (a dict where a string belongs, a float or a
 string where an integer belongs, and unknown fields are all 422). HTML forms
 and query strings arrive as text, so they are parsed in lax mode, but still
-against the same closed models."""
+against the same closed models. What a refused field says is written for people, in their language
+(mall.web.messages)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from sanic import Request
 from sanic.exceptions import SanicException
+
+from mall.web import messages
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -25,11 +28,14 @@ class Invalid(SanicException):
         self.errors = errors
 
 
-def _errors(exc: ValidationError) -> dict[str, str]:
+def _errors(exc: ValidationError, model: type[BaseModel]) -> dict[str, str]:
+    """{field path: what the person reads} (mall.web.messages), the first error of each field."""
+    own = getattr(model, "field_messages", None)
     out: dict[str, str] = {}
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "body"
-        out.setdefault(key, err["msg"])
+        if key not in out:
+            out[key] = messages.human(err, own)
     return out
 
 
@@ -43,7 +49,7 @@ def parse_json(request: Request, model: type[M]) -> M:
     try:
         return model.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise Invalid(_errors(exc)) from exc
+        raise Invalid(_errors(exc, model)) from exc
 
 
 def _list_fields(model: type[BaseModel]) -> set[str]:
@@ -76,7 +82,7 @@ def validate(model: type[M], data: dict) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise Invalid(_errors(exc)) from exc
+        raise Invalid(_errors(exc, model)) from exc
 
 
 def page_number(request: Request) -> int:

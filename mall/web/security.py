@@ -3,7 +3,8 @@
 Routes deny by default: every route declares `ctx_access=` and a route
 without it answers 403. Unsafe methods need the session's CSRF token (form
 field or X-CSRF-Token header) and, when the browser sends one, a same-site
-Origin. Bearer-token API calls carry no ambient credentials, so they skip CSRF.
+Origin. Bearer-token API calls carry no ambient credentials, so they skip CSRF. A page whose session
+ended, and a guest where a signed-in person is needed, are sent to sign in and back (mall.web.resume).
 
 Who a request is and which access levels a user has come from `app.ctx.identity` (installed by the
 composition root: mall.accounts.identity), so this toolkit imports no domain."""
@@ -11,13 +12,13 @@ composition root: mall.accounts.identity), so this toolkit imports no domain."""
 from __future__ import annotations
 
 import hmac
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from sanic import Request
 from sanic.exceptions import Forbidden, Unauthorized
-from sanic.response import HTTPResponse, redirect
+from sanic.response import HTTPResponse
 
-from mall.web import i18n
+from mall.web import i18n, resume
 from mall.web.sessions import load_session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -60,18 +61,27 @@ def origin_ok(request: Request) -> bool:
     return origin is None or origin in _allowed_origins(request)
 
 
-def check_csrf(request: Request) -> None:
+def _sent_origin_ok(request: Request) -> bool:
+    """This site's own page sent it, as the browser says (a missing Origin proves nothing)."""
+    return request.headers.get("origin") in _allowed_origins(request)
+
+
+def check_csrf(request: Request) -> HTTPResponse | None:
+    """None when the request may go on; a way back for a page whose session ended (mall.web.resume)."""
     if request.method in SAFE_METHODS or request.ctx.via_token:
-        return
+        return None
     if not origin_ok(request):
         raise Forbidden(i18n.gettext("Cross-site request refused."))
     if is_api(request) and request.ctx.user is None:
-        return  # no ambient credentials to abuse (e.g. register, token)
-    sent = request.headers.get("x-csrf-token")
-    if sent is None and request.form is not None:
-        sent = request.form.get("csrf_token")
-    if not sent or not hmac.compare_digest(str(sent), request.ctx.session.csrf):
-        raise Forbidden(i18n.gettext("Your form has expired. Reload the page and try again."))
+        return None  # no ambient credentials to abuse (e.g. register, token)
+    sent = resume.sent_csrf(request)
+    if sent and hmac.compare_digest(sent.encode(), request.ctx.session.csrf.encode()):
+        return None
+    if sent and resume.session_ended(request):
+        return resume.to_sign_in(request, same_site=_sent_origin_ok(request))
+    if sent and resume.is_htmx_call(request):
+        return resume.reload_page(request)  # a stale page (e.g. signed in again in another tab)
+    raise Forbidden(i18n.gettext("Your form has expired. Reload the page and try again."))
 
 
 async def authenticate(request: Request) -> None:
@@ -110,11 +120,9 @@ def check_access(request: Request) -> HTTPResponse | None:
         request.ctx.shop_id = user.shop_id if user else None
         return None
     if user is None:
-        if is_api(request):
+        if is_api(request) or is_websocket(request):
             raise Unauthorized(i18n.gettext("Sign in first."))
-        if request.method == "GET":
-            return redirect(f"/login?next={quote(request.path)}")
-        raise Unauthorized(i18n.gettext("Sign in first."))
+        return resume.to_sign_in(request, same_site=_sent_origin_ok(request))
     raise Forbidden(i18n.gettext("You do not have access to this page."))
 
 
@@ -128,11 +136,7 @@ async def before_request(request: Request):
         return None
     if is_websocket(request) and not origin_ok(request):
         raise Forbidden(i18n.gettext("Cross-site request refused."))  # cross-site WebSocket hijacking
-    redirect_response = check_access(request)
-    if redirect_response is not None:
-        return redirect_response
-    check_csrf(request)
-    return None
+    return check_access(request) or check_csrf(request)
 
 
 # What a response that is not a page (JSON, a file) needs: nothing may run or frame it.

@@ -10,6 +10,8 @@ import secrets
 from sanic import Request
 from sanic.response import HTTPResponse
 
+SIGNED_IN_CSRF = "u."  # the start of a signed-in session's CSRF token (a guest's holds no ".")
+
 
 class Session(dict):
     """A visitor's server-side data. Stored (and a cookie set) only once something is put in it: a request
@@ -50,7 +52,19 @@ class Session(dict):
         self.rotated_from = self.id
         self.id = None
         self["uid"] = user_id
-        self["csrf"] = secrets.token_urlsafe(32)
+        self["csrf"] = SIGNED_IN_CSRF + secrets.token_urlsafe(32)  # tells a page of an ended session (web.resume)
+
+    def keep_draft(self, path: str, fields: dict) -> None:
+        """What was typed into a form of `path` that could not be sent (one draft at a time)."""
+        self["draft"] = {"path": path, "fields": fields}
+
+    def take_draft(self, path: str) -> dict:
+        """The draft kept for `path` (then forgotten), or {}."""
+        draft = self.get("draft")
+        if not isinstance(draft, dict) or draft.get("path") != path:
+            return {}
+        self.pop("draft")
+        return dict(draft.get("fields") or {})
 
     def sign_out(self) -> None:
         keep = {k: self[k] for k in ("lang",) if k in self}

@@ -315,7 +315,7 @@ async def test_only_marketers_reach_the_console(web, factory, container, who):
                  f"/marketing/campaigns/{made.id}/figures", "/marketing/coupons"):  # fmt: skip
         assert (await web.page(path)).status_code == (302 if who == "guest" else 403), path
     await web.page("/login")
-    refused = 401 if who == "guest" else 403  # a guest is asked to sign in; the others are forbidden
+    refused = 303 if who == "guest" else 403  # a guest is sent to sign in; the others are forbidden
     assert (await web.form(f"/marketing/campaigns/{made.id}/stop")).status_code == refused
     assert (await web.form("/marketing/campaigns", campaign_form())).status_code == refused
     assert (await the_campaign(container)).status == CampaignStatus.LIVE

@@ -92,13 +92,16 @@ async def _priced(request: Request, view, region: str | None) -> dict:
 async def checkout_page(request: Request):
     c = request.app.ctx.c
     reservation = request.args.get("reservation")
+    typed = request.ctx.session.take_draft(request.path)  # what was typed before the session ended
     if reservation is not None:
         flash = await flash_checkout.reserved(c, request.ctx.user.id, reservation)
-        return await _checkout_page(request, flash=flash) if flash else await flash_checkout.gone(request, reservation)
+        if not flash:
+            return await flash_checkout.gone(request, reservation)
+        return await _checkout_page(request, form=typed, flash=flash)
     if not await c.carts.for_user(request.ctx.user.id).lines():
         request.ctx.session.flash(_("Your cart is empty."), "info")
         return redirect("/cart")
-    return await _checkout_page(request)
+    return await _checkout_page(request, form=typed)
 
 
 def _parse_checkout_form(
