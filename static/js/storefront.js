@@ -21,6 +21,15 @@
     }
   });
 
+  // A price message swapped in (or cleared) by an htmx search marks its field invalid (or valid again).
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("#filters input[aria-describedby]").forEach(function (input) {
+      var message = document.getElementById(input.getAttribute("aria-describedby"));
+      if (message && !message.hidden) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    });
+  });
+
   // Product gallery: a thumbnail shows its picture in the main frame (without JS it opens the picture).
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-gallery-src]");
