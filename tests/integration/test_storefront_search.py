@@ -179,7 +179,9 @@ async def test_a_bad_price_is_explained_at_its_field_and_the_search_still_runs(w
 async def test_htmx_bad_price_swaps_the_message_to_the_field_out_of_band(web, w):
     response = await web.get("/search?q=tea&min_price=-100", headers={"HX-Request": "true"})
     assert response.status_code == 400 and "<html" not in response.text
-    assert '<p class="error" id="e-min-price" hx-swap-oob="true">The lowest price cannot be negative.</p>' in response.text
+    assert (
+        '<p class="error" id="e-min-price" hx-swap-oob="true">The lowest price cannot be negative.</p>' in response.text
+    )
     assert '<p class="error" id="e-max-price" hidden hx-swap-oob="true"></p>' in response.text
     assert 'id="f-min"' not in response.text  # what the shopper is typing is not replaced
     ok = await web.get("/search?q=tea&min_price=100", headers={"HX-Request": "true"})

@@ -68,7 +68,9 @@ def test_a_price_with_too_many_decimals_or_too_large_says_so():
     assert parse_search(args(max_price="4.555"), "USD").errors == {
         "max_price": "The highest price can have at most 2 decimal places."
     }
-    assert parse_search(args(min_price="99999999999999"), "USD").errors == {"min_price": "The lowest price is too high."}
+    assert parse_search(args(min_price="99999999999999"), "USD").errors == {
+        "min_price": "The lowest price is too high."
+    }
 
 
 def test_good_prices_have_no_errors():
