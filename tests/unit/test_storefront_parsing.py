@@ -1,11 +1,12 @@
 """The storefront reads its query strings through closed, typed models: nothing unknown reaches a filter."""
 
+import colorsys
 from datetime import UTC, datetime
 
 import pytest
 
 from mall.catalog.models import AttributeDef, AttrType, Product, ProductStatus, Sort, Variant
-from mall.shops.models import Shop, ShopStatus
+from mall.shops.models import DEFAULT_THEME, Shop, ShopStatus
 from mall.storefront import services
 from mall.storefront.schemas import BadQuery, ListingParams, parse_model, parse_search
 
@@ -158,11 +159,40 @@ def test_the_compare_list_holds_at_most_four_distinct_ids():
 
 @pytest.mark.parametrize(
     ("stored", "shown"),
-    [("#2F7D4A", "#2f7d4a"), ("red", "#d9480f"), ("#123456; background: url(x)", "#d9480f"), ("", "#d9480f")],
+    [
+        ("#2F7D4A", "#2f7d4a"),
+        ("red", DEFAULT_THEME),
+        ("#123456; background: url(x)", DEFAULT_THEME),
+        ("", DEFAULT_THEME),
+    ],
 )
 def test_theme_colour_is_checked_again_before_output(stored, shown):
+    assert services.theme_colour(_shop(stored)) == shown
+
+
+def _contrast_on_white(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+@pytest.mark.parametrize("stored", ["#b5651d", "#ffd43b", "#ffffff", "#74c0fc", DEFAULT_THEME])
+def test_a_light_theme_colour_is_darkened_until_white_text_on_it_reads_at_4_5_to_1(stored):
+    shown = services.theme_colour(_shop(stored))
+    assert _contrast_on_white(shown) >= 4.5
+    if _contrast_on_white(stored) >= 4.5:
+        assert shown == stored  # a readable colour is kept as the merchant chose it
+    else:
+        hue = lambda c: colorsys.rgb_to_hls(*(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)))[0]  # noqa: E731
+        assert abs(hue(shown) - hue(stored)) < 0.02 or stored == "#ffffff"  # still the shop's colour, darker
+
+
+def _shop(stored: str) -> Shop:
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    shop = Shop(
+    return Shop(
         id="b" * 24,
         slug="s-1",
         name="S",
@@ -175,7 +205,6 @@ def test_theme_colour_is_checked_again_before_output(stored, shown):
         created_at=now,
         theme_color=stored,
     )
-    assert services.theme_colour(shop) == shown
 
 
 def test_full_width_digits_from_a_chinese_keyboard_are_read_as_numbers():
