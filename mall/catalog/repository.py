@@ -2,10 +2,11 @@
 
 Every product read or write a merchant makes filters by `shop_id` as well as `_id`, so another shop's id
 simply matches nothing. Products carry denormalized `min_price` / `max_price` (filters, sorts) and search
-`terms` / `name_terms`, all derived here from the variants and texts the services pass in."""
+`terms` / `term_weights`, all derived here from the variants and texts the services pass in."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
@@ -112,7 +113,8 @@ def _definition(doc: dict) -> AttributeDef:
 
 
 SORTS = {"updated": [("updated_at", DESCENDING), ("_id", DESCENDING)]}
-SEARCH_FIELDS = {"_id": 1, "shop_id": 1, "attributes": 1, "created_at": 1, "min_price": 1, "name_terms": 1}
+SEARCH_FIELDS = {"_id": 1, "shop_id": 1, "attributes": 1, "created_at": 1, "min_price": 1}
+SAFE_TERM = re.compile(r"^[^.$\x00]+$")
 
 
 class ProductRepository:
@@ -130,20 +132,20 @@ class ProductRepository:
         await p.create_index("created_at")
         await p.create_index([("shop_id", ASCENDING), ("variants.sku", ASCENDING)], unique=True)
 
-    async def add(self, product: Product, *, terms: list[str], name_terms: list[str]) -> None:
+    async def add(self, product: Product, *, terms: list[str], weights: dict[str, int]) -> None:
         await self._guard_skus(product)
         try:
-            await self.products.insert_one(to_doc(product, terms=terms, name_terms=name_terms))
+            await self.products.insert_one(to_doc(product, terms=terms, weights=weights))
         except DuplicateKeyError as exc:
             raise SkuTaken() from exc
 
     async def replace(
-        self, product: Product, *, terms: list[str], name_terms: list[str], expected: list[Variant]
+        self, product: Product, *, terms: list[str], weights: dict[str, int], expected: list[Variant]
     ) -> bool:
         """Store the edited product, within its own shop, only while its variants' stock is still `expected`
         (stock moves by checkouts are not overwritten); False when that no longer holds or there is no product."""
         await self._guard_skus(product)
-        doc = to_doc(product, terms=terms, name_terms=name_terms)
+        doc = to_doc(product, terms=terms, weights=weights)
         for fixed in ("_id", "shop_id", "created_at", "shop_visible"):
             doc.pop(fixed)
         unchanged = [{"$elemMatch": {"id": v.id, "stock": v.stock}} for v in expected]
@@ -201,7 +203,8 @@ class ProductRepository:
         min_price: int | None,
         max_price: int | None,
     ) -> list[dict]:
-        """Light rows (no texts, no variants) of every public product matching the filters."""
+        """Light rows (no texts, no variants) of every public product matching the filters, with the stored
+        `term_weights` of the query's terms only (for best match)."""
         query: dict = dict(PUBLIC)
         if terms:
             query["terms"] = {"$all": [str(t) for t in terms]}
@@ -216,7 +219,8 @@ class ProductRepository:
             price["$lte"] = int(max_price)
         if price:
             query["min_price"] = price
-        return [doc async for doc in self.products.find(query, SEARCH_FIELDS)]
+        fields = {**SEARCH_FIELDS, **{f"term_weights.{t}": 1 for t in terms if SAFE_TERM.match(str(t))}}
+        return [doc async for doc in self.products.find(query, fields)]
 
     async def attributes_of_shop(self, shop_id: str) -> list[dict]:
         cursor = self.products.find({"shop_id": str(shop_id)}, {"_id": 1, "attributes": 1})
@@ -252,14 +256,14 @@ class ProductRepository:
         )
         return result.modified_count
 
-    async def set_terms(self, product_id: str, terms: list[str]) -> None:
-        await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms}})
+    async def set_terms(self, product_id: str, terms: list[str], weights: dict[str, int]) -> None:
+        await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms, "term_weights": weights}})
 
 
 PUBLIC = {"status": ProductStatus.LISTED.value, "shop_visible": True}
 
 
-def to_doc(product: Product, *, terms: list[str], name_terms: list[str]) -> dict:
+def to_doc(product: Product, *, terms: list[str], weights: dict[str, int]) -> dict:
     return {
         "_id": product.id,
         "shop_id": product.shop_id,
@@ -276,7 +280,7 @@ def to_doc(product: Product, *, terms: list[str], name_terms: list[str]) -> dict
         "min_price": product.min_price,
         "max_price": product.max_price,
         "terms": terms,
-        "name_terms": name_terms,
+        "term_weights": weights,
     }
 
 

@@ -2,7 +2,8 @@
 
 Guarantee: every term `query_terms(q)` returns for a query is also in `index_terms(text)` for any text that
 contains the query (as CJK characters or as latin/digit words, plural or singular), so a shopper finds what
-a person expects however jieba happens to segment the name. Pure functions, no I/O.
+a person expects however jieba happens to segment the name. Best match is computed from `term_weights`, also
+stored on the product: a name match first, a whole word before a character of a longer word. Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -61,20 +62,56 @@ def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _words(text: str) -> dict[str, bool]:
+    """Every index term of `text` -> whether it is a whole word there (a latin word, a jieba word or a whole CJK
+    run) rather than a character or bigram inside a longer word."""
+    found: dict[str, bool] = {}
+    for kind, run in _runs(text):
+        if kind == "word":
+            found[run] = found[singular(run)] = True
+            continue
+        words = {w for w in _tokenizer().cut_for_search(run) if _HAS_CJK.search(w)}
+        for term in (*run, *_bigrams(run), *words):
+            found[term] = found.get(term, False) or term in words or term == run
+    return found
+
+
 def index_terms(*texts: str) -> list[str]:
     """Terms to store on a product for its names, category names, attribute values and SKU codes."""
     terms: set[str] = set()
     for text in texts:
-        if not text:
-            continue
-        for kind, run in _runs(text):
-            if kind == "word":
-                terms.update((run, singular(run)))
-                continue
-            terms.update(run)
-            terms.update(_bigrams(run))
-            terms.update(w for w in _tokenizer().cut_for_search(run) if _HAS_CJK.search(w))
+        terms.update(_words(text))
     return sorted(terms)
+
+
+# What a term found in each part of a product is worth, as (whole word, part of a word). Any name match outweighs
+# a category and a detail match together; within a part, a whole word outweighs a character of a longer word.
+NAME_WEIGHT, CATEGORY_WEIGHT, DETAIL_WEIGHT = (10, 8), (5, 4), (2, 1)
+
+
+def term_weights(*, names: list[str], categories: list[str], details: list[str]) -> dict[str, int]:
+    """term -> relevance weight, stored on the product, so best match is a sum over the query's terms read from
+    stored fields (`relevance`): names, then category names, then attribute values and SKU codes."""
+    weights: dict[str, int] = {}
+    for texts, (whole, part) in ((names, NAME_WEIGHT), (categories, CATEGORY_WEIGHT), (details, DETAIL_WEIGHT)):
+        best: dict[str, int] = {}
+        for text in texts:
+            for term, is_word in _words(text).items():
+                best[term] = max(best.get(term, 0), whole if is_word else part)
+        for term, weight in best.items():
+            weights[term] = weights.get(term, 0) + weight
+    return weights
+
+
+def product_terms(*, names: list[str], categories: list[str], details: list[str]) -> tuple[list[str], dict[str, int]]:
+    """(terms, term weights) to store on a product: what finds it and how well each term matches it."""
+    weights = term_weights(names=names, categories=categories, details=details)
+    return sorted(weights), weights
+
+
+def relevance(weights: dict[str, int], terms: list[str]) -> int:
+    """How well a product with these stored weights matches the query's terms (higher first)."""
+    return sum(int(weights.get(term) or 0) for term in terms)
 
 
 def query_terms(q: str) -> list[str]:

@@ -32,7 +32,7 @@ RESERVED_SLUGS = frozenset(
     }
 )  # fmt: skip
 THEME_RE = re.compile(r"^#[0-9a-f]{6}$")
-DEFAULT_THEME = "#d9480f"
+DEFAULT_THEME = "#c2410c"
 
 
 class ShopStatus(StrEnum):

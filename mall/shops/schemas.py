@@ -149,7 +149,7 @@ FIELD_MESSAGES = {
     "contact_email": N_("Enter a valid email address."),
     "email": N_("Enter a valid email address."),
     "contact_phone": N_("Use 6–24 digits, spaces and + ( ) - # only."),
-    "theme_color": N_("Pick a colour such as #d9480f."),
+    "theme_color": N_("Pick a colour such as #c2410c."),
     "announcement": N_("At most 280 characters."),
     "about": N_("At most 5,000 characters."),
     "low_stock_threshold": N_("A whole number of units from 0 to 100,000, or empty for the default."),

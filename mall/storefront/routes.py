@@ -118,6 +118,7 @@ async def _search(request: Request, *, category_slug: str | None = None):
         active_filters=links.active_filters(view, parsed, request.path, c.settings.currency),
         deal_prices=await shelf.listing_prices(c, view.page.items),
         flash_prices=await showcase.flash_prices(c, view.page.items),
+        status=400 if parsed.errors else 200,
         field_id=links.field_id,
         facet_value=links.facet_value,
         page_link=links.page_link,

@@ -6,12 +6,13 @@ is refused with a message a person understands, before any value gets near a dat
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mall.catalog.models import Sort
-from mall.infra.money import to_minor
+from mall.infra.money import PLAIN_RE, minor_digits, to_minor
 from mall.web.i18n import gettext as _
 
 Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -20,6 +21,7 @@ ATTR_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 ATTR_PREFIX = "a."
 MAX_ATTR_KEYS, MAX_ATTR_VALUES, MAX_ATTR_VALUE_LEN = 10, 20, 80
 MAX_PAGE = 500
+MAX_PRICE = 10**12  # minor units
 
 
 class BadQuery(Exception):
@@ -98,6 +100,7 @@ class ParsedSearch:
     page: int = 1
     min_price_text: str = ""
     max_price_text: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # field -> what is wrong with it; the search runs without it
 
 
 def _messages() -> dict[str, str]:
@@ -105,8 +108,6 @@ def _messages() -> dict[str, str]:
         "q": _("The search text is too long (at most 100 characters)."),
         "category": _("That category link is not valid."),
         "shop": _("That shop link is not valid."),
-        "min_price": _("Enter the lowest price as a number, like 450 or 450.50."),
-        "max_price": _("Enter the highest price as a number, like 450 or 450.50."),
         "sort": _("Choose one of the offered sort orders."),
         "page": _("That page number is not valid."),
         "variant": _("That option is not valid."),
@@ -137,16 +138,45 @@ def parse_model(args, model: type[BaseModel]):
         raise BadQuery(_friendly(exc)) from None
 
 
-def _price(text: str, currency: str, name: str) -> int | None:
-    if not text:
-        return None
+def _price_messages(name: str, digits: int) -> dict[str, str]:
+    if name == "min_price":
+        return {
+            "number": _("Enter the lowest price as a number, like 450 or 450.50."),
+            "negative": _("The lowest price cannot be negative."),
+            "decimals": _("The lowest price can have at most %(n)d decimal places.") % {"n": digits},
+            "large": _("The lowest price is too high."),
+        }
+    return {
+        "number": _("Enter the highest price as a number, like 450 or 450.50."),
+        "negative": _("The highest price cannot be negative."),
+        "decimals": _("The highest price can have at most %(n)d decimal places.") % {"n": digits},
+        "large": _("The highest price is too high."),
+    }
+
+
+def _price_problem(text: str, currency: str) -> tuple[int | None, str]:
+    """(minor units, "") or (None, what is wrong: number / decimals / negative / large)."""
+    if not PLAIN_RE.fullmatch(unicodedata.normalize("NFKC", text).replace(",", "").strip()):
+        return None, "number"
     try:
         value = to_minor(text, currency)
     except ValueError:
-        value = -1
-    if value < 0 or value > 10**12:
-        raise BadQuery({name: _messages()[name]})
-    return value
+        return None, "decimals"
+    if value < 0:
+        return None, "negative"
+    return (None, "large") if value > MAX_PRICE else (value, "")
+
+
+def _prices(params: SearchParams, currency: str) -> tuple[int | None, int | None, dict[str, str]]:
+    """Both price bounds; a bad one is left out of the search and explained at its own field."""
+    bounds: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for name in ("min_price", "max_price"):
+        text = getattr(params, name)
+        bounds[name], problem = _price_problem(text, currency) if text else (None, "")
+        if problem:
+            errors[name] = _price_messages(name, minor_digits(currency))[problem]
+    return bounds["min_price"], bounds["max_price"], errors
 
 
 def _attrs(args) -> dict[str, list[str]]:
@@ -169,8 +199,7 @@ def parse_search(args, currency: str) -> ParsedSearch:
     """`/search?q=&category=&shop=&min_price=&max_price=&sort=&page=&a.<key>=<value>` -> ParsedSearch."""
     plain = {k: v for k, v in args.items() if not k.startswith(ATTR_PREFIX)}
     params = parse_model(plain, SearchParams)
-    min_price = _price(params.min_price, currency, "min_price")
-    max_price = _price(params.max_price, currency, "max_price")
+    min_price, max_price, errors = _prices(params, currency)
     if min_price is not None and max_price is not None and min_price > max_price:
         min_price, max_price = max_price, min_price
         params.min_price, params.max_price = params.max_price, params.min_price
@@ -185,4 +214,5 @@ def parse_search(args, currency: str) -> ParsedSearch:
         page=params.page,
         min_price_text=params.min_price,
         max_price_text=params.max_price,
+        errors=errors,
     )

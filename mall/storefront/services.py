@@ -5,6 +5,7 @@ which hide delisted products and suspended shops."""
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass, field
 
 from mall.catalog import services as catalog
@@ -28,9 +29,34 @@ class CompareFull(Exception):
 
 
 def theme_colour(shop: Shop) -> str:
-    """The shop's colour, checked again on the way out: only `#rrggbb` reaches a style attribute."""
+    """The shop's colour, checked again on the way out: only `#rrggbb` reaches a style attribute; darkened (same
+    hue) where white text on it would read below 4.5:1, since buttons and badges are white on the shop's colour."""
     colour = (shop.theme_color or "").lower()
-    return colour if THEME_RE.match(colour) else DEFAULT_THEME
+    return readable_under_white(colour if THEME_RE.match(colour) else DEFAULT_THEME)
+
+
+WCAG_AA = 4.5
+
+
+def _contrast_with_white(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of white against an sRGB colour (channels 0..1)."""
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def readable_under_white(colour: str) -> str:
+    """`#rrggbb`, or the darkest-needed shade of it (lightness lowered, hue and saturation kept) that carries white
+    text at WCAG AA."""
+    rgb = tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    if _contrast_with_white(rgb) >= WCAG_AA:
+        return colour
+    hue, lightness, saturation = colorsys.rgb_to_hls(*rgb)
+    while lightness > 0:
+        lightness = max(0.0, lightness - 0.01)
+        shade = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, lightness, saturation))
+        if _contrast_with_white(tuple(c / 255 for c in shade)) >= WCAG_AA:
+            break
+    return "#" + "".join(f"{c:02x}" for c in shade)
 
 
 # --- home ---------------------------------------------------------------------------------------------------

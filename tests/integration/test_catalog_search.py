@@ -82,8 +82,8 @@ async def test_query_terms_must_all_match_and_names_that_match_come_first(contai
 
 async def test_relevance_puts_name_matches_before_other_matches_then_newest(container, world):
     page = await search(container, q="oolong", sort=Sort.RELEVANCE)
-    # every name matches "oolong": newest first
-    assert names(page) == ["Kettle for oolong tea", "Alishan High Mountain Oolong", "Dongding Oolong"]
+    # every name matches "oolong"; the teas' category (Oolong) too, so they come before the kettle; then newest
+    assert names(page) == ["Alishan High Mountain Oolong", "Dongding Oolong", "Kettle for oolong tea"]
     tea = await search(container, q="茶葉", sort=Sort.RELEVANCE)
     # no product name contains 茶葉: all match through the category name, newest first
     assert names(tea) == ["Cold Brew Tea Bags", "Lishan Tea", "Alishan High Mountain Oolong", "Dongding Oolong"]
@@ -95,7 +95,7 @@ async def test_relevance_ranks_a_newer_category_only_match_after_older_name_matc
         shop_id=world["shop"].id, name="Spring Harvest", category=world["oolong"], attributes={"origin": "凍頂"}
     )
     page = await search(container, q="烏龍茶", sort=Sort.RELEVANCE)
-    assert names(page) == ["Kettle for oolong tea", "Alishan High Mountain Oolong", "Dongding Oolong", "Spring Harvest"]
+    assert names(page) == ["Alishan High Mountain Oolong", "Dongding Oolong", "Kettle for oolong tea", "Spring Harvest"]
     assert names(await search(container, q="烏龍茶", sort=Sort.NEWEST))[0] == "Spring Harvest"
 
 

@@ -57,8 +57,8 @@ async def test_invalid_settings_show_field_errors(web, factory, container):
     await web.page("/merchant/shop")
     response = await web.form("/merchant/shop", profile(theme_color="red", contact_email="nope"))
     assert response.status_code == 422
-    assert "Pick a colour such as #d9480f." in response.text and "Enter a valid email address." in response.text
-    assert (await container.shops.get(owner.shop_id)).theme_color == "#d9480f"
+    assert "Pick a colour such as #c2410c." in response.text and "Enter a valid email address." in response.text
+    assert (await container.shops.get(owner.shop_id)).theme_color == "#c2410c"
 
 
 async def test_svg_banner_is_refused_and_nothing_is_stored(web, factory, container):

@@ -141,7 +141,7 @@ async def test_empty_results_offer_suggestions(web, w):
 
 @pytest.mark.parametrize(
     "query",
-    ["min_price[$gt]=", "q[$ne]=x", "min_price=abc", "max_price=-3", "sort=cheapest", "page=0", "a.$where=1",
+    ["min_price[$gt]=", "q[$ne]=x", "sort=cheapest", "page=0", "a.$where=1",
      "category=..%2F..", "utm=1", "q=a&q=b"],
 )  # fmt: skip
 async def test_malformed_search_urls_get_a_friendly_4xx_page(web, w, query):
@@ -154,8 +154,38 @@ async def test_malformed_search_urls_get_a_friendly_4xx_page(web, w, query):
 async def test_operator_injection_in_the_query_string_explains_itself(web, w):
     response = await web.get("/search?q[$ne]=x")
     assert "q[$ne]" in response.text and "do not understand" in response.text
-    response = await web.get("/search?min_price=abc")
-    assert "like 450 or 450.50" in response.text
+
+
+@pytest.mark.parametrize(
+    ("bound", "value", "message"),
+    [
+        ("min_price", "abc", "Enter the lowest price as a number, like 450 or 450.50."),
+        ("min_price", "-100", "The lowest price cannot be negative."),
+        ("max_price", "-3", "The highest price cannot be negative."),
+    ],
+)
+async def test_a_bad_price_is_explained_at_its_field_and_the_search_still_runs(web, w, bound, value, message):
+    response = await web.get(f"/search?q=tea&{bound}={value}")
+    assert response.status_code == 400 and "We could not read this search" not in response.text
+    field = "f-min" if bound == "min_price" else "f-max"
+    error_id = "e-min-price" if bound == "min_price" else "e-max-price"
+    tag = re.search(rf'<input id="{field}"[^>]*>', response.text).group(0)
+    assert f'value="{value}"' in tag and f'aria-describedby="{error_id}"' in tag and 'aria-invalid="true"' in tag
+    assert re.search(rf'<p class="error" id="{error_id}">{re.escape(message)}</p>', response.text)
+    assert "as a number" not in message or value == "abc"
+    assert found(response) == found(await web.get("/search?q=tea"))  # the rest of the search is kept
+
+
+async def test_htmx_bad_price_swaps_the_message_to_the_field_out_of_band(web, w):
+    response = await web.get("/search?q=tea&min_price=-100", headers={"HX-Request": "true"})
+    assert response.status_code == 400 and "<html" not in response.text
+    assert (
+        '<p class="error" id="e-min-price" hx-swap-oob="true">The lowest price cannot be negative.</p>' in response.text
+    )
+    assert '<p class="error" id="e-max-price" hidden hx-swap-oob="true"></p>' in response.text
+    assert 'id="f-min"' not in response.text  # what the shopper is typing is not replaced
+    ok = await web.get("/search?q=tea&min_price=100", headers={"HX-Request": "true"})
+    assert ok.status_code == 200 and '<p class="error" id="e-min-price" hidden hx-swap-oob="true"></p>' in ok.text
 
 
 async def test_unknown_category_or_closed_shop_in_a_search_link_is_explained(web, w):
@@ -164,9 +194,9 @@ async def test_unknown_category_or_closed_shop_in_a_search_link_is_explained(web
 
 
 async def test_htmx_bad_query_is_a_fragment_too(web, w):
-    response = await web.get("/search?min_price=abc", headers={"HX-Request": "true"})
+    response = await web.get("/search?sort=cheapest", headers={"HX-Request": "true"})
     assert response.status_code == 400 and "<html" not in response.text
-    assert "like 450 or 450.50" in response.text
+    assert "Choose one of the offered sort orders." in response.text
 
 
 async def test_script_in_a_product_name_is_escaped_on_search(web, w, container):

@@ -1,11 +1,12 @@
 """The storefront reads its query strings through closed, typed models: nothing unknown reaches a filter."""
 
+import colorsys
 from datetime import UTC, datetime
 
 import pytest
 
 from mall.catalog.models import AttributeDef, AttrType, Product, ProductStatus, Sort, Variant
-from mall.shops.models import Shop, ShopStatus
+from mall.shops.models import DEFAULT_THEME, Shop, ShopStatus
 from mall.storefront import services
 from mall.storefront.schemas import BadQuery, ListingParams, parse_model, parse_search
 
@@ -48,11 +49,33 @@ def test_unknown_or_operator_shaped_parameters_are_refused_with_a_message(name):
     assert "do not understand" in caught.value.errors[name]
 
 
-@pytest.mark.parametrize("value", ["abc", "-5", "1e400", "NaN", "Infinity", "4.555", "1,2,3x"])
-def test_prices_that_are_not_plain_amounts_are_refused(value):
-    with pytest.raises(BadQuery) as caught:
-        parse_search(args(min_price=value), "USD")
-    assert "like 450 or 450.50" in caught.value.errors["min_price"]
+@pytest.mark.parametrize("value", ["abc", "1e400", "NaN", "Infinity", "1,2,3x", "+5"])
+def test_a_price_that_is_not_a_number_is_explained_at_its_field_and_the_rest_still_searches(value):
+    parsed = parse_search(args(q="tea", min_price=value), "USD")
+    assert parsed.errors == {"min_price": "Enter the lowest price as a number, like 450 or 450.50."}
+    assert (parsed.q, parsed.min_price, parsed.min_price_text) == ("tea", None, value)
+
+
+def test_a_negative_price_is_called_negative_not_a_non_number():
+    parsed = parse_search(args(min_price="-100", max_price="-3"), "TWD")
+    assert parsed.errors == {
+        "min_price": "The lowest price cannot be negative.",
+        "max_price": "The highest price cannot be negative.",
+    }
+    assert (parsed.min_price, parsed.max_price) == (None, None)
+
+
+def test_a_price_with_too_many_decimals_or_too_large_says_so():
+    assert parse_search(args(max_price="4.555"), "USD").errors == {
+        "max_price": "The highest price can have at most 2 decimal places."
+    }
+    assert parse_search(args(min_price="99999999999999"), "USD").errors == {
+        "min_price": "The lowest price is too high."
+    }
+
+
+def test_good_prices_have_no_errors():
+    assert parse_search(args(min_price="100", max_price="450.5"), "TWD").errors == {}
 
 
 def test_a_repeated_single_value_parameter_is_refused():
@@ -136,11 +159,40 @@ def test_the_compare_list_holds_at_most_four_distinct_ids():
 
 @pytest.mark.parametrize(
     ("stored", "shown"),
-    [("#2F7D4A", "#2f7d4a"), ("red", "#d9480f"), ("#123456; background: url(x)", "#d9480f"), ("", "#d9480f")],
+    [
+        ("#2F7D4A", "#2f7d4a"),
+        ("red", DEFAULT_THEME),
+        ("#123456; background: url(x)", DEFAULT_THEME),
+        ("", DEFAULT_THEME),
+    ],
 )
 def test_theme_colour_is_checked_again_before_output(stored, shown):
+    assert services.theme_colour(_shop(stored)) == shown
+
+
+def _contrast_on_white(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+@pytest.mark.parametrize("stored", ["#b5651d", "#ffd43b", "#ffffff", "#74c0fc", DEFAULT_THEME])
+def test_a_light_theme_colour_is_darkened_until_white_text_on_it_reads_at_4_5_to_1(stored):
+    shown = services.theme_colour(_shop(stored))
+    assert _contrast_on_white(shown) >= 4.5
+    if _contrast_on_white(stored) >= 4.5:
+        assert shown == stored  # a readable colour is kept as the merchant chose it
+    else:
+        hue = lambda c: colorsys.rgb_to_hls(*(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)))[0]  # noqa: E731
+        assert abs(hue(shown) - hue(stored)) < 0.02 or stored == "#ffffff"  # still the shop's colour, darker
+
+
+def _shop(stored: str) -> Shop:
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    shop = Shop(
+    return Shop(
         id="b" * 24,
         slug="s-1",
         name="S",
@@ -153,7 +205,6 @@ def test_theme_colour_is_checked_again_before_output(stored, shown):
         created_at=now,
         theme_color=stored,
     )
-    assert services.theme_colour(shop) == shown
 
 
 def test_full_width_digits_from_a_chinese_keyboard_are_read_as_numbers():

@@ -6,7 +6,7 @@ import re
 
 from mall.catalog.models import Category, CategoryNode
 from mall.catalog.repository import CategoryRepository, ProductRepository, SlugTaken
-from mall.catalog.search import index_terms
+from mall.catalog.search import product_terms
 from mall.catalog.services.errors import CategoryInUse, InvalidInput, NotFound
 from mall.infra.ids import is_id, new_id
 from mall.infra.text import N_
@@ -128,10 +128,15 @@ async def rename_category(
 async def reindex_categories(categories: CategoryRepository, products: ProductRepository, ids: list[str]) -> None:
     everything = await categories.all()
     for row in await products.in_categories(ids):
-        texts = [*row.get("name", {}).values(), *category_texts(everything, row.get("category_id"))]
-        texts += [str(v) for v in row.get("attributes", {}).values() if isinstance(v, str)]
-        texts += [v.get("sku", "") for v in row.get("variants", [])]
-        await products.set_terms(row["_id"], index_terms(*texts))
+        terms, weights = product_terms(
+            names=[v for v in (row.get("name") or {}).values() if v],
+            categories=category_texts(everything, row.get("category_id")),
+            details=[
+                *(v for v in (row.get("attributes") or {}).values() if isinstance(v, str)),
+                *(v.get("sku", "") for v in row.get("variants", [])),
+            ],
+        )
+        await products.set_terms(row["_id"], terms, weights)
 
 
 def category_texts(all_categories: list[Category], category_id: str | None) -> list[str]:

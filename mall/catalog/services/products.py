@@ -19,7 +19,7 @@ from mall.catalog.models import (
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository, SkuTaken
 from mall.catalog.richtext import MAX_LENGTH, description_html
 from mall.catalog.schema_gen import attribute_problems, validate_attributes
-from mall.catalog.search import index_terms
+from mall.catalog.search import product_terms
 from mall.catalog.services.categories import category_texts
 from mall.catalog.services.errors import Busy, InvalidInput, NotFound
 from mall.infra.ids import is_id, new_id
@@ -131,12 +131,12 @@ def _variants(drafts: list[VariantDraft], previous: list[Variant]) -> list[Varia
     return out
 
 
-def _terms(product: Product, all_categories) -> tuple[list[str], list[str]]:
-    names = [v for v in product.name.values() if v]
-    texts = [*names, *category_texts(all_categories, product.category_id)]
-    texts += [v for v in product.attributes.values() if isinstance(v, str)]
-    texts += [v.sku for v in product.variants]
-    return index_terms(*texts), index_terms(*names)
+def _terms(product: Product, all_categories) -> tuple[list[str], dict[str, int]]:
+    return product_terms(
+        names=[v for v in product.name.values() if v],
+        categories=category_texts(all_categories, product.category_id),
+        details=[*(v for v in product.attributes.values() if isinstance(v, str)), *(v.sku for v in product.variants)],
+    )
 
 
 def _clean_name(name: dict[str, str]) -> dict[str, str]:
@@ -172,9 +172,9 @@ async def create_product(
         updated_at=now,
         shop_visible=shop_visible,
     )
-    terms, name_terms = _terms(product, everything)
+    terms, weights = _terms(product, everything)
     try:
-        await products.add(product, terms=terms, name_terms=name_terms)
+        await products.add(product, terms=terms, weights=weights)
     except SkuTaken as exc:
         raise _sku_taken(draft, exc) from None
     return product
@@ -210,9 +210,9 @@ async def update_product(
             updated_at=clock.now(),
             shop_visible=current.shop_visible,
         )
-        terms, name_terms = _terms(product, everything)
+        terms, weights = _terms(product, everything)
         try:
-            if await products.replace(product, terms=terms, name_terms=name_terms, expected=current.variants):
+            if await products.replace(product, terms=terms, weights=weights, expected=current.variants):
                 return product
         except SkuTaken as exc:
             raise _sku_taken(draft, exc) from None

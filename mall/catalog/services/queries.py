@@ -13,7 +13,7 @@ from datetime import datetime
 from mall.catalog.models import AttributeDef, AttrType, Facet, Product, SearchPage, SearchQuery, Sort
 from mall.catalog.repository import CategoryRepository, ProductRepository
 from mall.catalog.schema_gen import KEY_RE
-from mall.catalog.search import query_terms
+from mall.catalog.search import query_terms, relevance
 from mall.catalog.services.categories import descendant_ids
 from mall.infra.ids import is_id
 
@@ -86,8 +86,7 @@ def _sorted(rows: list[dict], sort: Sort, terms: list[str]) -> list[dict]:
     elif sort == Sort.PRICE_DESC:
         rows.sort(key=lambda r: r.get("min_price", 0), reverse=True)
     elif sort == Sort.RELEVANCE and terms:
-        wanted = set(terms)
-        rows.sort(key=lambda r: not wanted <= set(r.get("name_terms") or ()))
+        rows.sort(key=lambda r: relevance(r.get("term_weights") or {}, terms), reverse=True)
     return rows
 
 
