@@ -112,7 +112,7 @@ def check_access(request: Request) -> HTTPResponse | None:
     if user is None:
         if is_api(request):
             raise Unauthorized(i18n.gettext("Sign in first."))
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return redirect(f"/login?next={quote(request.path)}")
         raise Unauthorized(i18n.gettext("Sign in first."))
     raise Forbidden(i18n.gettext("You do not have access to this page."))
