@@ -8,7 +8,12 @@ route answers by its nature, so a new route gets the common answers without repe
 - 413 and 422 where the operation reads a body, query or header (too large; does not parse: `fields` says why).
 
 Schemas come from the pydantic models as they are generated: pydantic speaks JSON Schema 2020-12, which is the
-schema dialect of OpenAPI 3.1 (numeric exclusiveMinimum, `type: null`), hence 3.1.0."""
+schema dialect of OpenAPI 3.1 (numeric exclusiveMinimum, `type: null`), hence 3.1.0.
+
+A new /api route keeps the document valid and Schemathesis green when it: is decorated with doc(); parses its
+body and query with parse_json / parse_query against the models it names in doc(); answers errors by raising
+(SanicException subclasses, Invalid for 422), never with hand-made JSON; names in `errors=` every other status it
+raises (409, 429, a 404 not about a path id); and types times as datetime or a date-time string."""
 
 from __future__ import annotations
 
