@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             "OAS_IGNORE_HEAD": True,
             "OAS_IGNORE_OPTIONS": True,
             "CORS": False,
-            "HTTP_AUTO_HEAD": False,
+            "HTTP_AUTO_HEAD": True,  # HEAD wherever GET answers (mall.web gives each twin its access)
             "HTTP_AUTO_OPTIONS": False,
             "TEMPLATING_ENABLE_ASYNC": True,
             "HEALTH": False,

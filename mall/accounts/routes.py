@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sanic import Blueprint, Request
+from sanic.exceptions import Unauthorized
 from sanic.response import json, redirect
 
 from mall.accounts import guard, services
@@ -121,8 +122,12 @@ async def logout(request: Request):
     return redirect("/")
 
 
+TOO_MANY = "Too many attempts from this address or for this email: wait Retry-After seconds"
+
+
 @bp.post("/api/v1/auth/register", ctx_access="public")
-@doc("Create a shopper account", body=RegisterIn, response=UserOut, status=201, tag="auth", secured=False)
+@doc("Create a shopper account (422 when the email is taken)", body=RegisterIn, response=UserOut, status=201,
+     tag="auth", errors={429: TOO_MANY})  # fmt: skip
 async def api_register(request: Request):
     c = request.app.ctx.c
     await rate_limit(request, "signup")
@@ -135,7 +140,8 @@ async def api_register(request: Request):
 
 
 @bp.post("/api/v1/auth/token", ctx_access="public")
-@doc("Exchange email and password for a Bearer token", body=LoginIn, response=TokenOut, tag="auth", secured=False)
+@doc("Exchange email and password for a Bearer token", body=LoginIn, response=TokenOut, tag="auth",
+     errors={401: "Wrong email or password", 429: TOO_MANY})  # fmt: skip
 async def api_token(request: Request):
     c = request.app.ctx.c
     data = parse_json(request, LoginIn)
@@ -144,7 +150,7 @@ async def api_token(request: Request):
     except guard.TooManyAttempts as exc:
         raise TooManyRequests(_refusal(exc), headers={"Retry-After": str(exc.retry_after)}) from None
     if user is None:
-        return json({"error": {"status": 401, "message": "wrong email or password"}}, status=401)
+        raise Unauthorized("wrong email or password")
     return json({"token": await services.issue_token(c.tokens, user)})
 
 

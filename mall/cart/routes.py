@@ -225,7 +225,8 @@ async def api_cart(request: Request):
 
 @bp.post("/api/v1/cart/items", ctx_access="user")
 @doc(
-    "Add a product variant to the cart (price comes from the catalog)",
+    "Add a product variant to the cart (price comes from the catalog; 422 when it is not available or the cart is "
+    "full)",
     body=CartItemIn,
     response=CartOut,
     status=201,
@@ -259,7 +260,7 @@ async def api_change_qty(request: Request, line_id: str):
 
 
 @bp.delete("/api/v1/cart/items/<line_id:str>", ctx_access="user")
-@doc("Remove a cart line", tag="cart")
+@doc("Remove a cart line", status=204, tag="cart")
 async def api_remove_item(request: Request, line_id: str):
     try:
         await services.remove_item(_api_user_store(request), _line_id(line_id))

@@ -21,6 +21,7 @@ Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 AttrValue = bool | int | float | Annotated[str, Field(max_length=500)]
 OptionText = Annotated[Name, Field(min_length=1, max_length=40)]
 MediaName = Annotated[str, Field(pattern=r"^[0-9a-f]{32}\.webp$")]
+Instant = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 class NameIn(BaseModel):
@@ -102,7 +103,7 @@ class ProductOut(BaseModel):
     images: list[str]
     min_price: int
     max_price: int
-    created_at: str
+    created_at: Instant
 
 
 class ProductPageOut(BaseModel):

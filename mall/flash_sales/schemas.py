@@ -26,7 +26,7 @@ def _aware(value: str | None) -> str | None:
 Price = Annotated[int, Field(gt=0, le=10**12)]
 Quantity = Annotated[int, Field(gt=0, le=1_000_000)]
 Limit = Annotated[int, Field(gt=0, le=1000)]
-When = Annotated[str, Field(max_length=40)]
+When = Annotated[str, Field(max_length=40, json_schema_extra={"format": "date-time"})]
 
 
 class FlashSaleIn(BaseModel):

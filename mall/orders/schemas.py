@@ -14,6 +14,7 @@ Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Id = Annotated[str, Field(pattern=r"^[0-9a-f]{24}$")]
 Note = Annotated[str, Field(max_length=500)]
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,100}$"
+Instant = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 class AddressIn(BaseModel):
@@ -21,7 +22,7 @@ class AddressIn(BaseModel):
     name: Annotated[Name, Field(min_length=1, max_length=60)]
     phone: str = Field(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")
     postal_code: str = Field(pattern=r"^[0-9]{3}([0-9]{2,3})?$")
-    region: str = Field(description="a Taiwan region code, e.g. TPE, NWT, KHH")
+    region: str = Field(description="a Taiwan region code, e.g. TPE, NWT, KHH", json_schema_extra={"enum": [*REGIONS]})
     line: str = Field(min_length=3, max_length=200)
 
     @field_validator("region")
@@ -84,7 +85,7 @@ class CheckoutOut(BaseModel):
     status: str
     total: int
     currency: str
-    expires_at: str
+    expires_at: Instant
     orders: list[OrderSummaryOut]
     payment_id: str | None
     payment_url: str | None
@@ -102,7 +103,7 @@ class OrderLineOut(BaseModel):
 
 
 class TimelineOut(BaseModel):
-    at: str
+    at: Instant
     actor: str
     action: str
     detail: str
@@ -123,7 +124,7 @@ class OrderOut(BaseModel):
     currency: str
     address: dict[str, str]
     note: str
-    created_at: str
+    created_at: Instant
     carrier: str | None = None
     tracking_number: str | None = None
     cancel_reason: str | None = None

@@ -14,7 +14,7 @@ from mall.orders import services as orders
 from mall.payments import services as payments
 from mall.payments.models import EventType, Payment, PaymentStatus, WebhookReceipt, WebhookRejected
 from mall.payments.schemas import PaymentOut, SandboxForm, SandboxOutcomeOut, WebhookAck, WebhookEventIn
-from mall.web.apidoc import doc
+from mall.web.apidoc import Header, doc
 from mall.web.forms import parse_form
 from mall.web.i18n import gettext as _
 from mall.web.templating import render
@@ -22,6 +22,7 @@ from mall.web.templating import render
 bp = Blueprint("payments")
 log = logging.getLogger("mall.payments")
 SANDBOX = "sandbox"
+SETTLED = "The payment is already settled"
 
 
 class Refused(SanicException):
@@ -59,9 +60,14 @@ async def deliver(request: Request, provider: str, raw_body: bytes, headers) -> 
 @doc(
     "Sandbox provider webhook: HMAC-signed payment event",
     body=WebhookEventIn,
+    headers=(Header("Mall-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256 of `t.body`>"),),
     response=WebhookAck,
     tag="payments",
-    secured=False,
+    errors={
+        400: "Not an event of a known payment, or the amount differs",
+        401: "Missing, malformed, stale or wrong signature",
+        404: "The sandbox provider is switched off",
+    },
 )
 async def sandbox_webhook(request: Request):
     """Authenticated by the `Mall-Signature: t=<unix>,v1=<hex>` header alone (no session, no CSRF)."""
@@ -120,13 +126,15 @@ async def _api_settle(request: Request, payment_id: str, outcome: EventType):
 
 
 @bp.post("/api/v1/sandbox/payments/<payment_id>/succeed", ctx_access="user")
-@doc("Sandbox: pay this payment (sends a signed payment.succeeded webhook)", response=SandboxOutcomeOut, tag="payments")
+@doc("Sandbox: pay this payment (sends a signed payment.succeeded webhook)", response=SandboxOutcomeOut, tag="payments",
+     errors={409: SETTLED})  # fmt: skip
 async def api_sandbox_succeed(request: Request, payment_id: str):
     return await _api_settle(request, payment_id, EventType.SUCCEEDED)
 
 
 @bp.post("/api/v1/sandbox/payments/<payment_id>/fail", ctx_access="user")
-@doc("Sandbox: fail this payment (sends the signed payment.failed webhook)", response=SandboxOutcomeOut, tag="payments")
+@doc("Sandbox: fail this payment (sends the signed payment.failed webhook)", response=SandboxOutcomeOut, tag="payments",
+     errors={409: SETTLED})  # fmt: skip
 async def api_sandbox_fail(request: Request, payment_id: str):
     return await _api_settle(request, payment_id, EventType.FAILED)
 

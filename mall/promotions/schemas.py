@@ -14,7 +14,9 @@ Id = Annotated[str, Field(pattern=r"^[0-9a-f]{24}$")]
 Amount = Annotated[int, Field(ge=0, le=10**12)]
 Positive = Annotated[int, Field(gt=0, le=10**12)]
 Percent = Annotated[int, Field(ge=1, le=99)]
-When = Annotated[str, Field(max_length=40, description="ISO 8601 with a time zone")]
+When = Annotated[
+    str, Field(max_length=40, description="ISO 8601 with a time zone", json_schema_extra={"format": "date-time"})
+]
 Code = Annotated[str, Field(min_length=1, max_length=32)]
 
 
@@ -210,3 +212,49 @@ class MyCouponOut(BaseModel):
 
 class MyCouponsOut(BaseModel):
     items: list[MyCouponOut]
+
+
+class ClaimedOut(BaseModel):
+    coupon_id: str
+    claimed_at: Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+
+
+class EntryOut(BaseModel):
+    id: str
+    product_id: str
+    status: str = Field(description="pending until an operator decides; approved or rejected")
+
+
+class EntriesOut(BaseModel):
+    entries: list[EntryOut]
+
+
+class DecidedOut(BaseModel):
+    id: str
+    status: str
+
+
+class TopProductOut(BaseModel):
+    product_id: str
+    units: int
+    discount: int
+
+
+class TopShopOut(BaseModel):
+    shop_id: str
+    orders: int
+    gmv: int
+
+
+class FiguresOut(BaseModel):
+    """Amounts in minor units, from the paid orders the promotion discounted."""
+
+    orders: int
+    redemptions: int
+    gmv: int
+    discount: int
+    platform_funded: int
+    merchant_funded: int
+    units: int
+    top_products: list[TopProductOut]
+    top_shops: list[TopShopOut]

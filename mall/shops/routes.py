@@ -360,7 +360,10 @@ async def answer_invite(request: Request, invite_id: str, answer: str):
 
 @bp.get("/api/v1/shops", ctx_access="public")
 @doc(
-    "Open shops, by name (filter by category; search name or address)", response=ShopListOut, tag="shops", secured=False
+    "Open shops, by name (filter by category; search name or address)",
+    query=ShopListQuery,
+    response=ShopListOut,
+    tag="shops",
 )
 async def api_shops(request: Request):
     query = parse_query(request, ShopListQuery)
@@ -372,7 +375,7 @@ async def api_shops(request: Request):
 
 
 @bp.get("/api/v1/shops/<slug>", ctx_access="public")
-@doc("One open shop by its address (404 unless approved)", response=ShopOut, tag="shops", secured=False)
+@doc("One open shop by its address (404 unless approved)", response=ShopOut, tag="shops")
 async def api_shop(request: Request, slug: str):
     shop = await services.get_public_shop(request.app.ctx.c.shops, slug)
     if shop is None:

@@ -30,6 +30,7 @@ def _phone(value: str) -> str:
 
 
 Units = Annotated[int, Field(ge=0, le=100_000)]
+Instant = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 def _blank_is_none(value):
@@ -114,7 +115,7 @@ class ShopOut(BaseModel):
     theme_color: str
     logo_url: str | None
     banner_url: str | None
-    created_at: str
+    created_at: Instant
 
     @classmethod
     def of(cls, shop: Shop) -> ShopOut:

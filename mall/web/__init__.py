@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sanic import Blueprint, Request, Sanic
 from sanic_ext import Extend, openapi
+from sanic_ext.config import PRIORITY as SANIC_EXT_PRIORITY
 
 from mall.web import security
 from mall.web.errors import MallErrorHandler
@@ -54,8 +55,20 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.static("/media", media, name="media")
     _only_api_in_openapi(routes)
     app.blueprint(routes)
+    app.before_server_start(_head_follows_get, priority=SANIC_EXT_PRIORITY - 1)
     app.on_request(security.before_request, priority=100)
     app.on_response(_finish, priority=100)
+
+
+def _head_follows_get(app: Sanic) -> None:
+    """sanic-ext (HTTP_AUTO_HEAD) gives every GET route a HEAD twin, added just before this runs; a twin obeys
+    its GET route's access rule (routes deny by default) and, for the WebSocket, the same Origin check."""
+    by_handler = {route.handler: route for route in app.router.routes}
+    for route in app.router.routes:
+        get = by_handler.get(getattr(route.handler, "__route_handler__", None))
+        if get is not None:
+            route.ctx.access = getattr(get.ctx, "access", None)
+            route.extra.websocket = get.extra.websocket
 
 
 async def _finish(request, response) -> None:

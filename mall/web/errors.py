@@ -58,7 +58,9 @@ class MallErrorHandler(ErrorHandler):
             message = str(exception) or i18n.gettext(TITLES.get(status, N_("Error")))
         headers = dict(getattr(exception, "headers", None) or {})
         headers["X-Request-ID"] = request_id
-        if request is None or request.path.startswith("/api/"):
+        if status == 405 and request is not None:
+            headers["Allow"] = allowed_methods(request)
+        if request is None or _is_api(request):
             body = {"error": {"status": status, "message": message, "request_id": request_id}}
             if isinstance(exception, Invalid):
                 body["error"]["fields"] = exception.errors
@@ -66,6 +68,29 @@ class MallErrorHandler(ErrorHandler):
                 body["error"]["details"] = exception.details
             return json(body, status=status, headers=headers)
         return _html_page(request, status, message, request_id, headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods the path answers (sanic-routing leaves Allow out when several routes share a path)."""
+    router = request.app.router
+    found = []
+    for method in router.ALLOWED_METHODS:
+        try:
+            router.get(request.path, method, request.headers.get("host"))
+        except SanicException:
+            continue
+        found.append(method)
+    return ", ".join(sorted(found))
+
+
+def _is_api(request: Request) -> bool:
+    """Under /api/: also for a request Sanic refused before reading its path (a header over the size limit,
+    e.g. a huge URL), whose request line is still in the receive buffer."""
+    path = request.path
+    if request.method == "NONE":
+        line = bytes(getattr(request.stream, "recv_buffer", b"")[:100]).split(b" ")
+        path = line[1].decode("latin-1") if len(line) > 1 else path
+    return path.startswith("/api/")
 
 
 def _html_page(request: Request, status: int, message: str, request_id: str, headers: dict):

@@ -78,7 +78,8 @@ def _category_out(node: CategoryNode) -> dict:
 
 
 @bp.get(f"{API}/products", ctx_access="public")
-@doc("Search listed products of open shops", response=ProductPageOut, tag="catalog", secured=False)
+@doc("Search listed products of open shops (422 for an unknown category or shop)", query=ProductQuery,
+     response=ProductPageOut, tag="catalog")  # fmt: skip
 async def api_products(request: Request):
     c = request.app.ctx.c
     data = parse_query(request, ProductQuery)
@@ -112,7 +113,7 @@ async def api_products(request: Request):
 
 
 @bp.get(f"{API}/products/<product_id>", ctx_access="public")
-@doc("One listed product", response=ProductOut, tag="catalog", secured=False)
+@doc("One listed product", response=ProductOut, tag="catalog")
 async def api_product(request: Request, product_id: str):
     product = await services.get_public_product(request.app.ctx.c.products, product_id)
     if product is None:
@@ -121,7 +122,7 @@ async def api_product(request: Request, product_id: str):
 
 
 @bp.get(f"{API}/categories", ctx_access="public")
-@doc("The category tree", response=CategoriesOut, tag="catalog", secured=False)
+@doc("The category tree", response=CategoriesOut, tag="catalog")
 async def api_categories(request: Request):
     tree = await services.category_tree(request.app.ctx.c.categories)
     return json({"items": [_category_out(node) for node in tree]})
@@ -152,7 +153,7 @@ async def _own(request: Request, product_id: str):
 
 
 @bp.get(MINE, ctx_access="merchant")
-@doc("My shop's products, with what needs attention", response=MerchantPageOut, tag="merchant")
+@doc("My shop's products, with what needs attention", query=MerchantQuery, response=MerchantPageOut, tag="merchant")
 async def api_my_products(request: Request):
     c = request.app.ctx.c
     data = parse_query(request, MerchantQuery)
@@ -202,7 +203,11 @@ async def api_my_product(request: Request, product_id: str):
 
 @bp.patch(f"{MINE}/<product_id>", ctx_access="merchant")
 @doc(
-    "Change a product of my shop (only the fields sent)", body=ProductPatch, response=MerchantProductOut, tag="merchant"
+    "Change a product of my shop (only the fields sent)",
+    body=ProductPatch,
+    response=MerchantProductOut,
+    tag="merchant",
+    errors={409: "The product kept changing (orders): try again"},
 )
 async def api_update_product(request: Request, product_id: str):
     c = request.app.ctx.c
@@ -249,7 +254,7 @@ async def api_set_status(request: Request, product_id: str):
 
 
 @bp.delete(f"{MINE}/<product_id>", ctx_access="merchant")
-@doc("Delete a product of my shop", tag="merchant")
+@doc("Delete a product of my shop", status=204, tag="merchant")
 async def api_delete_product(request: Request, product_id: str):
     try:
         await services.delete_product(request.app.ctx.c.products, shop_id=request.ctx.shop_id, product_id=product_id)
@@ -259,8 +264,8 @@ async def api_delete_product(request: Request, product_id: str):
 
 
 @bp.post(f"{API}/merchant/images", ctx_access="merchant")
-@doc("Upload a product picture (multipart field `image`); use the returned name in `images`", response=ImageOut,
-     status=201, tag="merchant")  # fmt: skip
+@doc("Upload a product picture (multipart field `image`); use the returned name in `images`", upload="image",
+     response=ImageOut, status=201, tag="merchant")  # fmt: skip
 async def api_upload_image(request: Request):
     names, error = await store_uploads(request, "image")
     if error or not names:

@@ -26,6 +26,10 @@ from mall.web.apidoc import doc
 from mall.web.forms import parse_json
 from mall.web.i18n import gettext as _
 
+STARTED = "The sale has started (or changed meanwhile), or there is not enough stock for the change"
+CREATE_ERRORS = {404: "No such SKU (of your shop)", 409: "Not enough stock for this sale"}
+MERCHANT_CHANGE_ERRORS = {403: "Your account lacks the role, or the platform's marketers run this sale", 409: STARTED}
+
 
 class Refused(SanicException):
     quiet = True
@@ -82,6 +86,7 @@ async def _create(request: Request, *, shop_id: str | None, featured: bool):
     response=CreatedOut,
     status=201,
     tag="flash-sales",
+    errors=CREATE_ERRORS,
 )
 async def merchant_create(request: Request):
     return await _create(request, shop_id=request.ctx.shop_id, featured=False)
@@ -95,6 +100,7 @@ async def merchant_create(request: Request):
     response=CreatedOut,
     status=201,
     tag="flash-sales",
+    errors=CREATE_ERRORS,
 )
 async def marketer_create(request: Request):
     return await _create(request, shop_id=None, featured=True)
@@ -123,26 +129,27 @@ async def _cancel(request: Request, sale_id: str, shop_id: str | None):
 
 @bp.patch("/api/v1/merchant/flash-sales/<sale_id:str>", ctx_access="merchant")
 @doc("Change a sale of your shop before it starts (a quantity change moves units to or from stock)",
-     body=FlashSaleEditIn, response=FlashSaleOut, tag="flash-sales")  # fmt: skip
+     body=FlashSaleEditIn, response=FlashSaleOut, tag="flash-sales", errors=MERCHANT_CHANGE_ERRORS)  # fmt: skip
 async def merchant_edit(request: Request, sale_id: str):
     return await _edit(request, sale_id, request.ctx.shop_id)
 
 
 @bp.post("/api/v1/merchant/flash-sales/<sale_id:str>/cancel", ctx_access="merchant")
 @doc("Cancel a sale of your shop before it starts; its units go back to stock", response=FlashSaleOut,
-     tag="flash-sales")  # fmt: skip
+     tag="flash-sales", errors=MERCHANT_CHANGE_ERRORS)  # fmt: skip
 async def merchant_cancel(request: Request, sale_id: str):
     return await _cancel(request, sale_id, request.ctx.shop_id)
 
 
 @bp.patch("/api/v1/marketing/flash-sales/<sale_id:str>", ctx_access="marketer")
-@doc("Change any sale before it starts (marketers)", body=FlashSaleEditIn, response=FlashSaleOut, tag="flash-sales")
+@doc("Change any sale before it starts (marketers)", body=FlashSaleEditIn, response=FlashSaleOut, tag="flash-sales",
+     errors={409: STARTED})  # fmt: skip
 async def marketer_edit(request: Request, sale_id: str):
     return await _edit(request, sale_id, None)
 
 
 @bp.post("/api/v1/marketing/flash-sales/<sale_id:str>/cancel", ctx_access="marketer")
-@doc("Cancel any sale before it starts (marketers)", response=FlashSaleOut, tag="flash-sales")
+@doc("Cancel any sale before it starts (marketers)", response=FlashSaleOut, tag="flash-sales", errors={409: STARTED})
 async def marketer_cancel(request: Request, sale_id: str):
     return await _cancel(request, sale_id, None)
 
@@ -182,6 +189,10 @@ async def one_sale(request: Request, sale_id: str):
     response=ReservationOut,
     status=201,
     tag="flash-sales",
+    errors={
+        409: ("Not reserved: `reason` is not_started, ended, sold_out or limit_reached", RefusedOut),
+        429: "Too many attempts by you or from your address: wait Retry-After seconds",
+    },
 )
 async def reserve(request: Request, sale_id: str):
     data = parse_json(request, ReservationIn)

@@ -26,8 +26,10 @@ from mall.orders.schemas import (
     ShopperCancelIn,
     StatusQuery,
 )
-from mall.web.apidoc import doc
+from mall.web.apidoc import Header, doc
 from mall.web.forms import Invalid, parse_json, parse_query
+
+REFUSED = "Not possible in the order's state (e.g. already shipped), or busy: retry in a moment"
 
 
 def _idempotency_key(request: Request) -> str:
@@ -43,9 +45,14 @@ def _idempotency_key(request: Request) -> str:
     "reservation at the sale price (pay before it expires; the cart is left alone). Send an Idempotency-Key "
     "header: a retry with the same key and body returns the same checkout; the same key with another body is a 422.",
     body=CheckoutIn,
+    headers=(Header("Idempotency-Key", "one key per checkout you mean to place (a retry reuses it)", IDEMPOTENCY_KEY),),
     response=CheckoutOut,
     status=201,
     tag="checkout",
+    errors={
+        409: "Not placed: the cart is empty or not ready, prices or the total changed, out of stock, a coupon does "
+        "not apply or was used up, the reservation expired, or the same key is still being placed"
+    },
 )
 async def api_checkout(request: Request):
     c = request.app.ctx.c
@@ -106,7 +113,7 @@ async def _one(c, order) -> dict:
 
 
 @bp.get("/api/v1/orders", ctx_access="user")
-@doc("Your orders, newest first (?page=)", response=OrderPageOut, tag="orders")
+@doc("Your orders, newest first", query=PageQuery, response=OrderPageOut, tag="orders")
 async def api_orders(request: Request):
     c = request.app.ctx.c
     query = parse_query(request, PageQuery)
@@ -131,8 +138,10 @@ async def api_order(request: Request, order_id: str):
 @doc(
     "Cancel before shipping (an unpaid order cancels its whole checkout; a paid one is refunded)",
     body=ShopperCancelIn,
+    body_required=False,
     response=OrderOut,
     tag="orders",
+    errors={409: REFUSED},
 )
 async def api_cancel(request: Request, order_id: str):
     c = request.app.ctx.c
@@ -148,7 +157,8 @@ async def api_cancel(request: Request, order_id: str):
 
 
 @bp.post("/api/v1/orders/<order_id:str>/confirm", ctx_access="user")
-@doc("Confirm receipt: a shipped or delivered order becomes completed", response=OrderOut, tag="orders")
+@doc("Confirm receipt: a shipped or delivered order becomes completed", response=OrderOut, tag="orders",
+     errors={409: REFUSED})  # fmt: skip
 async def api_confirm(request: Request, order_id: str):
     c = request.app.ctx.c
     order = await _mine(request, order_id)
@@ -170,7 +180,7 @@ async def _shops(request: Request, order_id: str):
 
 
 @bp.get("/api/v1/merchant/orders", ctx_access="merchant")
-@doc("Your shop's orders (?status=paid|shipped|...&page=)", response=OrderPageOut, tag="merchant")
+@doc("Your shop's orders, newest first", query=StatusQuery, response=OrderPageOut, tag="merchant")
 async def api_merchant_orders(request: Request):
     c = request.app.ctx.c
     query = parse_query(request, StatusQuery)
@@ -186,7 +196,8 @@ async def api_merchant_order(request: Request, order_id: str):
 
 
 @bp.post("/api/v1/merchant/orders/<order_id:str>/ship", ctx_access="merchant")
-@doc("Ship a paid order with the carrier and tracking number", body=ShipIn, response=OrderOut, tag="merchant")
+@doc("Ship a paid order with the carrier and tracking number", body=ShipIn, response=OrderOut, tag="merchant",
+     errors={409: REFUSED})  # fmt: skip
 async def api_ship(request: Request, order_id: str):
     c = request.app.ctx.c
     order = await _shops(request, order_id)
@@ -211,6 +222,7 @@ async def api_ship(request: Request, order_id: str):
     body=MerchantCancelIn,
     response=OrderOut,
     tag="merchant",
+    errors={409: REFUSED},
 )
 async def api_merchant_cancel(request: Request, order_id: str):
     c = request.app.ctx.c

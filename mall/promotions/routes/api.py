@@ -17,11 +17,15 @@ from mall.promotions.schemas import (
     CampaignIn,
     CartPriceIn,
     CartPriceOut,
+    ClaimedOut,
     CouponIn,
     CreatedCouponOut,
     CreatedOut,
+    DecidedOut,
     DecisionIn,
     EntriesIn,
+    EntriesOut,
+    FiguresOut,
     MyCouponsOut,
     PromotionsOut,
     ShopPromotionIn,
@@ -29,6 +33,8 @@ from mall.promotions.schemas import (
 from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_json
 from mall.web.i18n import gettext as _
+
+CODE_TAKEN = "That code is taken (or no free code could be drawn): choose another"
 
 
 class Refused(SanicException):
@@ -74,8 +80,8 @@ async def api_live_promotions(request: Request):
 
 
 @bp.post("/api/v1/coupons/<coupon_id:str>/claim", ctx_access="user")
-@doc("Claim a coupon into your wallet (once): 201, 404, or 409 (already claimed, used up, not claimable)",
-     status=201, tag="promotions")  # fmt: skip
+@doc("Claim a coupon into your wallet (once)", response=ClaimedOut, status=201, tag="promotions",
+     errors={409: "Already in your wallet, all used up, or not claimable"})  # fmt: skip
 async def api_claim(request: Request, coupon_id: str):
     try:
         wallet = await services.claim_coupon(request.app.ctx.c, coupon_id, request.ctx.user.id)
@@ -178,14 +184,14 @@ async def _create_coupon(request: Request, scope: Scope, shop_id: str | None):
 
 @bp.post("/api/v1/marketing/coupons", ctx_access="marketer")
 @doc("Create a platform coupon (scope platform)", body=CouponIn, response=CreatedCouponOut, status=201,
-     tag="marketing")  # fmt: skip
+     tag="marketing", errors={409: CODE_TAKEN})  # fmt: skip
 async def api_marketing_coupon(request: Request):
     return await _create_coupon(request, Scope.PLATFORM, None)
 
 
 @bp.post("/api/v1/merchant/coupons", ctx_access="merchant")
 @doc("Create a coupon of your shop (scope shop)", body=CouponIn, response=CreatedCouponOut, status=201,
-     tag="merchant")  # fmt: skip
+     tag="merchant", errors={409: CODE_TAKEN})  # fmt: skip
 async def api_merchant_coupon(request: Request):
     return await _create_coupon(request, Scope.SHOP, request.ctx.shop_id)
 
@@ -217,7 +223,7 @@ async def api_merchant_promotion(request: Request):
 
 @bp.post("/api/v1/merchant/campaigns/<campaign_id:str>/entries", ctx_access="merchant")
 @doc("Enter products of your shop into a platform campaign (each waits for an operator)", body=EntriesIn,
-     status=201, tag="merchant")  # fmt: skip
+     response=EntriesOut, status=201, tag="merchant", errors={409: "The campaign is over"})  # fmt: skip
 async def api_merchant_entries(request: Request, campaign_id: str):
     c = request.app.ctx.c
     data = parse_json(request, EntriesIn)
@@ -265,7 +271,7 @@ ACTIONS = {
 
 @bp.post("/api/v1/marketing/campaigns/<campaign_id:str>/actions", ctx_access="marketer")
 @doc("Schedule, launch now, pause, resume or stop a campaign", body=CampaignActionIn, response=CreatedOut,
-     tag="marketing")  # fmt: skip
+     tag="marketing", errors={409: "Not possible in the campaign's state, or it changed meanwhile"})  # fmt: skip
 async def api_campaign_action(request: Request, campaign_id: str):
     c = request.app.ctx.c
     data = parse_json(request, CampaignActionIn)
@@ -277,7 +283,7 @@ async def api_campaign_action(request: Request, campaign_id: str):
 
 
 @bp.get("/api/v1/marketing/promotions/<promotion_id:str>/figures", ctx_access="marketer")
-@doc("What a campaign or coupon did, from the paid orders it discounted", tag="marketing")
+@doc("What a campaign or coupon did, from the paid orders it discounted", response=FiguresOut, tag="marketing")
 async def api_figures(request: Request, promotion_id: str):
     found = await orders.promotion_figures(request.app.ctx.c, promotion_id)
     return json(
@@ -292,7 +298,8 @@ async def api_figures(request: Request, promotion_id: str):
 
 @bp.post("/api/v1/operator/campaign-entries/<entry_id:str>/decision", ctx_access="operator")
 @doc("Approve or reject (with a reason) a merchant's product entered in a campaign", body=DecisionIn,
-     tag="operator")  # fmt: skip
+     response=DecidedOut, tag="operator",
+     errors={409: "The entry is not waiting for a decision, or the campaign is over"})  # fmt: skip
 async def api_decide(request: Request, entry_id: str):
     c = request.app.ctx.c
     data = parse_json(request, DecisionIn)
