@@ -79,13 +79,7 @@ def serve_command(settings, args) -> int:
     except EmbeddedMultiWorker as exc:
         print(f"mall: {exc}", file=sys.stderr)
         return 2
-    print(f"mall: serving on http://{settings.host}:{settings.port}", flush=True)
-    if settings.demo:
-        print(
-            "mall: demo logins (password demo1234): operator@demo.mall, marketer@demo.mall, "
-            "shopper@demo.mall, shopper2@demo.mall, merchant1@demo.mall … merchant5@demo.mall",
-            flush=True,
-        )
+    print(f"mall: starting on http://{settings.host}:{settings.port} (pages answer once it logs 'ready')", flush=True)
     app.run(
         host=settings.host,
         port=settings.port,
@@ -106,7 +100,7 @@ async def _standalone_container(settings):
     embedded = None
     redis_url = settings.redis_url
     if not redis_url:
-        embedded = redis_infra.EmbeddedRedis(settings.var_path / "redis-cli").start()
+        embedded = redis_infra.EmbeddedRedis(settings.var_path / "redis-cli", fresh=True).start()
         redis_url = embedded.url
     client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
     c = build(settings, db, redis_infra.client(redis_url), redis_url)
@@ -144,6 +138,8 @@ async def worker_command(settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from mall.infra.jobs import make_queue
+
     c, _client, _embedded = await _standalone_container(settings)
-    await make_worker(c.queue, functions(), c, cron_jobs=cron_jobs()).start()
+    await make_worker(make_queue(c.redis_url, worker=True), functions(), c, cron_jobs=cron_jobs()).start()
     return 0

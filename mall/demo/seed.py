@@ -29,6 +29,13 @@ DEMO_PEOPLE = [
 ] + [(f"merchant{i}@demo.mall", f"Merchant {i} 店主", [Role.SHOPPER.value]) for i in range(1, 7)]
 
 
+def demo_logins() -> str:
+    """Who can sign in to the demo, as the start-up log shows it (the README's table says the same)."""
+    people = ", ".join(email for email, *_ in DEMO_PEOPLE[:4])
+    owners = f"{SHOPS[0]['owner']} … {SHOPS[-1]['owner']} (a shop each)"
+    return f"{people}, {owners}, {PENDING_APPLICATION['owner']} (a pending shop application); password {DEMO_PASSWORD}"
+
+
 async def ensure_user(c, email: str, name: str, roles: list[str], password_hash: str):
     user = await accounts.find_by_email(c.users, email)
     if user is None:

@@ -14,6 +14,7 @@ from mall.web import security
 from mall.web.errors import MallErrorHandler
 from mall.web.sessions import save_session
 from mall.web.templating import build_environment
+from mall.web.unavailable import starting_gate
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 
@@ -54,11 +55,12 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.static("/media", media, name="media")
     _only_api_in_openapi(routes)
     app.blueprint(routes)
+    app.on_request(starting_gate, priority=200)
     app.on_request(security.before_request, priority=100)
     app.on_response(_finish, priority=100)
 
 
 async def _finish(request, response) -> None:
-    if getattr(request.ctx, "session", None) is not None:
+    if getattr(request.ctx, "session", None) is not None and response.status != 503:  # 503: Redis may be gone
         await save_session(request, response)
     security.security_headers(request, response)

@@ -1,0 +1,167 @@
+"""SECURITY rows 16 and 20: Redis lost mid-sale, a dependency that dies or restarts. Each test kills a real
+redis-server of its own (tests/integration/redis_faults.py) and watches what a shopper or an operator sees."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from mall.accounts.repository import Recent
+from mall.flash_sales import services as flash
+from mall.infra import embedded_redis
+from mall.infra import redis as redis_infra
+from tests.conftest import Web
+from tests.factories import Factory
+from tests.integration.flash_helpers import make_sale, reserve
+from tests.integration.orders_helpers import bearer
+from tests.integration.redis_faults import kill, own_world, until
+
+
+async def test_requests_that_need_redis_answer_503_with_retry_after_at_once_and_heal(server, settings):
+    async with own_world(settings, server=server) as (c, embedded):
+        shopper = await Factory(c).user()
+        async with Web(base_url=server.ctx.base_url, follow_redirects=False, timeout=30) as web:
+            await web.sign_in(shopper.email)
+            kill(embedded)
+            started = time.monotonic()
+            page = await web.get("/orders")
+            listing = await web.get("/api/v1/flash-sales")
+            health = await web.get("/healthz")
+            elapsed = time.monotonic() - started
+
+            assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+            assert page.headers["content-type"].startswith("text/html") and "Back in a moment" in page.text
+            assert listing.status_code == 503 and listing.headers["Retry-After"] == "2"
+            assert listing.json()["error"]["status"] == 503
+            assert health.status_code == 503 and health.headers["content-type"] == "application/json"
+            assert health.json()["status"] == "degraded"
+            assert health.json()["components"]["redis"]["state"] == "down"
+            assert health.json()["components"]["database"]["state"] == "up"
+            assert elapsed < 1.5  # three answers, none waiting on the dead server
+
+            embedded.start()  # back, with its data
+            again = await web.get("/orders")
+            assert again.status_code == 200 and shopper.email in again.text  # still signed in: the session survived
+            assert (await web.get("/healthz")).json()["status"] == "ok"
+
+
+async def test_a_redis_that_hangs_answers_503_within_about_a_second(server, settings):
+    async with own_world(settings, server=server) as (c, embedded):
+        shopper = await Factory(c).user()
+        async with Web(base_url=server.ctx.base_url, follow_redirects=False, timeout=30) as web:
+            await web.sign_in(shopper.email)
+            os.kill(embedded.process.pid, signal.SIGSTOP)  # alive, but answers nothing
+            try:
+                started = time.monotonic()
+                page = await web.get("/orders")
+                health = await web.get("/healthz")
+                elapsed = time.monotonic() - started
+            finally:
+                os.kill(embedded.process.pid, signal.SIGCONT)
+            assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+            assert health.status_code == 503 and health.json()["components"]["redis"]["state"] == "down"
+            assert elapsed < 2.5  # a 1 s read timeout, and a health probe of 0.5 s
+            assert (await web.get("/orders")).status_code == 200
+
+
+async def test_a_killed_redis_is_restarted_and_keeps_sessions_tokens_holds_and_counters(server, settings, caplog):
+    caplog.set_level(logging.WARNING, logger="mall.redis")
+    async with own_world(settings, server=server, supervised=True) as (c, embedded):
+        factory = Factory(c)
+        sale = await make_sale(c, factory, quantity=5, limit=2)
+        shopper = await factory.user()
+        answer = await reserve(c, sale, shopper.id)
+        auth = await bearer(c, shopper)
+        for _ in range(3):
+            await c.limiter.hit("login:203.0.113.9", 10, 600)
+        async with Web(base_url=server.ctx.base_url, follow_redirects=False, timeout=30) as web:
+            await web.sign_in(shopper.email)
+            before = await flash.reconcile(c, sale.id)
+            c.tokens.recent = Recent()  # this process forgets the token: only Redis can answer for it
+            pid = embedded.process.pid
+
+            os.kill(pid, signal.SIGKILL)  # not reaped here: the supervisor must notice, reap and restart
+            await until(lambda: embedded.restarts == 1)
+
+            assert not os.path.exists(f"/proc/{pid}")  # reaped: no zombie
+            assert (await web.get("/orders")).status_code == 200  # the session is back
+            c.tokens.recent = Recent()
+            async with httpx.AsyncClient(base_url=server.ctx.base_url) as api:
+                assert (await api.get("/api/v1/me/coupons", headers=auth)).status_code == 200  # and the token
+        assert await flash.hold(c, answer.id) is not None  # and the hold
+        after = await flash.reconcile(c, sale.id)
+        assert (after.remaining, after.held, after.reserved, after.rebuilt) == (before.remaining, 1, 1, False)
+        assert (await c.limiter.hit("login:203.0.113.9", 3, 600)).allowed is False  # and the counters: 4 > 3
+        logged = [r.getMessage() for r in caplog.records if r.name == "mall.redis"]
+        assert any(f"(pid {pid}) exited" in line and "restarting it in 0.1 s" in line for line in logged)
+        assert any("restarted" in line for line in logged)
+
+
+async def test_restarts_back_off_while_the_server_keeps_dying():
+    directory = redis_infra.temporary_directory("mall-fault-")
+    embedded = redis_infra.EmbeddedRedis(directory / "redis").start()
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:  # the clock of the backoff, under the test's control
+        pauses.append(seconds)
+
+    watch = asyncio.create_task(embedded.supervise(pause=pause, every=0.01))
+    try:
+        for n in (1, 2, 3):
+            os.kill(embedded.process.pid, signal.SIGKILL)
+            await until(lambda n=n: embedded.restarts == n)
+        assert pauses == [0.1, 0.2, 0.4]  # each quick death waits twice as long
+        embedded.started_at -= embedded_redis.STABLE  # it ran long enough: the next restart is quick again
+        os.kill(embedded.process.pid, signal.SIGKILL)
+        await until(lambda: embedded.restarts == 4)
+        assert pauses[-1] == 0.1
+    finally:
+        watch.cancel()
+        embedded.stop()
+        redis_infra.remove_directory(directory)
+    assert embedded.state == "stopped"
+
+
+async def test_a_server_a_killed_run_left_behind_is_stopped_before_a_new_one_starts():
+    directory = redis_infra.temporary_directory("mall-fault-")
+    try:
+        first = redis_infra.EmbeddedRedis(directory / "redis", fsync="always").start()
+        leftover = first.process  # the app that started it was killed: nobody stops it
+        async with redis_infra.client(first.url) as redis:
+            await redis.set("kept", "yes")
+
+        second = redis_infra.EmbeddedRedis(directory / "redis").start()
+
+        assert leftover.wait(5) == 0  # stopped (cleanly: it wrote its data), not left beside the new one
+        async with redis_infra.client(second.url) as redis:
+            assert await redis.get("kept") == "yes"
+        second.stop()
+        assert not (directory / "redis" / "redis.pid").exists()
+    finally:
+        redis_infra.remove_directory(directory)
+
+
+async def test_a_server_a_running_process_still_uses_is_not_taken_over():
+    directory = redis_infra.temporary_directory("mall-fault-")
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        first = redis_infra.EmbeddedRedis(directory / "redis").start()
+        pidfile = directory / "redis" / "redis.pid"
+        pidfile.write_text(json.dumps({"redis": first.process.pid, "owner": owner.pid}))  # another app's server
+        with pytest.raises(embedded_redis.LeftoverInUse, match=f"pid {owner.pid}"):
+            redis_infra.EmbeddedRedis(directory / "redis").start()
+        assert first.process.poll() is None  # untouched
+        first.stop()
+    finally:
+        owner.kill()
+        owner.wait()
+        redis_infra.remove_directory(directory)
