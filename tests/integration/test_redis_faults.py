@@ -19,11 +19,49 @@ from mall.accounts.repository import Recent
 from mall.flash_sales import services as flash
 from mall.infra import embedded_redis
 from mall.infra import redis as redis_infra
+from mall.orders import services as orders
+from mall.orders.models import CheckoutStatus, OrderStatus, SaleState
 from tests.conftest import Web
 from tests.factories import Factory
 from tests.integration.flash_helpers import make_sale, reserve
 from tests.integration.orders_helpers import bearer
 from tests.integration.redis_faults import kill, own_world, until
+
+
+async def test_a_payment_confirmed_while_redis_is_down_makes_the_order_paid_and_never_oversells(server, settings):
+    async with own_world(settings, server=server) as (c, embedded):
+        factory = Factory(c)
+        sale = await make_sale(c, factory, quantity=2, limit=1)
+        shopper, other = await factory.user(), await factory.user()
+        placed = await factory.flash_checkout(shopper, (await reserve(c, sale, shopper.id)).id)
+        auth = await bearer(c, shopper)
+        pay = f"/api/v1/sandbox/payments/{placed.checkout.payment_id}/succeed"
+        async with httpx.AsyncClient(base_url=server.ctx.base_url, timeout=30) as api:
+            seen = await api.get(f"/api/v1/payments/{placed.checkout.payment_id}", headers=auth)
+            assert seen.status_code == 200  # the token is known to this process for a few seconds
+
+            kill(embedded)  # Redis dies between the shopper's sign-in and the payment
+            paid = await api.post(pay, headers=auth)
+            again = await api.post(pay, headers=auth)  # the shopper presses Pay again
+
+        assert paid.status_code == 200, paid.text
+        assert paid.json()["payment"]["status"] == "succeeded"
+        assert again.status_code == 200 and again.json()["payment"]["status"] == "succeeded"  # never a 409
+        checkout = await c.checkouts.get(placed.checkout.id)
+        assert checkout.status is CheckoutStatus.PAID  # from MongoDB's side alone
+        assert [o.status for o in await c.orders.of_checkout(checkout.id)] == [OrderStatus.PAID]
+        assert checkout.items[0].sale_state is SaleState.SELLING  # counted as sold until Redis catches up
+        assert (await c.sold_ledger.sold(sale.id)).units == 1
+
+        embedded.start()  # Redis is back (with its data: the hold is still there)
+        assert await orders.catch_up(c) == 1
+        line = (await c.checkouts.get(checkout.id)).items[0]
+        assert line.sale_state is SaleState.SOLD
+        report = await flash.reconcile(c, sale.id)
+        assert (report.remaining, report.held, report.sold_redis, report.sold, report.drift) == (1, 0, 1, 1, 0)
+        assert (await reserve(c, sale, other.id)).reason == "ok"  # the last unit, once
+        assert (await reserve(c, sale, (await factory.user()).id)).reason == "sold_out"
+        assert await orders.catch_up(c) == 0  # nothing left to do: safe to run again
 
 
 async def test_requests_that_need_redis_answer_503_with_retry_after_at_once_and_heal(server, settings):

@@ -19,6 +19,7 @@ from mall.orders.services.addresses import (
     update_address,
 )
 from mall.orders.services.alerts import acknowledge, realert, unacknowledged
+from mall.orders.services.catch_up import catch_up, resume_payment
 from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout, place_flash_checkout
 from mall.orders.services.errors import (
     AddressBookFull,
@@ -105,6 +106,7 @@ __all__ = [
     "cancel_by_merchant",
     "cancel_by_shopper",
     "cancel_checkout",
+    "catch_up",
     "checkout_for_user",
     "confirm_receipt",
     "default_address",
@@ -124,6 +126,7 @@ __all__ = [
     "quote_cart",
     "realert",
     "reconcile_checkout",
+    "resume_payment",
     "save_template",
     "ship_order",
     "shop_orders",
