@@ -203,3 +203,27 @@ async def test_a_server_a_running_process_still_uses_is_not_taken_over():
         owner.kill()
         owner.wait()
         redis_infra.remove_directory(directory)
+
+
+async def test_when_the_hold_went_while_redis_caught_up_the_orders_win_and_nothing_is_oversold(settings):
+    async with own_world(settings) as (c, embedded):
+        factory = Factory(c)
+        sale = await make_sale(c, factory, quantity=1, limit=1)
+        payer, latecomer = await factory.user(), await factory.user()
+        placed = await factory.flash_checkout(payer, (await reserve(c, sale, payer.id)).id)
+        kill(embedded)
+        paid = await factory.pay(payer, placed.checkout)  # the provider's confirmation, Redis down
+        assert paid.checkout.status is CheckoutStatus.PAID
+
+        embedded.start()
+        c.clock.advance(seconds=c.settings.flash_hold_seconds + 1)
+        assert await flash.expire_holds(c, sale.id) == 1  # Redis let the paid hold go...
+        late = await reserve(c, sale, latecomer.id)
+        assert late.reason == "ok"  # ...and handed its unit to someone else
+
+        assert await orders.catch_up(c) == 1
+
+        assert (await c.checkouts.get(placed.checkout.id)).items[0].sale_state is SaleState.SOLD
+        report = await flash.reconcile(c, sale.id)
+        assert (report.remaining, report.held, report.sold, report.drift) == (0, 0, 1, 0)  # one unit, one buyer
+        assert await flash.hold(c, late.id) is None  # the latecomer's hold was dropped: undersold at worst
