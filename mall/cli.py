@@ -39,14 +39,37 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+EMBEDDED_DATA = (
+    "mall: this mall keeps its data inside its running `python -m mall serve` process (MALL_MONGO_URL is not set), "
+    "so this command cannot reach it. Check the sale in the running app instead: the operator console at "
+    "/operator/flash-sales/{sale} (Check units), or POST /api/v1/operator/flash-sales/{sale}/reconcile with an "
+    "operator's token. This command works when MALL_MONGO_URL (and MALL_REDIS_URL) name the servers the app uses."
+)
+
+
 async def flash_command(settings, args) -> int:
-    c, _client, embedded = await _standalone_container(settings)
+    """Reconcile from outside the app: only where the data lives outside it (a real MongoDB)."""
+    from mall.bootstrap import build
+    from mall.infra import mongo
+    from mall.infra import redis as redis_infra
+
+    if not settings.mongo_url:
+        print(EMBEDDED_DATA.format(sale=args.sale_id), file=sys.stderr)
+        return 2
+    redis_url = settings.redis_url or f"unix://{settings.var_path / 'redis' / 'redis.sock'}"  # the app's own
+    redis = redis_infra.client(redis_url)
+    try:
+        await redis.ping()
+    except redis_infra.UNAVAILABLE:
+        print(f"mall: cannot reach Redis at {redis_url}: is the app running?", file=sys.stderr)
+        await redis.aclose()
+        return 2
+    _client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
+    c = build(settings, db, redis, redis_url)
     try:
         code, text = await flash_reconcile(c, args.sale_id, rebuild=args.rebuild)
     finally:
-        await c.redis.aclose()
-        if embedded:
-            embedded.stop()
+        await redis.aclose()
     print(text, flush=True)
     return code
 
