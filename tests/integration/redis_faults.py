@@ -4,6 +4,7 @@ shared Redis (conftest.py) stays untouched, so the other tests never see the fau
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import signal
 from contextlib import asynccontextmanager
@@ -51,7 +52,10 @@ def kill(embedded) -> None:
 async def until(condition, *, rounds: int = 500) -> None:
     """Wait for a condition (never a fixed sleep): up to `rounds` turns of 10 ms."""
     for _ in range(rounds):
-        if await condition() if asyncio.iscoroutinefunction(condition) else condition():
+        met = condition()
+        if inspect.isawaitable(met):
+            met = await met
+        if met:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("condition not met in time")

@@ -12,8 +12,8 @@ from mall.flash_sales.routes import bp
 from mall.flash_sales.routes import console_pages as pages
 from mall.flash_sales.routes.console import QUEUE, sale_or_404
 from mall.flash_sales.routes.console_pages import operator
+from mall.web.i18n import current_locale, number
 from mall.web.i18n import gettext as _
-from mall.web.i18n import number
 
 
 @bp.get(f"{QUEUE}/<sale_id:str>", ctx_access="operator")
@@ -60,4 +60,4 @@ def units_message(report: Figures) -> tuple[str, str]:
         kind = "success"
     if report.sold_redis != report.sold:
         parts.append(_("Redis counts %(sold_redis)s sold; the orders are the truth.") % numbers)
-    return " ".join(parts), kind
+    return ("" if current_locale().startswith("zh") else " ").join(parts), kind  # no space after 。
