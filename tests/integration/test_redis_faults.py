@@ -21,6 +21,9 @@ from mall.infra import embedded_redis
 from mall.infra import redis as redis_infra
 from mall.orders import services as orders
 from mall.orders.models import CheckoutStatus, OrderStatus, SaleState
+from mall.realtime import services as realtime
+from mall.realtime.hub import Hub, Subscriber
+from mall.realtime.repository import ChannelStore
 from tests.conftest import Web
 from tests.factories import Factory
 from tests.integration.flash_helpers import make_sale, reserve
@@ -29,6 +32,7 @@ from tests.integration.redis_faults import kill, own_world, until
 
 
 async def test_a_payment_confirmed_while_redis_is_down_makes_the_order_paid_and_never_oversells(server, settings):
+    """SECURITY row 16 (and 20: no paid order stays unpaid): Redis dies mid-sale, between sign-in and payment."""
     async with own_world(settings, server=server) as (c, embedded):
         factory = Factory(c)
         sale = await make_sale(c, factory, quantity=2, limit=1)
@@ -65,6 +69,7 @@ async def test_a_payment_confirmed_while_redis_is_down_makes_the_order_paid_and_
 
 
 async def test_requests_that_need_redis_answer_503_with_retry_after_at_once_and_heal(server, settings):
+    """SECURITY row 20: fail fast with 503 + Retry-After, heal when Redis is back, no session lost."""
     async with own_world(settings, server=server) as (c, embedded):
         shopper = await Factory(c).user()
         async with Web(base_url=server.ctx.base_url, follow_redirects=False, timeout=30) as web:
@@ -93,6 +98,7 @@ async def test_requests_that_need_redis_answer_503_with_retry_after_at_once_and_
 
 
 async def test_a_redis_that_hangs_answers_503_within_about_a_second(server, settings):
+    """SECURITY row 20: a server that accepts but never answers (stopped) costs a request about a second."""
     async with own_world(settings, server=server) as (c, embedded):
         shopper = await Factory(c).user()
         async with Web(base_url=server.ctx.base_url, follow_redirects=False, timeout=30) as web:
@@ -112,6 +118,7 @@ async def test_a_redis_that_hangs_answers_503_within_about_a_second(server, sett
 
 
 async def test_a_killed_redis_is_restarted_and_keeps_sessions_tokens_holds_and_counters(server, settings, caplog):
+    """SECURITY row 20: the embedded server is restarted, and nothing it held is lost."""
     caplog.set_level(logging.WARNING, logger="mall.redis")
     async with own_world(settings, server=server, supervised=True) as (c, embedded):
         factory = Factory(c)
@@ -206,6 +213,7 @@ async def test_a_server_a_running_process_still_uses_is_not_taken_over():
 
 
 async def test_when_the_hold_went_while_redis_caught_up_the_orders_win_and_nothing_is_oversold(settings):
+    """SECURITY row 16: the orders are the truth; Redis is rebuilt from them and never oversells."""
     async with own_world(settings) as (c, embedded):
         factory = Factory(c)
         sale = await make_sale(c, factory, quantity=1, limit=1)
@@ -227,3 +235,25 @@ async def test_when_the_hold_went_while_redis_caught_up_the_orders_win_and_nothi
         report = await flash.reconcile(c, sale.id)
         assert (report.remaining, report.held, report.sold, report.drift) == (0, 0, 1, 0)  # one unit, one buyer
         assert await flash.hold(c, late.id) is None  # the latecomer's hold was dropped: undersold at worst
+
+
+async def test_live_updates_resume_once_a_restarted_redis_answers(settings):
+    """SECURITY row 20: the app heals itself. The hub's subscription comes back with the server."""
+    async with own_world(settings, supervised=True) as (c, embedded):
+        hub = Hub(ChannelStore(redis_infra.listener(embedded.url)))
+        await hub.start()
+        subscriber = Subscriber(send=None, channels={"deals"})
+        hub.join(subscriber)
+        try:
+            os.kill(embedded.process.pid, signal.SIGKILL)
+            await until(lambda: embedded.restarts == 1)
+
+            async def heard() -> bool:
+                await realtime.publish(c.channels, "deals", "sale.opened", html="<b>open</b>")
+                return not subscriber.queue.empty()
+
+            await until(heard, rounds=1000)
+        finally:
+            await hub.stop()
+        channel, _seq, raw = subscriber.queue.get_nowait()
+        assert channel == "deals" and json.loads(raw)["kind"] == "sale.opened"
