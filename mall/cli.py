@@ -103,15 +103,21 @@ def serve_command(settings, args) -> int:
         print(f"mall: {exc}", file=sys.stderr)
         return 2
     print(f"mall: starting on http://{settings.host}:{settings.port} (pages answer once it logs 'ready')", flush=True)
-    app.run(
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        single_process=settings.workers == 1,
-        access_log=settings.access_log,
-        motd=False,
-        backlog=1024,  # Sanic's 100 overflows when a flash sale opens 256+ connections at once
-    )
+    from mall.infra.embedded_redis import LeftoverInUse
+
+    try:
+        app.run(
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            single_process=settings.workers == 1,
+            access_log=settings.access_log,
+            motd=False,
+            backlog=1024,  # Sanic's 100 overflows when a flash sale opens 256+ connections at once
+        )
+    except LeftoverInUse as exc:  # another mall runs on this var dir
+        print(f"mall: not started: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -152,7 +152,7 @@ def _cmdline(pid: str) -> str:
         return ""
 
 
-async def test_a_stop_is_clean_without_traffic(tmp_path):
+async def test_a_second_mall_on_the_same_var_dir_is_refused_and_a_stop_is_clean(tmp_path):
     """The listeners undo what they started: no task left behind, no server left running."""
     var = redis_infra.temporary_directory("mall-start-")
     served = Served(var, demo=False)
@@ -164,7 +164,11 @@ async def test_a_stop_is_clean_without_traffic(tmp_path):
                 return state is not None and state["status"] == "ok"
 
             await until(ok, rounds=6000)
-        pid = served.redis_pid()
+            pid = served.redis_pid()
+            other = Served(var, demo=False)
+            assert await asyncio.to_thread(other.process.wait, 60) == 2
+            assert f"mall: not started: the redis-server in {var}/redis (pid {pid}) belongs to" in other.output()
+            assert alive(pid) and await ok()  # the first one is untouched
         served.process.send_signal(signal.SIGINT)  # Ctrl-C
         assert await asyncio.to_thread(served.process.wait, 30) == 0
         assert not alive(pid) and "Traceback" not in served.output()
