@@ -4,6 +4,7 @@ shared Redis (conftest.py) stays untouched, so the other tests never see the fau
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
 import signal
@@ -36,10 +37,17 @@ async def own_world(settings, *, server=None, supervised: bool = False):
         if server is not None:
             server.ctx.c = previous
         if watch is not None:
-            watch.cancel()
+            await stop_task(watch)
         await redis.aclose()
         embedded.stop()
         redis_infra.remove_directory(directory)
+
+
+async def stop_task(task: asyncio.Task) -> None:
+    """Cancel a background task and wait until it is gone (no test leaves one running)."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def kill(embedded) -> None:

@@ -28,7 +28,7 @@ from tests.conftest import Web
 from tests.factories import Factory
 from tests.integration.flash_helpers import make_sale, reserve
 from tests.integration.orders_helpers import bearer
-from tests.integration.redis_faults import kill, own_world, until
+from tests.integration.redis_faults import kill, own_world, stop_task, until
 
 
 async def test_a_payment_confirmed_while_redis_is_down_makes_the_order_paid_and_never_oversells(server, settings):
@@ -170,7 +170,7 @@ async def test_restarts_back_off_while_the_server_keeps_dying():
         await until(lambda: embedded.restarts == 4)
         assert pauses[-1] == 0.1
     finally:
-        watch.cancel()
+        await stop_task(watch)
         embedded.stop()
         redis_infra.remove_directory(directory)
     assert embedded.state == "stopped"
