@@ -5,11 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Debian packages: apt-get as root, through sudo otherwise.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
+APT_INSTALL := $(SUDO)apt-get update -qq && $(SUDO)env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 .PHONY: run test install browser-deps lint unit seed worker bench bench-flash screenshots messages vendor-htmx clean
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(APT_INSTALL) python3-venv >/dev/null
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
@@ -22,10 +26,7 @@ run: $(STAMP)
 # Debian's chromium for the browser tests (Playwright's own browser download
 # cannot work here); CJK fonts so screenshots show Chinese properly.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
-	fi
+	@test -x /usr/bin/chromium || ($(APT_INSTALL) chromium fonts-noto-cjk >/dev/null)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mall tests bench
@@ -45,13 +46,13 @@ worker: $(STAMP)
 	$(BIN)/python -m mall worker
 
 bench: $(STAMP)
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	@command -v wrk >/dev/null || ($(APT_INSTALL) wrk >/dev/null)
 	$(BIN)/python bench/http_baseline.py
 
 # The flash-sale reserve endpoint under 5,000 buyers and 256 connections vs a bare Sanic endpoint;
 # fails when a unit is oversold or a buyer gets more than the limit. ARGS="--profile" shows where the time goes.
 bench-flash: $(STAMP)
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	@command -v wrk >/dev/null || ($(APT_INSTALL) wrk >/dev/null)
 	$(BIN)/python bench/flash_sale.py $(ARGS)
 
 screenshots: $(STAMP) browser-deps

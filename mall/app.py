@@ -3,6 +3,7 @@ in one group, and the hooks through which the web toolkit asks the domains who a
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
     )
     app.ctx.settings = settings
     app.ctx.c = container
+    app.ctx.ready = container is not None  # a handed-over container is ready; else get_ready opens the app
     app.ctx.identity = identity
     app.ctx.signed_in_context = signed_in_context
     build_web(app, settings, blueprints())
@@ -77,9 +79,9 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
         app.ctx.embedded_redis = None
         redis_url = settings.redis_url
         if not redis_url:
-            app.ctx.embedded_redis = redis_infra.EmbeddedRedis(settings.var_path / "redis").start()
+            app.ctx.embedded_redis = start_embedded_redis(settings)
+            app.ctx.redis_watch = asyncio.create_task(app.ctx.embedded_redis.supervise(), name="redis-supervisor")
             redis_url = app.ctx.embedded_redis.url
-            log.info("embedded redis-server on %s", redis_url)
         client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
         app.ctx.mongo_client = client
         from mall.bootstrap import build
@@ -88,30 +90,28 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
         await app.ctx.c.ensure_indexes()
         await start_hub(app)
         if not settings.mongo_url:
-            log.info("embedded in-memory MongoDB (mongomock-motor): data lasts until exit")
+            log.warning(IN_MEMORY)
 
     @app.after_server_start
     async def embedded_extras(app):
         if getattr(app.ctx, "mongo_client", None) is None:
             return
         if settings.embedded:
-            from mall.infra.jobs import make_worker, run_in_background
+            from mall.infra.jobs import make_queue, make_worker, run_in_background
             from mall.worker import cron_jobs, functions
 
-            app.ctx.worker = make_worker(app.ctx.c.queue, functions(), app.ctx.c, cron_jobs=cron_jobs())
+            queue = make_queue(app.ctx.c.redis_url, worker=True)
+            app.ctx.worker = make_worker(queue, functions(), app.ctx.c, cron_jobs=cron_jobs())
             app.ctx.worker_task = await run_in_background(app.ctx.worker)
-        if settings.demo and not settings.mongo_url:
-            from mall.demo import seed
-
-            await seed(app.ctx.c, progress=log.info)
-            log.info("demo logins (password demo1234): %s", ", ".join(DEMO_LOGINS))
-        gc.collect()
-        gc.freeze()  # what start-up made (the in-memory data above all) lives on: the collector stops rescanning it
+        app.ctx.getting_ready = asyncio.create_task(get_ready(app, settings), name="getting-ready")
 
     @app.after_server_stop
     async def stop_storage(app):
         if getattr(app.ctx, "mongo_client", None) is None:
             return
+        for task in (getattr(app.ctx, "getting_ready", None), getattr(app.ctx, "redis_watch", None)):
+            if task is not None:
+                task.cancel()
         await app.ctx.hub.stop()
         if getattr(app.ctx, "worker", None):
             await app.ctx.worker.stop()
@@ -121,6 +121,41 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             app.ctx.embedded_redis.stop()
 
     return app
+
+
+IN_MEMORY = (
+    "the database is in memory (mongomock-motor): everything written is lost when the app stops, "
+    "and the demo is written again at the next start. Set MALL_MONGO_URL=mongodb://... to keep it"
+)
+
+
+def start_embedded_redis(settings: Settings) -> redis_infra.EmbeddedRedis:
+    """Redis's data is kept under var/redis/, so a restarted server has it back; with an in-memory database
+    (which starts empty) it starts empty too, so nothing in it points at data that is gone."""
+    embedded = redis_infra.EmbeddedRedis(settings.var_path / "redis", fresh=not settings.mongo_url).start()
+    kept = "until the app stops" if embedded.fresh else "across restarts"
+    log.info("embedded redis-server on %s, its data kept in %s %s", embedded.url, embedded.directory, kept)
+    return embedded
+
+
+async def get_ready(app: Sanic, settings: Settings) -> None:
+    """Write the demo (into an in-memory database), then open: until then every page answers 503
+    "starting" and /healthz says so, so nobody sees half a demo."""
+    try:
+        if settings.demo and not settings.mongo_url:
+            from mall.demo import seed
+
+            await seed(app.ctx.c, progress=log.info)
+    except Exception:
+        log.exception("the demo data could not be written completely")
+    gc.collect()
+    gc.freeze()  # what start-up made (the in-memory data above all) lives on: the collector stops rescanning it
+    app.ctx.ready = True
+    log.info("ready on http://%s:%d", settings.host, settings.port)
+    if settings.demo:
+        from mall.demo import demo_logins
+
+        log.info("demo logins: %s", demo_logins())
 
 
 def blueprints() -> Blueprint:
@@ -161,17 +196,8 @@ async def start_hub(app: Sanic) -> None:
     from mall.realtime.hub import Hub
     from mall.realtime.repository import ChannelStore
 
-    app.ctx.hub = Hub(ChannelStore(redis_infra.client(app.ctx.c.redis_url)))
+    app.ctx.hub = Hub(ChannelStore(redis_infra.listener(app.ctx.c.redis_url)))
     await app.ctx.hub.start()
-
-
-DEMO_LOGINS = (
-    "operator@demo.mall",
-    "marketer@demo.mall",
-    "shopper@demo.mall",
-    "shopper2@demo.mall",
-    "merchant1@demo.mall … merchant5@demo.mall",
-)
 
 
 def _log_config() -> dict:

@@ -39,14 +39,37 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+EMBEDDED_DATA = (
+    "mall: this mall keeps its data inside its running `python -m mall serve` process (MALL_MONGO_URL is not set), "
+    "so this command cannot reach it. Check the sale in the running app instead: the operator console at "
+    "/operator/flash-sales/{sale} (Check units), or POST /api/v1/operator/flash-sales/{sale}/reconcile with an "
+    "operator's token. This command works when MALL_MONGO_URL (and MALL_REDIS_URL) name the servers the app uses."
+)
+
+
 async def flash_command(settings, args) -> int:
-    c, _client, embedded = await _standalone_container(settings)
+    """Reconcile from outside the app: only where the data lives outside it (a real MongoDB)."""
+    from mall.bootstrap import build
+    from mall.infra import mongo
+    from mall.infra import redis as redis_infra
+
+    if not settings.mongo_url:
+        print(EMBEDDED_DATA.format(sale=args.sale_id), file=sys.stderr)
+        return 2
+    redis_url = settings.redis_url or f"unix://{settings.var_path / 'redis' / 'redis.sock'}"  # the app's own
+    redis = redis_infra.client(redis_url)
+    try:
+        await redis.ping()
+    except redis_infra.UNAVAILABLE:
+        print(f"mall: cannot reach Redis at {redis_url}: is the app running?", file=sys.stderr)
+        await redis.aclose()
+        return 2
+    _client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
+    c = build(settings, db, redis, redis_url)
     try:
         code, text = await flash_reconcile(c, args.sale_id, rebuild=args.rebuild)
     finally:
-        await c.redis.aclose()
-        if embedded:
-            embedded.stop()
+        await redis.aclose()
     print(text, flush=True)
     return code
 
@@ -79,22 +102,22 @@ def serve_command(settings, args) -> int:
     except EmbeddedMultiWorker as exc:
         print(f"mall: {exc}", file=sys.stderr)
         return 2
-    print(f"mall: serving on http://{settings.host}:{settings.port}", flush=True)
-    if settings.demo:
-        print(
-            "mall: demo logins (password demo1234): operator@demo.mall, marketer@demo.mall, "
-            "shopper@demo.mall, shopper2@demo.mall, merchant1@demo.mall … merchant5@demo.mall",
-            flush=True,
+    print(f"mall: starting on http://{settings.host}:{settings.port} (pages answer once it logs 'ready')", flush=True)
+    from mall.infra.embedded_redis import LeftoverInUse
+
+    try:
+        app.run(
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            single_process=settings.workers == 1,
+            access_log=settings.access_log,
+            motd=False,
+            backlog=1024,  # Sanic's 100 overflows when a flash sale opens 256+ connections at once
         )
-    app.run(
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        single_process=settings.workers == 1,
-        access_log=settings.access_log,
-        motd=False,
-        backlog=1024,  # Sanic's 100 overflows when a flash sale opens 256+ connections at once
-    )
+    except LeftoverInUse as exc:  # another mall runs on this var dir
+        print(f"mall: not started: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -106,7 +129,7 @@ async def _standalone_container(settings):
     embedded = None
     redis_url = settings.redis_url
     if not redis_url:
-        embedded = redis_infra.EmbeddedRedis(settings.var_path / "redis-cli").start()
+        embedded = redis_infra.EmbeddedRedis(settings.var_path / "redis-cli", fresh=True).start()
         redis_url = embedded.url
     client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
     c = build(settings, db, redis_infra.client(redis_url), redis_url)
@@ -144,6 +167,8 @@ async def worker_command(settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from mall.infra.jobs import make_queue
+
     c, _client, _embedded = await _standalone_container(settings)
-    await make_worker(c.queue, functions(), c, cron_jobs=cron_jobs()).start()
+    await make_worker(make_queue(c.redis_url, worker=True), functions(), c, cron_jobs=cron_jobs()).start()
     return 0

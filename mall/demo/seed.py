@@ -3,9 +3,11 @@ running it twice changes nothing the second time."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from mall.accounts import services as accounts
 from mall.accounts.models import Role
@@ -27,6 +29,13 @@ DEMO_PEOPLE = [
     ("shopper@demo.mall", "Sam Shopper 小明", [Role.SHOPPER.value]),
     ("shopper2@demo.mall", "Sara Shopper 小華", [Role.SHOPPER.value]),
 ] + [(f"merchant{i}@demo.mall", f"Merchant {i} 店主", [Role.SHOPPER.value]) for i in range(1, 7)]
+
+
+def demo_logins() -> str:
+    """Who can sign in to the demo, as the start-up log shows it (the README's table says the same)."""
+    people = ", ".join(email for email, *_ in DEMO_PEOPLE[:4])
+    owners = f"{SHOPS[0]['owner']} … {SHOPS[-1]['owner']} (a shop each)"
+    return f"{people}, {owners}, {PENDING_APPLICATION['owner']} (a pending shop application); password {DEMO_PASSWORD}"
 
 
 async def ensure_user(c, email: str, name: str, roles: list[str], password_hash: str):
@@ -96,7 +105,10 @@ def _variants(prefix: str, index: int, price: int, stock: int, spec) -> list[Var
 
 
 async def seed_shop(c, spec: dict, owner, category_ids: dict[str, str], media) -> tuple:
+    """Pictures are drawn in a worker thread: the server keeps answering ("starting") meanwhile."""
     theme = spec["theme"]
+    logo = await asyncio.to_thread(logo_image, media, theme=theme, name=spec["name"])
+    banner = await asyncio.to_thread(banner_image, media, theme=theme, name=spec["name"])
     shop = await shops.create_approved_shop(
         c,
         owner=owner,
@@ -107,15 +119,16 @@ async def seed_shop(c, spec: dict, owner, category_ids: dict[str, str], media) -
         announcement=spec["announcement"],
         about=spec["about"],
         theme_color=theme,
-        logo=logo_image(media, theme=theme, name=spec["name"]),
-        banner=banner_image(media, theme=theme, name=spec["name"]),
+        logo=logo,
+        banner=banner,
     )
     await catalog.save_attribute_defs(c.attribute_sets, c.clock, shop.id, _defs(spec["attributes"]))
     created = 0
     if await catalog.count_products(c.products, shop.id) == 0:
         prefix = spec["slug"][:4].upper()
         for index, (cat, en, zh, price, stock, attrs, variants) in enumerate(PRODUCTS[spec["slug"]], start=1):
-            images = [product_image(media, theme=theme, en=en, zh=zh, variant=v) for v in range(2)]
+            draw = partial(product_image, media, theme=theme, en=en, zh=zh)
+            images = [await asyncio.to_thread(draw, variant=v) for v in (0, 1)]
             draft = ProductDraft(
                 name={"en": en, "zh_Hant": zh},
                 category_id=category_ids[cat],

@@ -104,3 +104,25 @@ class ReservationOut(BaseModel):
 
 class RefusedOut(BaseModel):
     reason: str
+
+
+class UnitsCheckIn(BaseModel):
+    model_config = Closed
+    rebuild: bool = Field(
+        default=False,
+        description="rebuild Redis from the orders even when it has the sale (live reservations are dropped)",
+    )
+
+
+class UnitsCheckOut(BaseModel):
+    """allocated = remaining + held + sold; `sold` is what the orders say (the truth)."""
+
+    sale_id: str
+    allocated: int
+    remaining: int
+    held: int
+    sold: int
+    sold_in_redis: int
+    drift: int = Field(description="units unaccounted for (negative: over-allocated); 0 when every unit adds up")
+    rebuilt: bool = Field(description="Redis was rebuilt from the orders by this check")
+    notes: list[str]

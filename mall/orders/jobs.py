@@ -26,6 +26,10 @@ async def sweep_overdue_checkouts(ctx) -> int:
     return await services.sweep_overdue_checkouts(ctx["c"])
 
 
+async def catch_up_payments(ctx) -> int:
+    return await services.catch_up(ctx["c"])
+
+
 JOBS = [expire_checkout, auto_complete_order, reconcile_checkout, realert_order]
 # Every minute (unique: one run at a time across workers).
-CRON = [(sweep_overdue_checkouts, "* * * * *")]
+CRON = [(sweep_overdue_checkouts, "* * * * *"), (catch_up_payments, "* * * * *")]

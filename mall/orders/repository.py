@@ -150,6 +150,7 @@ class CheckoutRepository:
         await self.checkouts.create_index("number", unique=True)
         await self.checkouts.create_index([("status", 1), ("expires_at", 1)])
         await self.checkouts.create_index("items.flash_sale_id")
+        await self.checkouts.create_index([("items.sale_state", 1), ("status", 1)])
 
     async def flash_lines(self, sale_id: str) -> list[tuple[str, CheckoutItem]]:
         """(user id, line) of every flash-sale line of this sale that is being paid or was sold."""
@@ -192,6 +193,11 @@ class CheckoutRepository:
         live = [CheckoutStatus.RESERVING.value, CheckoutStatus.PENDING_PAYMENT.value]
         cursor = self.checkouts.find({"status": {"$in": live}, "expires_at": {"$lt": now}}, {"_id": 1})
         return [doc["_id"] async for doc in cursor.sort("expires_at", 1).limit(limit)]
+
+    async def paid_selling(self, limit: int) -> list[str]:
+        """Ids of paid checkouts with a flash-sale line whose Redis step is not done yet."""
+        query = {"items.sale_state": SaleState.SELLING.value, "status": CheckoutStatus.PAID.value}
+        return [doc["_id"] async for doc in self.checkouts.find(query, {"_id": 1}).limit(limit)]
 
     async def exists(self, checkout_id: str) -> bool:
         return await self.checkouts.count_documents({"_id": str(checkout_id)}, limit=1) == 1

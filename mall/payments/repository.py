@@ -25,6 +25,7 @@ class PaymentRepository:
         await self.payments.create_index([("user_id", 1), ("created_at", -1)])
         await self.events.create_index("event_id", unique=True)
         await self.events.create_index([("payment_id", 1), ("received_at", 1)])
+        await self.events.create_index([("handled_at", 1), ("received_at", 1)])
         await self.refunds.create_index([("payment_id", 1), ("key", 1)], unique=True)
 
     async def add(self, payment: Payment) -> Payment:
@@ -98,6 +99,11 @@ class PaymentRepository:
 
     async def mark_event_handled(self, event_id: str, now: datetime) -> None:
         await self.events.update_one({"event_id": str(event_id), "handled_at": None}, {"$set": {"handled_at": now}})
+
+    async def unhandled_events(self, received_before: datetime, limit: int) -> list[RecordedEvent]:
+        """Events recorded before `received_before` whose handling never finished, oldest first."""
+        query = {"handled_at": None, "received_at": {"$lt": received_before}}
+        return [_event(doc) async for doc in self.events.find(query).sort("received_at", 1).limit(limit)]
 
     async def events_for(self, payment_id: str) -> list[RecordedEvent]:
         cursor = self.events.find({"payment_id": str(payment_id)}).sort("received_at", 1)

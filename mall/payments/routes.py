@@ -87,11 +87,26 @@ async def _own_sandbox_payment(request: Request, payment_id: str) -> Payment:
     return payment
 
 
-async def _settle(request: Request, payment: Payment, outcome: EventType) -> WebhookReceipt:
-    """Press the sandbox 'bank' button: sign the event and deliver it like the provider would."""
+async def _settle(request: Request, payment: Payment, outcome: EventType) -> tuple[Payment, bool]:
+    """Press the sandbox 'bank' button: sign the event and deliver it like the provider would.
+    -> (the payment now, whether its orders have followed). A payment already settled is not an error:
+    its orders are brought along (again); one that succeeded while its orders could not follow yet is
+    "processing" (the minutely catch-up finishes them)."""
     c = request.app.ctx.c
-    delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=outcome)
-    return await deliver(request, SANDBOX, delivery.raw_body, delivery.headers)
+    try:
+        if payment.status == PaymentStatus.SUCCEEDED:
+            return payment, await orders.resume_payment(c, payment)
+        delivery = payments.sandbox_delivery(c.clock, c.settings, payment=payment, outcome=outcome)
+        receipt = await deliver(request, SANDBOX, delivery.raw_body, delivery.headers)
+    except WebhookRejected:
+        raise
+    except Exception:
+        now = await payments.get_payment(c.payments, payment.id)
+        if now is None or now.status != PaymentStatus.SUCCEEDED:
+            raise
+        log.exception("payment %s succeeded; its orders follow with the catch-up job", payment.id)
+        return now, False
+    return receipt.payment, receipt.notify
 
 
 @bp.get("/pay/sandbox/<payment_id>", ctx_access="user")
@@ -105,11 +120,14 @@ async def sandbox_press(request: Request, payment_id: str):
     payment = await _own_sandbox_payment(request, payment_id)
     outcome = EventType.SUCCEEDED if parse_form(request, SandboxForm).outcome == "succeed" else EventType.FAILED
     session = request.ctx.session
-    if not payment.settleable:
+    if not payment.settleable and payment.status != PaymentStatus.SUCCEEDED:
         session.flash(_("This payment can no longer be changed."), "info")
         return redirect(f"/pay/sandbox/{payment.id}")
-    receipt = await _settle(request, payment, outcome)
-    if receipt.payment.status == PaymentStatus.SUCCEEDED:
+    paid, followed = await _settle(request, payment, outcome)
+    if paid.status == PaymentStatus.SUCCEEDED and not followed:
+        session.flash(_("Payment received. Your order is being confirmed and shows as paid within a minute."), "info")
+        return redirect(payment.return_url or "/orders")
+    if paid.status == PaymentStatus.SUCCEEDED:
         session.flash(_("Payment received. Thank you!"), "success")
         return redirect(payment.return_url or "/orders")
     session.flash(_("The payment failed and nothing was charged. You can try again."), "error")
@@ -117,11 +135,13 @@ async def sandbox_press(request: Request, payment_id: str):
 
 
 async def _api_settle(request: Request, payment_id: str, outcome: EventType):
+    """A payment already paid answers what it is (pressing Pay twice is not a conflict); `applied` is
+    false while its orders are still being confirmed."""
     payment = await _own_sandbox_payment(request, payment_id)
-    if not payment.settleable:
+    if not payment.settleable and payment.status != PaymentStatus.SUCCEEDED:
         raise Refused(_("This payment can no longer be changed."), status_code=409)
-    receipt = await _settle(request, payment, outcome)
-    out = SandboxOutcomeOut(payment=PaymentOut.of(receipt.payment), event_id=receipt.event.id, applied=receipt.notify)
+    paid, followed = await _settle(request, payment, outcome)
+    out = SandboxOutcomeOut(payment=PaymentOut.of(paid), event_id=paid.last_event_id or "", applied=followed)
     return json(out.model_dump(mode="json"))
 
 

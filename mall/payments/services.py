@@ -10,6 +10,7 @@ payment but was never handled is passed on again (the orders side is idempotent)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from mall.infra.ids import is_id, new_id
 from mall.payments.models import (
@@ -46,6 +47,7 @@ __all__ = [
     "refunds_for",
     "sandbox_delivery",
     "start_payment",
+    "unhandled_events",
 ]
 MAX_REASON = 500
 CAS_ATTEMPTS = 100
@@ -167,6 +169,12 @@ async def cancel_payment(repo: PaymentRepository, clock, *, payment_id: str) -> 
     changes = {"status": PaymentStatus.CANCELLED.value, "updated_at": clock.now()}
     moved = await repo.transition(payment_id, settleable, changes) if is_id(payment_id) else None
     return moved or await get_payment(repo, payment_id)
+
+
+async def unhandled_events(repo: PaymentRepository, clock, *, older_than: timedelta, limit: int = 100):
+    """Verified events whose handling never finished (the process died, or the orders side failed): a
+    provider would redeliver them; the orders' catch-up job does not wait for it."""
+    return await repo.unhandled_events(clock.now() - older_than, limit)
 
 
 async def mark_event_handled(repo: PaymentRepository, clock, *, event_id: str) -> None:

@@ -15,6 +15,7 @@ from mall.web import security
 from mall.web.errors import MallErrorHandler
 from mall.web.sessions import save_session
 from mall.web.templating import build_environment
+from mall.web.unavailable import starting_gate
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 
@@ -56,6 +57,7 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     _only_api_in_openapi(routes)
     app.blueprint(routes)
     app.before_server_start(_head_follows_get, priority=SANIC_EXT_PRIORITY - 1)
+    app.on_request(starting_gate, priority=200)
     app.on_request(security.before_request, priority=100)
     app.on_response(_finish, priority=100)
 
@@ -72,6 +74,6 @@ def _head_follows_get(app: Sanic) -> None:
 
 
 async def _finish(request, response) -> None:
-    if getattr(request.ctx, "session", None) is not None:
+    if getattr(request.ctx, "session", None) is not None and response.status != 503:  # 503: Redis may be gone
         await save_session(request, response)
     security.security_headers(request, response)

@@ -16,6 +16,7 @@ from sanic.response import html, json
 from mall.infra.text import N_
 from mall.web import i18n
 from mall.web.forms import Invalid
+from mall.web.unavailable import dependency_down
 
 log = logging.getLogger("mall.errors")
 
@@ -30,6 +31,7 @@ TITLES = {
     422: N_("Please check your input"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong"),
+    503: N_("Back in a moment"),
 }
 
 GENERIC = {
@@ -44,11 +46,15 @@ def _status(exception: Exception) -> int:
 
 class MallErrorHandler(ErrorHandler):
     def default(self, request: Request, exception: Exception):
+        exception = dependency_down(exception)
         status = _status(exception)
         request_id = str(getattr(request, "id", "")) if request else ""
         if isinstance(exception, RequestCancelled):
             log.info("request %s cancelled by the client", request_id)  # the browser navigated away
             message = ""
+        elif status == 503:
+            log.warning("request %s answered 503: %s", request_id, getattr(exception, "cause", exception))
+            message = str(exception)
         elif status >= 500:
             log.error("request %s failed", request_id, exc_info=exception)
             message = i18n.gettext("Something went wrong on our side. We have logged it.")
@@ -60,7 +66,7 @@ class MallErrorHandler(ErrorHandler):
         headers["X-Request-ID"] = request_id
         if status == 405 and request is not None:
             headers["Allow"] = allowed_methods(request)
-        if request is None or _is_api(request):
+        if request is None or _is_api(request) or request.path == "/healthz":
             body = {"error": {"status": status, "message": message, "request_id": request_id}}
             if isinstance(exception, Invalid):
                 body["error"]["fields"] = exception.errors

@@ -23,7 +23,7 @@ from mall.web.sessions import load_session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ACCESS_LEVELS = {"public", "user", "merchant", "owner", "operator", "marketer"}
-UNCHECKED_PREFIXES = ("/static/", "/media/")
+UNCHECKED_PREFIXES = ("/static/", "/media/", "/healthz")  # no session: they answer even without Redis
 
 CSP = "; ".join(
     [

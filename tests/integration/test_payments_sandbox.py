@@ -3,6 +3,9 @@ and Pay / Fail go through the same signed, verified webhook path."""
 
 from __future__ import annotations
 
+from mall.orders import services as orders
+from mall.orders.models import CheckoutStatus, OrderStatus
+from mall.orders.services import payment_events
 from mall.payments import services as payments
 from tests.integration.payments_helpers import hear_orders
 
@@ -186,7 +189,7 @@ async def test_the_api_drives_the_same_signed_path(api, container, factory, monk
     body = paid.json()
     assert paid.status_code == 200 and body["applied"] is True
     assert body["payment"]["status"] == "succeeded" and body["payment"]["amount"] == 9900
-    assert again.status_code == 409
+    assert again.status_code == 200 and again.json() == body  # paid already: the same answer, not a conflict
     events = await payments.events_for(container.payments, payment.id)
     assert [e.event_id for e in events] == [failed.json()["event_id"], body["event_id"]]
     assert [name for name, _ in heard] == ["on_payment_failed", "on_payment_succeeded"]
@@ -213,3 +216,31 @@ async def test_the_page_speaks_traditional_chinese_money_formatting(web, contain
     await web.form("/lang", {"lang": "zh_Hant", "next": "/"})
     response = await page_of(web, payment)
     assert 'lang="zh-Hant"' in response.text and "$450" in response.text
+
+
+async def test_a_payment_whose_orders_could_not_follow_says_processing_and_the_catch_up_pays_them(
+    web, container, factory, monkeypatch
+):
+    """SECURITY row 20: no paid order stays unpaid, even when the orders side failed after the payment moved."""
+    shopper = await factory.user()
+    placed = await factory.checkout(shopper, (await factory.stocked_product(stock=5), 1))
+    await web.sign_in(shopper.email)
+    await web.page(f"/pay/sandbox/{placed.checkout.payment_id}")
+
+    async def die(*_args, **_kwargs):
+        raise RuntimeError("the worker died mid-way")
+
+    monkeypatch.setattr(payment_events, "on_payment_succeeded", die)
+    pressed = await web.form(f"/pay/sandbox/{placed.checkout.payment_id}", {"outcome": "succeed"})
+    monkeypatch.undo()
+
+    back = f"/checkouts/{placed.checkout.id}"
+    assert pressed.status_code == 302 and pressed.headers["location"] == back
+    assert "being confirmed" in (await web.page(back)).text  # a clear "processing", never an error
+    assert (await container.checkouts.get(placed.checkout.id)).status is CheckoutStatus.PENDING_PAYMENT
+    assert await orders.catch_up(container) == 0  # a delivery may still be running: left alone for a minute
+    container.clock.advance(minutes=2)
+    assert await orders.catch_up(container) == 1
+    assert (await container.checkouts.get(placed.checkout.id)).status is CheckoutStatus.PAID
+    assert [o.status for o in await container.orders.of_checkout(placed.checkout.id)] == [OrderStatus.PAID]
+    assert await orders.catch_up(container) == 0

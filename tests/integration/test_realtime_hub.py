@@ -130,7 +130,7 @@ async def test_an_event_from_one_app_process_reaches_a_client_of_another(app, co
             try:
                 sock = await connect(url)
                 break
-            except OSError:
+            except (OSError, InvalidStatus):  # not listening yet, or 503 while it starts
                 assert other.poll() is None, "the second app process exited"
                 await asyncio.sleep(0.1)
         else:

@@ -7,6 +7,6 @@ from sanic import Blueprint
 
 bp = Blueprint("flash_sales")
 
-from mall.flash_sales.routes import api, console, pages  # noqa: E402  (registers the handlers)
+from mall.flash_sales.routes import api, console, console_units, pages  # noqa: E402  (registers the handlers)
 
-__all__ = ["api", "bp", "console", "pages"]
+__all__ = ["api", "bp", "console", "console_units", "pages"]

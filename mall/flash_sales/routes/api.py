@@ -19,6 +19,8 @@ from mall.flash_sales.schemas import (
     RefusedOut,
     ReservationIn,
     ReservationOut,
+    UnitsCheckIn,
+    UnitsCheckOut,
 )
 from mall.infra.ids import is_id
 from mall.web.api import TooManyRequests
@@ -152,6 +154,34 @@ async def marketer_edit(request: Request, sale_id: str):
 @doc("Cancel any sale before it starts (marketers)", response=FlashSaleOut, tag="flash-sales", errors={409: STARTED})
 async def marketer_cancel(request: Request, sale_id: str):
     return await _cancel(request, sale_id, None)
+
+
+@bp.post("/api/v1/operator/flash-sales/<sale_id:str>/reconcile", ctx_access="operator")
+@doc(
+    "Check a sale's units in the running app (allocated = remaining + held + sold, the orders being the truth) "
+    "and rebuild Redis from the orders when it lost the sale, or when asked (operators)",
+    body=UnitsCheckIn,
+    response=UnitsCheckOut,
+    tag="flash-sales",
+)
+async def operator_reconcile(request: Request, sale_id: str):
+    data = parse_json(request, UnitsCheckIn)
+    try:
+        report = await services.reconcile(request.app.ctx.c, sale_id, rebuild=data.rebuild)
+    except services.FlashSaleError as exc:
+        raise refused(exc) from None
+    out = UnitsCheckOut(
+        sale_id=sale_id,
+        allocated=report.allocated,
+        remaining=report.remaining,
+        held=report.held,
+        sold=report.sold,
+        sold_in_redis=report.sold_redis,
+        drift=report.drift,
+        rebuilt=report.rebuilt,
+        notes=report.notes,
+    )
+    return json(out.model_dump())
 
 
 @bp.get("/api/v1/flash-sales", ctx_access="public")

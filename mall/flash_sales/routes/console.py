@@ -129,11 +129,14 @@ async def _queue(request: Request, *, errors: dict | None = None, reason: str = 
     c = request.app.ctx.c
     number = pages.page_number(request)
     waiting, total_pages = await services.sales_in_state(c, state="pending_approval", page=number, soonest_first=True)
+    running, _pages = await services.sales_in_state(c, state="running")
+    upcoming, _pages = await services.sales_in_state(c, state="upcoming", soonest_first=True)
     return await page(
         request,
         "flash_sales/console_approvals.html",
         fragment="flash_sales/console_approval_queue.html",
         rows=await sale_views(c, waiting, with_figures=False),
+        open_sales=await sale_views(c, running[:10] + upcoming[:10]),
         errors=errors or {},
         reason=reason,
         page=number,
@@ -142,7 +145,7 @@ async def _queue(request: Request, *, errors: dict | None = None, reason: str = 
     )
 
 
-async def _waiting(request: Request, sale_id: str):
+async def sale_or_404(request: Request, sale_id: str):
     try:
         return await services.get_sale(request.app.ctx.c, sale_id)
     except services.FlashSaleError:
@@ -156,7 +159,7 @@ async def approval_queue(request: Request):
 
 @bp.post(f"{QUEUE}/<sale_id:str>/approve", ctx_access="operator")
 async def approve(request: Request, sale_id: str):
-    sale = await _waiting(request, sale_id)
+    sale = await sale_or_404(request, sale_id)
     try:
         await services.approve_sale(request.app.ctx.c, sale.id, operator_id=request.ctx.user.id)
     except services.FlashSaleError as exc:
@@ -169,7 +172,7 @@ async def approve(request: Request, sale_id: str):
 
 @bp.post(f"{QUEUE}/<sale_id:str>/reject", ctx_access="operator")
 async def reject(request: Request, sale_id: str):
-    sale = await _waiting(request, sale_id)
+    sale = await sale_or_404(request, sale_id)
     form = request.form or {}
     reason = str(form.get("reason", "")).strip()
     extra = sorted(set(form) - {"csrf_token", "reason"})
@@ -190,7 +193,7 @@ async def reject(request: Request, sale_id: str):
 @bp.get("/live/alerts/flash-approval/<sale_id:str>", ctx_access="operator")
 async def approval_alert(request: Request, sale_id: str):
     """The toast of a live flash.approval message, in the operator's language."""
-    sale = await _waiting(request, sale_id)
+    sale = await sale_or_404(request, sale_id)
     (view,) = await sale_views(request.app.ctx.c, [sale], with_figures=False)
     return await page(
         request,

@@ -51,6 +51,11 @@ def marketer(_request: Request) -> Scope:
     return Scope("marketing", "/marketing/flash-sales", None, featured=True)
 
 
+def operator(_request: Request) -> Scope:
+    """Operators look at any sale and check its units; they schedule none."""
+    return Scope("operator", "/operator/flash-sales", None, featured=True)
+
+
 async def _sale(request: Request, scope: Scope, sale_id: str) -> FlashSale:
     try:
         return await services.get_sale(request.app.ctx.c, sale_id, shop_id=scope.shop_id)

@@ -19,6 +19,7 @@ from mall.orders.services.addresses import (
     update_address,
 )
 from mall.orders.services.alerts import acknowledge, realert, unacknowledged
+from mall.orders.services.catch_up import catch_up, resume_payment
 from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout, place_flash_checkout
 from mall.orders.services.errors import (
     AddressBookFull,
@@ -110,6 +111,7 @@ __all__ = [
     "cancel_by_merchant",
     "cancel_by_shopper",
     "cancel_checkout",
+    "catch_up",
     "checkout_for_user",
     "confirm_receipt",
     "default_address",
@@ -129,6 +131,7 @@ __all__ = [
     "quote_cart",
     "realert",
     "reconcile_checkout",
+    "resume_payment",
     "save_template",
     "search_pages",
     "ship_order",
