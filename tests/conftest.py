@@ -4,9 +4,11 @@ controllable clock, swapped into the running app."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -52,14 +54,51 @@ def settings(tmp_var):
 
 @pytest_asyncio.fixture
 async def container(settings, embedded_redis):
-    """A fresh world per test: empty database, empty Redis, clock at a fixed instant."""
+    """A fresh world per test: empty database, empty Redis, clock at a fixed instant. When the test is over
+    the world is closed (its background work cancelled and awaited), and a task of ours still running
+    fails the test: nothing a test started may fire in the next one."""
+    before = set(asyncio.all_tasks())
     _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
     redis = redis_infra.client(embedded_redis.url)
     await redis.flushdb()
     c = build(settings, db, redis, embedded_redis.url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
     await c.ensure_indexes()
     yield c
+    await c.close()
     await redis.aclose()
+    await no_task_left_running(before)
+
+
+OURS = tuple(str(Path(__file__).resolve().parent.parent / folder) for folder in ("mall", "tests"))
+CONNECTION_TASKS = "ws:"  # a WebSocket's own tasks (mall/realtime/routes.py) end once the server saw it close
+
+
+def started_here(task: asyncio.Task) -> bool:
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is not None and code.co_filename.startswith(OURS)
+
+
+async def no_task_left_running(before: set[asyncio.Task]) -> None:
+    """Fail when a task of mall's (or of the tests') that this test started is still running. Sockets the
+    test closed get a few seconds to be closed on the server's side too."""
+
+    def running() -> list[asyncio.Task]:
+        current = asyncio.current_task()
+        return [t for t in asyncio.all_tasks() if t not in before and t is not current and started_here(t)]
+
+    for _ in range(500):  # a condition, polled: the server has finished every connection of this test
+        if not any(t.get_name().startswith(CONNECTION_TASKS) for t in running()):
+            break
+        await asyncio.sleep(0.01)
+    for _ in range(3):  # what close() cancelled finishes within a loop turn or two
+        await asyncio.sleep(0)
+    left = running()
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
+    if left:
+        names = ", ".join(f"{t.get_name()} ({t.get_coro().__qualname__})" for t in left)
+        pytest.fail(f"the test left tasks running (background work belongs to the container): {names}")
 
 
 @pytest_asyncio.fixture(scope="session")
