@@ -25,6 +25,39 @@ Sanic.test_mode = True
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def random_order_seed(config) -> int | None:
+    """pytest-randomly's seed for this run (None under `-p no:randomly`)."""
+    return config.getoption("randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly has chosen its seed
+def pytest_configure(config):
+    """Hypothesis draws its examples from the same seed as the test order (unless --hypothesis-seed says
+    otherwise), so the one printed seed replays a whole run: order, data and examples."""
+    from hypothesis import core
+
+    seed = random_order_seed(config)
+    if isinstance(seed, int) and config.getoption("hypothesis_seed", None) is None:
+        core.global_force_seed = seed
+
+
+def pytest_report_collectionfinish(config):
+    """Printed first (even with -q) and again at the end, where a failing run is read."""
+    return seeded(config)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if line := seeded(config):
+        terminalreporter.write_line(line)
+
+
+def seeded(config) -> str | None:
+    seed = random_order_seed(config)
+    if seed is None:
+        return None
+    return f"random test order, seed {seed}: --randomly-seed={seed} replays it, -p no:randomly turns it off"
+
+
 @pytest.fixture(scope="session")
 def tmp_var():
     path = redis_infra.temporary_directory("mall-test-")
