@@ -103,12 +103,21 @@ async def container(settings, embedded_redis):
 
 
 OURS = tuple(str(Path(__file__).resolve().parent.parent / folder) for folder in ("mall", "tests"))
-CONNECTION_TASKS = "ws:"  # a WebSocket's own tasks (mall/realtime/routes.py) end once the server saw it close
 
 
 def started_here(task: asyncio.Task) -> bool:
+    return _code_file(task).startswith(OURS)
+
+
+def serving_a_connection(task: asyncio.Task) -> bool:
+    """A WebSocket handler (a route run as a task) and its own tasks ("ws: ..."): they end once the server has
+    seen the client go, a moment after the test closed it."""
+    return task.get_name().startswith("ws:") or _code_file(task).endswith("routes.py")
+
+
+def _code_file(task: asyncio.Task) -> str:
     code = getattr(task.get_coro(), "cr_code", None)
-    return code is not None and code.co_filename.startswith(OURS)
+    return code.co_filename if code is not None else ""
 
 
 async def no_task_left_running(before: set[asyncio.Task]) -> None:
@@ -120,7 +129,7 @@ async def no_task_left_running(before: set[asyncio.Task]) -> None:
         return [t for t in asyncio.all_tasks() if t not in before and t is not current and started_here(t)]
 
     for _ in range(500):  # a condition, polled: the server has finished every connection of this test
-        if not any(t.get_name().startswith(CONNECTION_TASKS) for t in running()):
+        if not any(serving_a_connection(t) for t in running()):
             break
         await asyncio.sleep(0.01)
     for _ in range(3):  # what close() cancelled finishes within a loop turn or two
