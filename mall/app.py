@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
         await app.ctx.hub.stop()
         if getattr(app.ctx, "worker", None):
             await app.ctx.worker.stop()
+        await app.ctx.c.close()
         await app.ctx.c.redis.aclose()
         mongo.close(app.ctx.mongo_client)
         if app.ctx.embedded_redis:

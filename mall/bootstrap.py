@@ -3,7 +3,7 @@ the CLI and the tests. Services receive what they need from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mall.accounts import services as accounts
@@ -14,6 +14,7 @@ from mall.config import Settings
 from mall.flash_sales.repository import FlashSaleRepository, FlashSaleStore
 from mall.flash_sales.services import lifecycle as flash_lifecycle
 from mall.flash_sales.services import samples as flash_samples
+from mall.infra.background import Background
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
@@ -58,6 +59,11 @@ class Container:
     flash_store: FlashSaleStore
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
     promotions: PromotionRepository
+    background: Background = field(default_factory=Background)  # delayed pushes; close() stops them
+
+    async def close(self) -> None:
+        """Stop the work this container started and still owns (the caller closes db and redis)."""
+        await self.background.close()
 
     async def ensure_indexes(self) -> None:
         for repo in (

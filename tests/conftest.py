@@ -4,9 +4,11 @@ controllable clock, swapped into the running app."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +23,39 @@ from mall.infra.clock import FrozenClock
 
 Sanic.test_mode = True
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def random_order_seed(config) -> int | None:
+    """pytest-randomly's seed for this run (None under `-p no:randomly`)."""
+    return config.getoption("randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly has chosen its seed
+def pytest_configure(config):
+    """Hypothesis draws its examples from the same seed as the test order (unless --hypothesis-seed says
+    otherwise), so the one printed seed replays a whole run: order, data and examples."""
+    from hypothesis import core
+
+    seed = random_order_seed(config)
+    if isinstance(seed, int) and config.getoption("hypothesis_seed", None) is None:
+        core.global_force_seed = seed
+
+
+def pytest_report_collectionfinish(config):
+    """Printed first (even with -q) and again at the end, where a failing run is read."""
+    return seeded(config)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if line := seeded(config):
+        terminalreporter.write_line(line)
+
+
+def seeded(config) -> str | None:
+    seed = random_order_seed(config)
+    if seed is None:
+        return None
+    return f"random test order, seed {seed}: --randomly-seed={seed} replays it, -p no:randomly turns it off"
 
 
 @pytest.fixture(scope="session")
@@ -52,14 +87,60 @@ def settings(tmp_var):
 
 @pytest_asyncio.fixture
 async def container(settings, embedded_redis):
-    """A fresh world per test: empty database, empty Redis, clock at a fixed instant."""
+    """A fresh world per test: empty database, empty Redis, clock at a fixed instant. When the test is over
+    the world is closed (its background work cancelled and awaited), and a task of ours still running
+    fails the test: nothing a test started may fire in the next one."""
+    before = set(asyncio.all_tasks())
     _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
     redis = redis_infra.client(embedded_redis.url)
     await redis.flushdb()
     c = build(settings, db, redis, embedded_redis.url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
     await c.ensure_indexes()
     yield c
+    await c.close()
     await redis.aclose()
+    await no_task_left_running(before)
+
+
+OURS = tuple(str(Path(__file__).resolve().parent.parent / folder) for folder in ("mall", "tests"))
+
+
+def started_here(task: asyncio.Task) -> bool:
+    return _code_file(task).startswith(OURS)
+
+
+def serving_a_connection(task: asyncio.Task) -> bool:
+    """A WebSocket handler (a route run as a task) and its own tasks ("ws: ..."): they end once the server has
+    seen the client go, a moment after the test closed it."""
+    return task.get_name().startswith("ws:") or _code_file(task).endswith("routes.py")
+
+
+def _code_file(task: asyncio.Task) -> str:
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code.co_filename if code is not None else ""
+
+
+async def no_task_left_running(before: set[asyncio.Task]) -> None:
+    """Fail when a task of mall's (or of the tests') that this test started is still running. Sockets the
+    test closed get a few seconds to be closed on the server's side too."""
+
+    def running() -> list[asyncio.Task]:
+        current = asyncio.current_task()
+        return [t for t in asyncio.all_tasks() if t not in before and t is not current and started_here(t)]
+
+    for _ in range(500):  # a condition, polled: the server has finished every connection of this test
+        if not any(serving_a_connection(t) for t in running()):
+            break
+        await asyncio.sleep(0.01)
+    for _ in range(3):  # what close() cancelled finishes within a loop turn or two
+        await asyncio.sleep(0)
+    left = running()
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
+    if left:
+        names = ", ".join(f"{t.get_name()} ({t.get_coro().__qualname__})" for t in left)
+        pytest.fail(f"the test left tasks running (background work belongs to the container): {names}")
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -5,8 +5,6 @@ is fetched fresh, in their language, through the usual access checks."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from html import escape
 
 from mall.catalog import services as catalog
@@ -16,28 +14,14 @@ from mall.promotions import events as promo_events
 from mall.realtime import services
 from mall.realtime.models import NOTE_KINDS
 
-log = logging.getLogger("mall.realtime")
 # A stock tick is pushed once its window has closed, so the push carries the window's last change.
 STOCK_DELAY = flash_events.STOCK_TICK_SECONDS + 0.05
 DEALS_REGIONS = ["#deals-list", "#deals-strip"]
 
 
-_pending: set[asyncio.Task] = set()  # strong references until each delayed push is done
-
-
-def after_stock_tick(work, what: str) -> None:
-    """Run `work()` STOCK_DELAY from now without making the publisher wait; failures are logged."""
-
-    async def run():
-        await asyncio.sleep(STOCK_DELAY)
-        try:
-            await work()
-        except Exception:
-            log.exception("could not push %s", what)
-
-    task = asyncio.create_task(run())
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+def after_stock_tick(c, work, what: str) -> None:
+    """Run `work()` STOCK_DELAY from now without making the publisher wait (the container owns the wait)."""
+    c.background.later(STOCK_DELAY, work, what=f"push {what}")
 
 
 def toast(url: str) -> str:
@@ -163,7 +147,7 @@ def install_flash(c) -> None:
 
     async def stock_changed(_name: str, p: dict) -> None:
         """At most 4 a second per sale (lua.py's tick): the reservations of those 250 ms become one message."""
-        after_stock_tick(lambda: push_remaining(p["sale_id"]), f"the remaining count of flash sale {p['sale_id']}")
+        after_stock_tick(c, lambda: push_remaining(p["sale_id"]), f"the remaining count of flash sale {p['sale_id']}")
 
     async def sale_flipped(name: str, p: dict) -> None:
         state = "running" if name == "flash.opened" else "ended"
@@ -267,7 +251,7 @@ def install_flash_staff(c) -> None:
             await nudge_staff(shop_id, "flash.figures", [flash_figures_region(sale_id)], sale_id)
 
     async def flash_stock_changed(_name: str, p: dict) -> None:
-        after_stock_tick(lambda: nudge_figures(p["sale_id"]), f"the figures of flash sale {p['sale_id']}")
+        after_stock_tick(c, lambda: nudge_figures(p["sale_id"]), f"the figures of flash sale {p['sale_id']}")
 
     async def flash_sale_changed(name: str, p: dict) -> None:
         """Scheduled, changed, approved, rejected, cancelled, opened, ended: lists and figures show it."""
@@ -334,20 +318,14 @@ def install_promotions_staff(c) -> None:
             await services.publish(c.channels, "ops", name, data=data, transient=True)
 
     async def push_figures() -> None:
-        await asyncio.sleep(FIGURES_EVERY)
         waiting["figures"] = False
-        try:
-            await marketing("promo.figures", ["#promo-figures"])
-        except Exception:
-            log.exception("could not nudge the promotion dashboards")
+        await marketing("promo.figures", ["#promo-figures"])
 
     async def order_changed(_name: str, p: dict) -> None:
         if p.get("status") not in ("paid", "cancelled", "refunded") or waiting["figures"]:
             return
         waiting["figures"] = True
-        task = asyncio.create_task(push_figures())
-        _pending.add(task)
-        task.add_done_callback(_pending.discard)
+        c.background.later(FIGURES_EVERY, push_figures, what="nudge the promotion dashboards")
 
     c.events.subscribe(promo_events.CHANGED, promotion_changed)
     c.events.subscribe("order.status_changed", order_changed)

@@ -60,10 +60,10 @@ async def socket(request: Request, ws):
         for channel, last_seq in resume.items():
             for seq, raw in await services.missed(store, channel, last_seq):
                 await subscriber.deliver(channel, seq, raw)
-        tasks = [
-            asyncio.create_task(subscriber.pump()),
-            asyncio.create_task(subscriber.overflowed.wait()),
-            asyncio.create_task(_drain(ws)),
+        tasks = [  # named "ws: ...": they live as long as the connection
+            asyncio.create_task(subscriber.pump(), name="ws: send"),
+            asyncio.create_task(subscriber.overflowed.wait(), name="ws: overflow"),
+            asyncio.create_task(_drain(ws), name="ws: receive"),
         ]
         done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         if tasks[1] in done:

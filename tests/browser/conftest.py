@@ -50,7 +50,8 @@ async def page(browser, app):
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.js_errors = errors
     yield tab
-    await context.close()
+    for opened in browser.contexts:  # the test's other tabs too, even when it failed before closing them
+        await opened.close()
 
 
 async def sign_in(page, email: str, password: str = "password123") -> None:

@@ -5,8 +5,7 @@ Shipped without a reload. Nothing reaches merchant2."""
 
 from __future__ import annotations
 
-import asyncio
-
+from mall.realtime import services as realtime
 from tests.browser.conftest import shot, sign_in
 
 
@@ -44,6 +43,9 @@ async def test_paid_order_alerts_the_merchant_live_and_shipping_updates_the_shop
     await sign_in(m2, merchant2.email)
     await m2.goto("/merchant/orders")
     await connected(m2)
+    await m2.evaluate(
+        "() => { window.__heard = []; document.addEventListener('mall:rt', e => window.__heard.push(e.detail)); }"
+    )
 
     # the shopper pays on the sandbox page
     await page.set_viewport_size({"width": 390, "height": 844})
@@ -59,7 +61,10 @@ async def test_paid_order_alerts_the_merchant_live_and_shipping_updates_the_shop
     assert await m1.locator("#orders-badge").inner_text() == "1"
     assert await m1.evaluate("() => document.documentElement.hasAttribute('data-last-chime')")
     await shot(m1, "live-merchant-alert")
-    await asyncio.sleep(0.5)
+    # merchant2 hears a message published after the payment's: whatever was sent to them before it has arrived
+    await realtime.publish(factory.c.channels, f"shop:{merchant2.shop_id}", "test.after_payment")
+    await m2.wait_for_function("() => window.__heard.some(m => m.kind === 'test.after_payment')")
+    assert [m["kind"] for m in await m2.evaluate("() => window.__heard")] == ["test.after_payment"]
     assert await m2.locator(".toast").count() == 0
     assert order.number not in await m2.inner_text("main")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from mall.flash_sales import services as flash
@@ -36,6 +37,16 @@ async def sku_stock(c, sale) -> int:
 
 async def reserve(c, sale, user_id: str, qty: int = 1, ip: str = "10.0.0.1"):
     return await flash.reserve(c, sale.id, user_id, qty, ip=ip)
+
+
+async def next_tick_window(c, sale) -> None:
+    """Wait until the sale's live-push window (250 ms, kept by Redis's own clock, not the app's) has closed."""
+    tick = c.flash_store.keys(sale.id)[-1]
+    for _ in range(500):
+        if not await c.redis.exists(tick):
+            return
+        await asyncio.sleep(0.01)  # polling the condition, bounded: 5 s
+    raise AssertionError(f"{tick} never expired")
 
 
 async def pay_late(c, checkout_id: str):

@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from mall.flash_sales import services as flash
-from tests.integration.flash_helpers import loosen_rate_limits, make_sale, reserve
+from tests.integration.flash_helpers import loosen_rate_limits, make_sale, next_tick_window, reserve
 from tests.integration.test_realtime_hub import next_message, open_socket, session_header, ws_url
 
 
@@ -66,7 +66,7 @@ async def test_a_purchase_through_the_page_is_pushed_and_the_last_unit_says_sold
         first = await next_about(sock, sale.id)
         assert (first["kind"], first["data"]["remaining"]) == ("flash.stock", 1)
 
-        await asyncio.sleep(0.26)  # the next window (Redis's own clock, not the app's)
+        await next_tick_window(container, sale)
         await reserve(container, sale, (await factory.user()).id)
         last = await next_about(sock, sale.id)
         assert (last["kind"], last["data"]["remaining"]) == ("flash.sold_out", 0)

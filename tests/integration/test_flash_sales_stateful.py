@@ -170,6 +170,7 @@ def test_flash_sale_state_machine(settings, embedded_redis):
                 self.run(flash.sweep(self.c))
                 found = self.run(catalog.variant_stock(self.c.products, self.sale.product_id, self.sale.variant_id))
                 assert found[2] == STOCK - sold
+                self.run(self.c.close())  # its delayed pushes end with it, before its loop does
                 self.run(self.redis.aclose())
             self.loop.close()
 

@@ -6,7 +6,6 @@ Taipei, the configured zone)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import UTC, datetime
 
@@ -356,7 +355,7 @@ async def test_names_typed_by_people_are_shown_escaped(web, factory, container):
         assert "Sale &lt;script&gt;" in text or "&lt;img src=x" in text, path
 
 
-async def test_the_dashboard_is_nudged_live_when_orders_are_paid(container, factory):
+async def test_the_dashboard_is_nudged_live_when_orders_are_paid(container, factory, monkeypatch):
     """Orders paid: one transient `marketing` message asks open dashboards to reload their figures, however
     many orders came in that second."""
     from mall.realtime import live
@@ -369,14 +368,11 @@ async def test_the_dashboard_is_nudged_live_when_orders_are_paid(container, fact
         seen.append((channel, kind, tuple((data or {}).get("refresh", ())), transient))
         return await original(channels, channel, kind, html=html, data=data, transient=transient)
 
-    live.services.publish = publish
-    try:
-        await factory.paid_checkout(await factory.user(), *[(p, 1) for p in products])
-        assert len([s for s in seen if s[1] == "order.paid" and s[0].startswith("shop:")]) == 3
-        assert [s for s in seen if s[1] == "promo.figures"] == []  # not yet: gathered for FIGURES_EVERY
-        await asyncio.sleep(live.FIGURES_EVERY + 0.3)
-    finally:
-        live.services.publish = original
+    monkeypatch.setattr(live.services, "publish", publish)
+    await factory.paid_checkout(await factory.user(), *[(p, 1) for p in products])
+    assert len([s for s in seen if s[1] == "order.paid" and s[0].startswith("shop:")]) == 3
+    assert [s for s in seen if s[1] == "promo.figures"] == []  # not yet: gathered for FIGURES_EVERY
+    await container.background.idle()  # every delayed push of this world has gone out
     assert [s for s in seen if s[1] == "promo.figures"] == [("marketing", "promo.figures", ("#promo-figures",), True)]
 
 

@@ -43,9 +43,13 @@ async def test_a_foreign_origin_is_refused_at_the_handshake(app):
     assert refused.value.response.status_code == 403
 
 
-async def test_same_origin_may_connect(app):
+async def test_same_origin_may_connect(app, container):
     async with await connect(ws_url(app, "channels=deals"), origin=app.ctx.base_url) as sock:
         await sock.send(json.dumps({"type": "resume", "last": {}}))
+        assert await next_message(sock) == {"type": "ready", "channels": ["deals"]}
+        await realtime.publish(container.channels, "deals", "sale.opened", html="<b>open</b>")
+        message = await next_message(sock)
+        assert (message["channel"], message["kind"], message["html"]) == ("deals", "sale.opened", "<b>open</b>")
 
 
 async def test_a_signed_out_client_cannot_join_shop_or_user_channels(app, factory):
@@ -60,8 +64,11 @@ async def test_a_signed_out_client_cannot_join_shop_or_user_channels(app, factor
 async def test_a_merchant_cannot_join_another_shops_channel(app, web, factory):
     mine, theirs = await factory.shop(), await factory.shop()
     await web.sign_in((await factory.owner_of(mine)).email)
-    with pytest.raises(InvalidStatus):
+    with pytest.raises(InvalidStatus) as refused:
         await connect(ws_url(app, f"channels=shop:{theirs.id}"), additional_headers=session_header(web))
+    assert refused.value.response.status_code == 403
+    own = await open_socket(app, f"channels=shop:{mine.id}", session_header(web))  # the session itself is fine
+    await own.close()
 
 
 async def test_merchant1_never_receives_shop2_events(app, web, container, factory):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from mall.web.i18n import money
 from tests.integration import storefront_world as world
 
 
@@ -29,11 +30,21 @@ async def test_product_page_shows_gallery_shop_variant_stock_attributes_and_desc
     assert "<p>Good.</p>" in text  # the sanitized description is the one trusted HTML
 
 
-async def test_choosing_a_variant_updates_price_stock_and_sku(web, w):
+def buy_box(html: str) -> str:
+    return html.split('<div id="buy-box"', 1)[1].split('<div id="add-to-cart"', 1)[0]
+
+
+async def test_choosing_a_variant_updates_price_stock_and_sku(web, w, container):
     p = w.products["dongding"]
-    big = next(v for v in p.variants if v.sku == "DD-300")
-    response = await web.get(f"/p/{p.id}?variant={big.id}")
-    assert "DD-300" in response.text and "In stock" in response.text and "850" in response.text
+    small, big = (next(v for v in p.variants if v.sku == sku) for sku in ("DD-150", "DD-300"))
+    box = buy_box((await web.get(f"/p/{p.id}?variant={big.id}")).text)
+    currency = container.settings.currency
+    assert f'<p class="price price-big">{money(big.price, currency)}</p>' in box  # 850, not the 150 g's 450
+    assert '<p class="stock stock-ok">In stock</p>' in box and "<code>DD-300</code>" in box
+    assert re.search(rf'value="{big.id}" checked', box) and not re.search(rf'value="{small.id}" checked', box)
+    first = buy_box((await web.get(f"/p/{p.id}?variant={small.id}")).text)
+    assert f'<p class="price price-big">{money(small.price, currency)}</p>' in first
+    assert '<p class="stock stock-low">Only 3 left</p>' in first and "<code>DD-150</code>" in first
 
 
 async def test_variant_fragment_for_htmx_and_links_without_javascript(web, w):

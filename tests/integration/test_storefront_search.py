@@ -122,8 +122,13 @@ async def test_htmx_gets_only_the_results_fragment_and_every_response_varies(web
 
 
 async def test_a_history_restore_gets_the_full_page(web, w):
-    response = await web.get("/search?q=tea", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
-    assert "<html" in response.text
+    """htmx restoring a page it no longer has cached asks with HX-Request too: it must get the whole page."""
+    full = await web.get("/search?q=tea")
+    restored = await web.get("/search?q=tea", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert restored.status_code == 200 and "HX-Request" in restored.headers["vary"]
+    assert restored.text.lstrip().lower().startswith("<!doctype html>") and restored.text.rstrip().endswith("</html>")
+    assert '<form id="filters"' in restored.text and 'id="f-q" name="q" type="search" value="tea"' in restored.text
+    assert names(w, restored) == names(w, full) == {"dongding", "alishan", "black", "kettle"}
 
 
 async def test_filters_work_without_javascript_as_a_plain_form(web, w):
