@@ -23,6 +23,8 @@ from mall.payments.repository import PaymentRepository
 from mall.promotions.repository import PromotionRepository
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
+from mall.reviews import services as reviews_services
+from mall.reviews.repository import ReviewRepository
 from mall.shops.repository import InviteRepository, ShopRepository
 
 
@@ -56,6 +58,7 @@ class Container:
     flash_store: FlashSaleStore
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
     promotions: PromotionRepository
+    reviews: ReviewRepository
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -74,6 +77,7 @@ class Container:
             self.orders,
             self.flash_sales,
             self.promotions,
+            self.reviews,
         ):
             await repo.ensure_indexes()
 
@@ -110,7 +114,9 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         flash_store=FlashSaleStore(redis),
         sold_ledger=FlashLedger(checkouts),
         promotions=PromotionRepository(db),
+        reviews=ReviewRepository(db),
     )
+    reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)
     flash_samples.install(container)
     return container
