@@ -23,6 +23,7 @@ from mall.payments.repository import PaymentRepository
 from mall.promotions.repository import PromotionRepository
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
+from mall.reputation.repository import HealthRepository
 from mall.reviews import services as reviews_services
 from mall.reviews.repository import ReviewRepository
 from mall.shops.repository import InviteRepository, ShopRepository
@@ -59,6 +60,7 @@ class Container:
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
     promotions: PromotionRepository
     reviews: ReviewRepository
+    health: HealthRepository
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -78,6 +80,7 @@ class Container:
             self.flash_sales,
             self.promotions,
             self.reviews,
+            self.health,
         ):
             await repo.ensure_indexes()
 
@@ -115,6 +118,7 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         sold_ledger=FlashLedger(checkouts),
         promotions=PromotionRepository(db),
         reviews=ReviewRepository(db),
+        health=HealthRepository(db),
     )
     reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)

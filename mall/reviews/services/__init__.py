@@ -24,6 +24,8 @@ from mall.reviews.services.queries import (
     product_reviews,
     reviewable_orders,
     shop_dsr,
+    shop_rating_window,
+    shop_review_counts,
     shop_reviews,
 )
 from mall.reviews.services.recompute import Drift, RecomputeReport, recompute
@@ -61,7 +63,9 @@ __all__ = [
     "report",
     "reviewable_orders",
     "shop_dsr",
+    "shop_rating_window",
     "shop_review",
+    "shop_review_counts",
     "shop_reviews",
     "vote_helpful",
     "voted",

@@ -10,6 +10,7 @@ from mall.catalog import services as catalog
 from mall.infra.ids import is_id
 from mall.reviews.models import (
     DSR_KEYS,
+    LOW_STARS,
     DsrAverages,
     ProductFigures,
     Refusal,
@@ -169,3 +170,16 @@ async def shop_dsr(c, shop_id: str, *, days: int = figures.DSR_DAYS) -> ShopDsr:
     mine = await figures.dsr(c, f"shop:{shop_id}", days)
     platform = await figures.dsr(c, f"cat:{category_id}", days) if category_id else DsrAverages(0, None, None, None)
     return ShopDsr(mine, platform, category_id)
+
+
+# --- what the reputation reads -------------------------------------------------------------------------------------
+
+
+async def shop_rating_window(c, shop_id: str, days: int) -> DsrAverages:
+    """The shop's DSR over the last `days` days (no platform comparison)."""
+    return await figures.dsr(c, f"shop:{shop_id}", days)
+
+
+async def shop_review_counts(c, shop_id: str, since) -> tuple[int, int]:
+    """(visible reviews of the shop since `since`, of which 1-2★)."""
+    return await c.reviews.shop_counts(shop_id, since, LOW_STARS)
