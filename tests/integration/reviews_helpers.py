@@ -34,3 +34,20 @@ async def review(c, shopper, order, *, stars: int = 5, line: int = 0, text: str 
         shop_ratings=ratings,
     )  # fmt: skip
     return posted.reviews[0]
+
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+
+
+def jpeg_with_location(size=(64, 48), colour=(180, 90, 40)) -> bytes:
+    """A JPEG whose EXIF says where it was taken (what a re-encoded upload must not keep)."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (25.0, 2.0, 0.0)}  # GPS info
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()

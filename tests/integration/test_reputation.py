@@ -124,3 +124,20 @@ async def test_a_minimum_score_refuses_a_new_shop_and_a_shop_below_it(factory, c
     assert await standing.refusal_for_minimum(container, good.id, None) is None
     message, params = await standing.refusal_for_minimum(container, newcomer.id, 50)
     assert "no score yet" in message and params["minimum"] == 50
+
+
+async def test_the_reputation_api_explains_the_score_and_the_dsr_against_the_category(api, factory, container):
+    shop, _owner = await shop_with_orders(factory, 6, ratings=4)
+    await scoring.compute(container, shop.id)
+
+    answer = await api.get(f"/api/v1/shops/{shop.id}/reputation")
+    unknown = await api.get(f"/api/v1/shops/{'0' * 24}/reputation")
+
+    assert answer.status_code == 200 and unknown.status_code == 404
+    data = answer.json()
+    assert data["dsr"]["count"] == 6 and data["dsr"]["described"] == 4.0
+    assert data["health"]["status"] == "rated" and data["health"]["score"] == 70  # DSR 4.0 earns nothing: 100 - 30
+    dsr = data["health"]["components"][0]
+    assert (dsr["key"], dsr["value"], dsr["weight"], dsr["good"], dsr["bad"], dsr["points"]) == (
+        "dsr", 4.0, 30, 4.8, 4.0, 0.0
+    )  # fmt: skip
