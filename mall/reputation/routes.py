@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
-from sanic.response import json, redirect
+from sanic.response import html, json, redirect
 from sanic_ext import openapi
 
 from mall.reputation.components import BY_KEY
@@ -76,3 +76,18 @@ async def merchant_recompute(request: Request):
     await scoring.compute(request.app.ctx.c, request.ctx.shop_id)
     request.ctx.session.flash(_("Your shop's health score was worked out again just now."), "success")
     return redirect("/merchant/reputation", status=303)
+
+
+@bp.get("/live/alerts/reputation", ctx_access="merchant")
+async def reputation_alert(request: Request):
+    """The toast a health score falling below the warning line raises on the shop's open pages."""
+    health = await standing.health_of(request.app.ctx.c, request.ctx.shop_id)
+    if health is None or health.score is None:
+        return html("")
+    weakest = health.weakest
+    text = _(BY_KEY[weakest.key].label) if weakest and weakest.key in BY_KEY else ""
+    return await render(
+        request, "realtime/_toast_body.html", tone="warning",
+        title=_("Your shop's health score is %(score)d") % {"score": health.score}, text=text,
+        link="/merchant/reputation", link_label=_("See why"),
+    )  # fmt: skip

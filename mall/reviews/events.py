@@ -1,6 +1,6 @@
 """What the reviews domain announces on c.events, after the write succeeded. No user text travels.
 
-review.posted: review_id, product_id, shop_id, user_id, stars
+review.posted: review_id, order_id, product_id, shop_id, user_id, stars
 review.followup: the same keys, for a follow-up (追評)
 review.replied: the same keys, for the shop's reply (to the follow-up when followup is true)
 review.hidden: the same keys, when an operator hid it (its author is told)
@@ -18,6 +18,7 @@ FIGURES = "review.figures"
 def review_payload(review, **extra) -> dict:
     return {
         "review_id": review.id,
+        "order_id": review.order_id,
         "product_id": review.product_id,
         "shop_id": review.shop_id,
         "user_id": review.user_id,

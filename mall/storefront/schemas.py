@@ -58,6 +58,12 @@ class SearchParams(ListingParams):
     shop: str = Field("", max_length=64)
     min_price: str = Field("", max_length=20)
     max_price: str = Field("", max_length=20)
+    rating: int | None = Field(None, ge=1, le=5)  # "4★ and up": the stored average at least this
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _rating_blank(cls, value):
+        return _blank_is_default(value, None)
 
     @field_validator("category", "shop")
     @classmethod
@@ -98,6 +104,7 @@ class ParsedSearch:
     page: int = 1
     min_price_text: str = ""
     max_price_text: str = ""
+    min_rating: int | None = None
 
 
 def _messages() -> dict[str, str]:
@@ -108,6 +115,7 @@ def _messages() -> dict[str, str]:
         "min_price": _("Enter the lowest price as a number, like 450 or 450.50."),
         "max_price": _("Enter the highest price as a number, like 450 or 450.50."),
         "sort": _("Choose one of the offered sort orders."),
+        "rating": _("Choose a rating from 1 to 5 stars."),
         "page": _("That page number is not valid."),
         "variant": _("That option is not valid."),
     }
@@ -185,4 +193,5 @@ def parse_search(args, currency: str) -> ParsedSearch:
         page=params.page,
         min_price_text=params.min_price,
         max_price_text=params.max_price,
+        min_rating=params.rating,
     )

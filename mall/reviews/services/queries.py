@@ -11,6 +11,8 @@ from mall.infra.ids import is_id
 from mall.reviews.models import (
     DSR_KEYS,
     LOW_STARS,
+    REPORT_REASONS,
+    TAGS,
     DsrAverages,
     ProductFigures,
     Refusal,
@@ -23,6 +25,7 @@ from mall.reviews.models import (
 from mall.reviews.models import review_refusal as refusal_for
 from mall.reviews.services import figures
 from mall.reviews.services.posting import windows
+from mall.shops import services as shops
 
 PER_PAGE = 10
 
@@ -66,6 +69,26 @@ async def product_reviews(c, product_id: str, chosen: ReviewFilter, *, per_page:
     page = max(1, int(chosen.page))
     items, total = await c.reviews.page(query, sort=str(chosen.sort), skip=(page - 1) * per_page, limit=per_page)
     return ReviewPage(items, total, page, per_page, await figures.product_figures(c, product_id))
+
+
+@dataclass
+class ProductPanel:
+    """The product page's reviews: a page of them as filtered, what the viewer voted, the shop's name (replies)."""
+
+    page: ReviewPage
+    chosen: ReviewFilter
+    voted: set[str]
+    shop_name: str
+    user_id: str | None = None
+    tags: dict = field(default_factory=lambda: dict(TAGS))
+    reasons: dict = field(default_factory=lambda: dict(REPORT_REASONS))
+
+
+async def product_panel(c, product, chosen: ReviewFilter, *, user_id: str | None) -> ProductPanel:
+    page = await product_reviews(c, product.id, chosen)
+    voted = await c.reviews.voted(user_id, [r.id for r in page.items]) if user_id and page.items else set()
+    shop = await shops.get_shop(c.shops, product.shop_id)
+    return ProductPanel(page, chosen, voted, shop.name if shop else "", user_id)
 
 
 async def shop_reviews(
