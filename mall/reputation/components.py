@@ -57,22 +57,22 @@ async def bad_reviews(src: Sources) -> Measure:
 
 COMPONENTS: list[Component] = [
     Component(
-        key="dsr", label=N_("Shop ratings (DSR)"), weight=30, good=4.8, bad=4.0, unit=Unit.STARS,
+        key="dsr", label=N_("Shop ratings (DSR)"), weight=30, good=4.8, bad=3.5, unit=Unit.STARS,
         explain=N_("The average of the three shop ratings buyers gave: item as described, service, shipping speed."),
         measure=shop_ratings,
     ),
     Component(
-        key="cancelled", label=N_("Orders cancelled by the shop"), weight=25, good=1.0, bad=10.0, unit=Unit.PERCENT,
+        key="cancelled", label=N_("Orders cancelled by the shop"), weight=25, good=2.0, bad=20.0, unit=Unit.PERCENT,
         explain=N_("Paid orders the shop cancelled, out of all paid orders."),
         measure=cancelled_by_shop,
     ),
     Component(
-        key="late", label=N_("Late shipments"), weight=25, good=3.0, bad=20.0, unit=Unit.PERCENT,
+        key="late", label=N_("Late shipments"), weight=25, good=5.0, bad=30.0, unit=Unit.PERCENT,
         explain=N_("Paid orders shipped after their ship-by time (or still unshipped past it), out of those due."),
         measure=late_shipments,
     ),
     Component(
-        key="bad_reviews", label=N_("1–2★ reviews"), weight=20, good=5.0, bad=25.0, unit=Unit.PERCENT,
+        key="bad_reviews", label=N_("1–2★ reviews"), weight=20, good=5.0, bad=30.0, unit=Unit.PERCENT,
         explain=N_("Reviews with one or two stars, out of all reviews of the shop's products."),
         measure=bad_reviews,
     ),

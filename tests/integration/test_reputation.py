@@ -74,9 +74,10 @@ async def test_late_shipments_cancellations_and_bad_reviews_each_cost_points(fac
     assert (by_key["late"].numerator, by_key["late"].denominator, by_key["late"].value) == (3, 9, 33.3)
     assert by_key["late"].points == 0.0
     assert (by_key["cancelled"].numerator, by_key["cancelled"].denominator) == (1, 10)
-    assert by_key["cancelled"].points == 0.0  # 10% is the "bad" threshold
-    assert by_key["bad_reviews"].value == 100.0 and by_key["dsr"].value == 4.0
-    assert health.score == 0
+    assert by_key["cancelled"].points == 55.6  # 10%: between 2% (full) and 20% (none)
+    assert by_key["bad_reviews"].value == 100.0 and by_key["bad_reviews"].points == 0.0
+    assert by_key["dsr"].value == 4.0 and by_key["dsr"].points == 38.5  # 4.0 between 3.5 and 4.8
+    assert health.score == round((30 * 38.5 + 25 * 55.6) / 100)
 
 
 async def test_ship_by_counts_an_unshipped_order_past_its_deadline_as_late(factory, container):
@@ -136,8 +137,8 @@ async def test_the_reputation_api_explains_the_score_and_the_dsr_against_the_cat
     assert answer.status_code == 200 and unknown.status_code == 404
     data = answer.json()
     assert data["dsr"]["count"] == 6 and data["dsr"]["described"] == 4.0
-    assert data["health"]["status"] == "rated" and data["health"]["score"] == 70  # DSR 4.0 earns nothing: 100 - 30
+    assert data["health"]["status"] == "rated" and data["health"]["score"] == 82  # DSR 4.0 earns 38.5 of 100
     dsr = data["health"]["components"][0]
     assert (dsr["key"], dsr["value"], dsr["weight"], dsr["good"], dsr["bad"], dsr["points"]) == (
-        "dsr", 4.0, 30, 4.8, 4.0, 0.0
+        "dsr", 4.0, 30, 4.8, 3.5, 38.5
     )  # fmt: skip

@@ -13,12 +13,13 @@ from tests.integration.reviews_helpers import delivered_order, review
 from tests.integration.test_realtime_hub import next_message, open_socket, session_header
 
 
-async def wait_for(sock, kind: str, timeout: float = 1.0) -> dict:
+async def wait_for(sock, kind: str, timeout: float = 1.0, **data) -> dict:
+    """The next message of this kind (whose data has these values) within `timeout` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         message = await next_message(sock, timeout=max(0.01, deadline - loop.time()))
-        if message.get("kind") == kind:
+        if message.get("kind") == kind and all(message.get("data", {}).get(k) == v for k, v in data.items()):
             return message
 
 
@@ -48,7 +49,7 @@ async def test_open_product_pages_are_asked_to_reload_their_rating_line(app, fac
     sock = await open_socket(app, "channels=deals")
 
     await review(container, shopper, order, stars=5)
-    message = await wait_for(sock, "review.figures")
+    message = await wait_for(sock, "review.figures", product_id=product.id)
 
     assert f"#review-summary[data-product='{product.id}']" in message["data"]["refresh"]
     assert f"#review-overview[data-product='{product.id}']" in message["data"]["refresh"]

@@ -181,6 +181,9 @@ class ShopDsr:
     category_id: str | None
 
     def versus(self, key: str) -> int | None:
+        """None while no other shop of the category has ratings (a shop is not compared with itself)."""
+        if self.category.count <= self.shop.count:
+            return None
         return versus(self.shop.get(key), self.category.get(key))
 
     @property
