@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from mall.reviews.models import MAX_PHOTOS, MAX_REPLY, MAX_TEXT, REPORT_REASONS, TAGS
 
@@ -58,10 +58,19 @@ class ReplyIn(BaseModel):
     followup: bool = Field(default=False, description="answer the follow-up (追評) instead of the review")
 
 
-class DecisionIn(BaseModel):
+class HideIn(BaseModel):
     model_config = Closed
-    action: Literal["hide", "dismiss"]
-    reason: str = Field(default="", max_length=500, description="required to hide: the author is told")
+    action: str = Field(pattern="^hide$")
+    reason: str = Field(min_length=3, max_length=500, description="the author is told")
+
+
+class DismissIn(BaseModel):
+    model_config = Closed
+    action: str = Field(pattern="^dismiss$")
+
+
+class DecisionIn(RootModel[HideIn | DismissIn]):
+    """Hide the review with a reason (its author is told), or dismiss its reports."""
 
 
 class ReviewQuery(BaseModel):

@@ -142,3 +142,17 @@ async def test_the_reputation_api_explains_the_score_and_the_dsr_against_the_cat
     assert (dsr["key"], dsr["value"], dsr["weight"], dsr["good"], dsr["bad"], dsr["points"]) == (
         "dsr", 4.0, 30, 4.8, 3.5, 38.5
     )  # fmt: skip
+
+
+async def test_each_paid_order_shows_the_merchant_its_ship_by_time_and_says_when_it_is_late(web, factory, container):
+    from tests.integration.orders_helpers import paid_order
+
+    _shopper, merchant, _product, order = await paid_order(factory)
+    await web.sign_in(merchant.email)
+
+    due = await web.page(f"/merchant/orders/{order.id}")
+    container.clock.advance(hours=container.settings.ship_by_hours, seconds=1)
+    late = await web.page(f"/merchant/orders/{order.id}")
+
+    assert "Ship by" in due.text and "Later shipments lower your health score." in due.text
+    assert "Late: it was due to ship by" in late.text

@@ -10,7 +10,7 @@ from PIL import Image
 
 from mall.reviews import services as reviews
 from tests.integration.orders_helpers import bearer, paid_order
-from tests.integration.reviews_helpers import SVG, delivered_order, jpeg_with_location, review
+from tests.integration.reviews_helpers import SVG, deliver, delivered_order, jpeg_with_location, review
 
 RATINGS = {"described": 5, "service": 5, "shipping": 4}
 
@@ -211,3 +211,55 @@ async def test_the_api_document_describes_the_review_operations_and_their_answer
         assert path in paths, path
     text = str(paths["/api/v1/orders/{order_id}/reviews"])
     assert "exclusiveMinimum" not in text and "exclusiveMaximum" not in text
+
+
+async def test_reporting_is_rate_limited_with_retry_after(api, factory, container):
+    container.settings = container.settings.replace(report_rate_limit=2)
+    reviewed = []
+    for _ in range(3):
+        shopper, _merchant, _product, order = await delivered_order(factory)
+        reviewed.append(await review(container, shopper, order))
+    reporter = await bearer(container, await factory.user())
+
+    answers = [await api.post(f"/api/v1/reviews/{r.id}/report", json={"reason": "spam"}, headers=reporter)
+               for r in reviewed]  # fmt: skip
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert int(answers[2].headers["retry-after"]) > 0
+    assert (await container.reviews.get(reviewed[2].id)).reports_open == 0
+
+
+async def test_posting_is_rate_limited(api, factory, container):
+    container.settings = container.settings.replace(review_rate_limit=1)
+    first_shopper = await factory.user()
+    orders_ = []
+    for _ in range(2):
+        _s, merchant, product, _o = await delivered_order(factory)
+        placed = await factory.paid_checkout(first_shopper, (product, 1))
+        orders_.append(await deliver(container, merchant, placed.orders[0]))
+    headers = await bearer(container, first_shopper)
+
+    first = await api.post(f"/api/v1/orders/{orders_[0].id}/reviews", json=body(), headers=headers)
+    second = await api.post(f"/api/v1/orders/{orders_[1].id}/reviews", json=body(), headers=headers)
+
+    assert (first.status_code, second.status_code) == (201, 429) and "retry-after" in second.headers
+    assert await container.reviews.of_order(orders_[1].id) == []
+
+
+async def test_nobody_can_edit_or_delete_a_review_not_even_its_shop(api, factory, container):
+    shopper, owner, _product, order = await delivered_order(factory)
+    written = await review(container, shopper, order, stars=1, text="Broken lid.")
+    as_owner = await bearer(container, owner)
+    as_author = await bearer(container, shopper)
+
+    attempts = [
+        await api.delete(f"/api/v1/reviews/{written.id}", headers=as_owner),
+        await api.patch(f"/api/v1/reviews/{written.id}", json={"stars": 5}, headers=as_author),
+        await api.delete(f"/api/v1/merchant/reviews/{written.id}", headers=as_owner),
+        await api.post(f"/api/v1/merchant/reviews/{written.id}/reply", json={"text": "ok", "stars": 5},
+                       headers=as_owner),
+    ]  # fmt: skip
+
+    assert all(a.status_code in (404, 405, 422) for a in attempts), [a.status_code for a in attempts]
+    stored = await container.reviews.get(written.id)
+    assert (stored.stars, stored.text, stored.visible, stored.reply) == (1, "Broken lid.", True, None)

@@ -16,6 +16,7 @@ from mall.reviews.schemas import (
     DecisionIn,
     FollowupIn,
     HelpfulOut,
+    HideIn,
     MerchantQuery,
     PhotoOut,
     PostedOut,
@@ -70,7 +71,7 @@ async def api_product_reviews(request: Request, product_id: str):
 @api_doc(
     "Upload one review photo (multipart field `photo`; JPEG, PNG, WebP or GIF, re-encoded, metadata removed, SVG "
     "refused); use the returned id in photo_ids",
-    response=PhotoOut, status=201, answers=(401, 422),
+    response=PhotoOut, status=201, answers=(401, 422), upload=True,
 )  # fmt: skip
 async def api_upload_photo(request: Request):
     photos, error = await upload_photos(request, "photo", 1)
@@ -209,9 +210,9 @@ async def api_reply(request: Request, review_id: str):
 )  # fmt: skip
 async def api_decision(request: Request, review_id: str):
     c = request.app.ctx.c
-    data = parse_json(request, DecisionIn)
+    data = parse_json(request, DecisionIn).root
     try:
-        if data.action == "hide":
+        if isinstance(data, HideIn):
             review = await services.hide(c, operator_id=request.ctx.user.id, review_id=review_id, reason=data.reason)
         else:
             review = await services.dismiss(c, operator_id=request.ctx.user.id, review_id=review_id)

@@ -12,7 +12,7 @@ from mall.reviews import services
 from mall.reviews.models import Review
 from mall.reviews.schemas import ReviewOut, ShopReviewOut, SummaryOut
 from mall.web.api import TooManyRequests
-from mall.web.apidoc import doc
+from mall.web.apidoc import _inline, doc
 from mall.web.forms import Invalid
 from mall.web.i18n import gettext as _
 from mall.web.uploads import stored_image
@@ -57,12 +57,27 @@ def refused(exc: services.ReviewError) -> SanicException:
     return Refused(message, status_code=exc.status)
 
 
-def api_doc(summary: str, *, answers=(), **kw):
-    """`doc` plus every error answer the operation gives (all in the one JSON error shape)."""
+PHOTO_UPLOAD = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object", "required": ["photo"],
+            "properties": {"photo": {"type": "string", "format": "binary", "description": "JPEG, PNG, WebP or GIF"}},
+        }
+    }
+}  # fmt: skip
+
+
+def api_doc(summary: str, *, answers=(), body=None, upload: bool = False, **kw):
+    """`doc` plus every error answer the operation gives (all in the one JSON error shape); a JSON `body` (or a
+    photo `upload`) is declared required, as the handler requires it."""
     tag = kw.pop("tag", "reviews")
 
     def decorate(handler):
         handler = doc(summary, tag=tag, **kw)(handler)
+        if body is not None:
+            handler = openapi.body({"application/json": _inline(body)}, required=True)(handler)
+        if upload:
+            handler = openapi.body(PHOTO_UPLOAD, required=True)(handler)
         for status in answers:
             handler = openapi.response(status, {"application/json": ERROR}, ANSWERS[status])(handler)
         return handler
