@@ -116,3 +116,28 @@ async def test_review_with_a_photo_reaches_the_merchant_live_and_shows_everywher
     assert errors == []
     await m_context.close()
     await g_context.close()
+
+
+async def test_the_compare_view_shows_ratings_sold_and_shop_health_and_fits_a_phone(page, factory):
+    c = factory.c
+    picked = []
+    for name, stars in (("Alpine Green", 5), ("Harbour Black", 3), ("Forest Oolong", 4)):
+        shop = await factory.shop(name=f"{name} Co")
+        owner = await factory.owner_of(shop)
+        product = await factory.stocked_product(shop=shop, name=name, stock=20)
+        buyer = await factory.user()
+        placed = await factory.paid_checkout(buyer, (product, 1))
+        await review(c, buyer, await deliver(c, owner, placed.orders[0]), stars=stars)
+        picked.append(product)
+
+    await page.set_viewport_size(PHONE)
+    for product in picked:
+        await page.goto(f"/p/{product.id}")
+        await page.click("form[action='/compare'] button[type=submit]")
+        await page.wait_for_load_state("networkidle")
+    await page.goto("/compare")
+
+    table = await page.inner_text("#compare-table")
+    assert "Rating" in table and "Sold" in table and "Shop ratings" in table and "New shop" in table
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    await both_widths(page, "compare")
