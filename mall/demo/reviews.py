@@ -190,6 +190,7 @@ async def seed_reviews(c, shops: list, people: dict) -> int:
                 written.append(review)
                 if (shop.slug, n) == REPORTED:
                     await reviews.report(c, user_id=buyers[5].id, review_id=review.id, reason="off_topic")
+    await _awaiting_review(c, shops[-1], people["shopper@demo.mall"], start + timedelta(days=3))
     for n, review in enumerate(written):  # helpful votes from the other buyers
         for voter in buyers[: (n * 7) % 5]:
             if voter.id != review.user_id:
@@ -256,6 +257,25 @@ async def _order_and_review(c, shop, owner, products, buyers, plan: Plan, when: 
         later = min(reviewed_at + timedelta(days=2), c.clock.now() - timedelta(hours=1))
         await reviews.post_followup(at(c, later), user=buyer, review_id=review.id, text=plan.followup)
     return review
+
+
+async def _awaiting_review(c, shop, shopper, when: datetime) -> None:
+    """shopper@demo.mall's delivered order, waiting for her review (the review form has something to show)."""
+    owner = await c.users.get(shop.owner_id)
+    product = (await _products(c, shop))[-1]
+    store = c.carts.for_user(shopper.id)
+    variant = max(product.variants, key=lambda v: v.stock)
+    await cart.add_item(store, c.products, product_id=product.id, variant_id=variant.id, qty=1)
+    fields = orders.AddressFields(**{**ADDRESS, "name": shopper.name})
+    placed = await orders.place_checkout(at(c, when), user_id=shopper.id, cart=store, key=new_id(), address=fields,
+                                         notes={})  # fmt: skip
+    await orders.pay_in_sandbox(at(c, when), placed.checkout)
+    order = placed.orders[0]
+    shipped = when + timedelta(hours=ON_TIME)
+    await orders.ship_order(at(c, shipped), shop_id=shop.id, order_id=order.id, actor_id=owner.id,
+                            carrier="7-ELEVEN 交貨便", tracking_number="F7DEMO0001")  # fmt: skip
+    await orders.mark_delivered(at(c, shipped + timedelta(hours=20)), shop_id=shop.id, order_id=order.id,
+                                actor_id=owner.id)  # fmt: skip
 
 
 def _snapshot(c, shop, product, k: int) -> str:

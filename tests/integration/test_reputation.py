@@ -113,6 +113,10 @@ async def test_the_hourly_job_is_keyed_per_shop_and_hour(factory, container):
     job = await container.queue.job(f"health:{shop.id}:{container.clock.now():%Y%m%d%H}")
     assert job is not None and job.function == "compute_health"
     assert await container.queue.enqueue("compute_health", key=job.key, shop_id=shop.id) is None  # once per hour
+    from mall.worker import cron_jobs, functions
+
+    assert "compute_health" in [f.__name__ for f in functions()]
+    assert "schedule_health_scores" in [job.function.__name__ for job in cron_jobs()]
 
 
 async def test_a_minimum_score_refuses_a_new_shop_and_a_shop_below_it(factory, container):

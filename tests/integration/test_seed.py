@@ -88,6 +88,9 @@ async def demo_reviews(container) -> int:
     assert health[shops["bookworm"]]["score"] is None  # too new for a score
     assert health[shops["mountain-tea"]]["score"] >= 90
     assert health[shops["cloth-and-thread"]]["score"] < container.settings.health_warning_score
+    shopper = await accounts.find_by_email(container.users, "shopper@demo.mall")
+    waiting = await container.db["orders"].find_one({"user_id": shopper.id, "status": "delivered"})
+    assert waiting and await container.reviews.of_order(waiting["_id"]) == []  # her review form has a line to show
     report = await reviews.recompute(container, fix=False)
     assert report.drift == [], report.lines()  # written through the services: every kept figure is exact
     return len(found)
