@@ -169,13 +169,16 @@ def blueprints() -> Blueprint:
     from mall.payments.routes import bp as payments
     from mall.promotions.routes import bp as promotions
     from mall.realtime.routes import bp as realtime
+    from mall.reputation.routes import bp as reputation
+    from mall.reviews.routes import bp as reviews
     from mall.shops.routes import bp as shops
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
     return Blueprint.group(
-        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions
-    )
+        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions,
+        reviews, reputation,
+    )  # fmt: skip
 
 
 async def signed_in_context(c, user) -> dict:

@@ -26,6 +26,9 @@ from mall.promotions.repository import PromotionRepository
 from mall.promotions.services import lifecycle as promotions_lifecycle
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
+from mall.reputation.repository import HealthRepository
+from mall.reviews import services as reviews_services
+from mall.reviews.repository import ReviewRepository
 from mall.shops.repository import InviteRepository, ShopRepository
 
 
@@ -59,6 +62,8 @@ class Container:
     flash_store: FlashSaleStore
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
     promotions: PromotionRepository
+    reviews: ReviewRepository
+    health: HealthRepository
     background: Background = field(default_factory=Background)  # delayed pushes; close() stops them
 
     async def close(self) -> None:
@@ -82,6 +87,8 @@ class Container:
             self.orders,
             self.flash_sales,
             self.promotions,
+            self.reviews,
+            self.health,
         ):
             await repo.ensure_indexes()
 
@@ -118,7 +125,10 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         flash_store=FlashSaleStore(redis),
         sold_ledger=FlashLedger(checkouts),
         promotions=PromotionRepository(db),
+        reviews=ReviewRepository(db),
+        health=HealthRepository(db),
     )
+    reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)
     flash_samples.install(container)
     flash_lifecycle.install(container)

@@ -1,4 +1,4 @@
-"""`python -m mall ...`: serve, seed, worker."""
+"""`python -m mall ...`: serve, seed, worker, flash reconcile, reviews recompute."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     reconcile = flash.add_parser("reconcile", help="check allocated = remaining + held + sold; rebuild Redis if lost")
     reconcile.add_argument("sale_id")
     reconcile.add_argument("--rebuild", action="store_true", help="rebuild Redis from MongoDB even if present")
+    reviews = sub.add_parser("reviews", help="review figures").add_subparsers(dest="reviews_command", required=True)
+    recompute = reviews.add_parser(
+        "recompute", help="rebuild ratings, distributions, sold counts and shop ratings from the reviews and orders"
+    )
+    recompute.add_argument("--dry-run", action="store_true", help="report drift without repairing it")
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.command in ("serve", "worker") and insecure_defaults(settings):
@@ -36,15 +41,52 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(worker_command(settings))
     if args.command == "flash":
         return asyncio.run(flash_command(settings, args))
+    if args.command == "reviews":
+        return reviews_command(settings, args)
     return 2
 
 
-EMBEDDED_DATA = (
+EMBEDDED_FLASH = (
     "mall: this mall keeps its data inside its running `python -m mall serve` process (MALL_MONGO_URL is not set), "
     "so this command cannot reach it. Check the sale in the running app instead: the operator console at "
     "/operator/flash-sales/{sale} (Check units), or POST /api/v1/operator/flash-sales/{sale}/reconcile with an "
     "operator's token. This command works when MALL_MONGO_URL (and MALL_REDIS_URL) name the servers the app uses."
 )
+
+
+EMBEDDED_REVIEWS = (
+    "mall: the data lives inside the running server (the embedded in-memory MongoDB: MALL_MONGO_URL is not set), "
+    "so this command cannot reach it. Run it in the app instead: the operator console's Reported reviews page "
+    "(/operator/reviews) → Recompute now, or POST /api/v1/operator/reviews/recompute with an operator's token "
+    "(?dry_run=true to report only)."
+)
+
+
+def reviews_command(settings, args) -> int:
+    if not settings.mongo_url:
+        print(EMBEDDED_REVIEWS, file=sys.stderr)
+        return 2
+    return asyncio.run(_reviews_recompute(settings, fix=not args.dry_run))
+
+
+async def _reviews_recompute(settings, *, fix: bool) -> int:
+    c, _client, embedded = await _standalone_container(settings)
+    try:
+        code, text = await reviews_recompute(c, fix=fix)
+    finally:
+        await c.redis.aclose()
+        if embedded:
+            embedded.stop()
+    print(text, flush=True)
+    return code
+
+
+async def reviews_recompute(c, *, fix: bool = True) -> tuple[int, str]:
+    """(exit code, report): 0 when nothing had drifted, 1 when something had (repaired unless `fix` is off)."""
+    from mall.reviews import services as reviews
+
+    report = await reviews.recompute(c, fix=fix)
+    return (1 if report.drift else 0), "\n".join(report.lines())
 
 
 async def flash_command(settings, args) -> int:
@@ -54,7 +96,7 @@ async def flash_command(settings, args) -> int:
     from mall.infra import redis as redis_infra
 
     if not settings.mongo_url:
-        print(EMBEDDED_DATA.format(sale=args.sale_id), file=sys.stderr)
+        print(EMBEDDED_FLASH.format(sale=args.sale_id), file=sys.stderr)
         return 2
     redis_url = settings.redis_url or f"unix://{settings.var_path / 'redis' / 'redis.sock'}"  # the app's own
     redis = redis_infra.client(redis_url)

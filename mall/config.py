@@ -51,6 +51,14 @@ class Settings:
     flash_ip_rate_limit: int = 300
     flash_rate_window: int = 10
     flash_featured_approval: bool = True
+    review_window_days: int = 15
+    followup_window_days: int = 90
+    review_rate_limit: int = 30
+    report_rate_limit: int = 10
+    ship_by_hours: int = 48
+    health_window_days: int = 90
+    health_min_orders: int = 5
+    health_warning_score: int = 60
 
     @property
     def embedded(self) -> bool:

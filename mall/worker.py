@@ -10,9 +10,11 @@ from mall.orders.jobs import CRON as ORDER_CRON
 from mall.orders.jobs import JOBS as ORDER_JOBS
 from mall.promotions.jobs import CRON as PROMO_CRON
 from mall.promotions.jobs import JOBS as PROMO_JOBS
+from mall.reputation.jobs import CRON as REPUTATION_CRON
+from mall.reputation.jobs import JOBS as REPUTATION_JOBS
 
-JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS]
-CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON]
+JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *REPUTATION_JOBS]
+CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON]
 
 
 def functions() -> list:

@@ -78,6 +78,10 @@ class Product:
     created_at: datetime
     updated_at: datetime
     shop_visible: bool = True  # False while the shop is suspended
+    # Kept by the reviews domain (read-only here): average stars to one decimal, visible reviews, units sold.
+    rating_avg: float | None = None
+    rating_count: int = 0
+    sold: int = 0
 
     @property
     def min_price(self) -> int:
@@ -100,6 +104,8 @@ class Sort(StrEnum):
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     NEWEST = "newest"
+    RATING = "rating"
+    SALES = "sales"
 
 
 @dataclass
@@ -112,6 +118,7 @@ class SearchQuery:
     min_price: int | None = None  # minor units
     max_price: int | None = None
     attrs: dict[str, list[str]] = field(default_factory=dict)  # facet filters: key -> accepted values
+    min_rating: int | None = None  # "4★ and up": the stored average (one decimal) at least this
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     per_page: int = 24

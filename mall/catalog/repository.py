@@ -113,7 +113,10 @@ def _definition(doc: dict) -> AttributeDef:
 
 
 SORTS = {"updated": [("updated_at", DESCENDING), ("_id", DESCENDING)]}
-SEARCH_FIELDS = {"_id": 1, "shop_id": 1, "attributes": 1, "created_at": 1, "min_price": 1}
+SEARCH_FIELDS = {
+    "_id": 1, "shop_id": 1, "attributes": 1, "created_at": 1, "min_price": 1,
+    "rating_avg": 1, "rating_count": 1, "sold": 1,
+}  # fmt: skip
 SAFE_TERM = re.compile(r"^[^.$\x00]+$")
 
 
@@ -130,6 +133,8 @@ class ProductRepository:
         await p.create_index("category_id")
         await p.create_index("min_price")
         await p.create_index("created_at")
+        await p.create_index([("rating_avg", DESCENDING), ("rating_count", DESCENDING)])
+        await p.create_index([("sold", DESCENDING)])
         await p.create_index([("shop_id", ASCENDING), ("variants.sku", ASCENDING)], unique=True)
 
     async def add(self, product: Product, *, terms: list[str], weights: dict[str, int]) -> None:
@@ -202,6 +207,7 @@ class ProductRepository:
         shop_id: str | None,
         min_price: int | None,
         max_price: int | None,
+        min_rating: int | None = None,
     ) -> list[dict]:
         """Light rows (no texts, no variants) of every public product matching the filters, with the stored
         `term_weights` of the query's terms only (for best match)."""
@@ -219,12 +225,19 @@ class ProductRepository:
             price["$lte"] = int(max_price)
         if price:
             query["min_price"] = price
+        if min_rating is not None:
+            query["rating_avg"] = {"$gte": float(min_rating)}
         fields = {**SEARCH_FIELDS, **{f"term_weights.{t}": 1 for t in terms if SAFE_TERM.match(str(t))}}
         return [doc async for doc in self.products.find(query, fields)]
 
     async def attributes_of_shop(self, shop_id: str) -> list[dict]:
         cursor = self.products.find({"shop_id": str(shop_id)}, {"_id": 1, "attributes": 1})
         return [doc async for doc in cursor]
+
+    async def category_ids_of_shop(self, shop_id: str) -> list[str | None]:
+        """The category of each of the shop's listed products."""
+        query = {"shop_id": str(shop_id), "status": ProductStatus.LISTED.value}
+        return [doc.get("category_id") async for doc in self.products.find(query, {"category_id": 1})]
 
     async def in_categories(self, category_ids: list[str]) -> list[dict]:
         """{_id, name, category_id, attributes, variants.sku} of every product in these categories (re-indexing)."""
@@ -255,6 +268,15 @@ class ProductRepository:
             {"shop_id": str(shop_id), "shop_visible": {"$ne": visible}}, {"$set": {"shop_visible": visible}}
         )
         return result.modified_count
+
+    async def set_review_figures(
+        self, product_id: str, *, rating: float | None, count: int, sold: int, version: int
+    ) -> bool:
+        """The reviews domain's figures, only ever forward: a copy older than the one stored is ignored."""
+        query = {"_id": str(product_id), "$or": [{"figures_v": {"$exists": False}}, {"figures_v": {"$lt": version}}]}
+        changes = {"rating_avg": rating, "rating_count": int(count), "sold": int(sold), "figures_v": int(version)}
+        result = await self.products.update_one(query, {"$set": changes})
+        return result.modified_count == 1
 
     async def set_terms(self, product_id: str, terms: list[str], weights: dict[str, int]) -> None:
         await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms, "term_weights": weights}})
@@ -307,6 +329,9 @@ def from_doc(doc: dict) -> Product:
         created_at=doc["created_at"],
         updated_at=doc.get("updated_at", doc["created_at"]),
         shop_visible=bool(doc.get("shop_visible", True)),
+        rating_avg=doc.get("rating_avg"),
+        rating_count=int(doc.get("rating_count") or 0),
+        sold=int(doc.get("sold") or 0),
     )
 
 

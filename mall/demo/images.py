@@ -109,3 +109,24 @@ def banner_image(media_dir: Path, *, theme: str, name: str) -> str:
     font, _ = _font(80)
     _centered(draw, (60, 100, 1000, 300), name, font, (255, 255, 255))
     return _save(image, media_dir, key)
+
+
+def snapshot_image(media_dir: Path, *, theme: str, en: str, zh: str, n: int) -> str:
+    """A buyer's photo of what arrived: the product on a wooden table, a little askew (demo reviews)."""
+    key = f"snapshot:{theme}:{en}:{zh}:{n}"
+    if (media_dir / _name(key)).exists():
+        return _name(key)
+    wood = [(196, 154, 108), (176, 132, 92), (214, 178, 132)][n % 3]
+    image = _gradient((600, 600), _mix(wood, (255, 255, 255), 0.25), _mix(wood, (0, 0, 0), 0.2))
+    draw = ImageDraw.Draw(image)
+    for y in range(40, 600, 95):
+        draw.line([(0, y + n * 6), (600, y + 20 + n * 6)], fill=_mix(wood, (0, 0, 0), 0.12), width=3)
+    base = _rgb(theme)
+    box = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    box_draw = ImageDraw.Draw(box)
+    box_draw.rounded_rectangle((0, 0, 300, 300), radius=32, fill=(*_mix(base, (255, 255, 255), 0.1), 255))
+    font, _ = _font(110)
+    _centered(box_draw, (0, 0, 300, 300), _glyphs(zh, en), font, (255, 255, 255))
+    box = box.rotate((-8, 5, -3)[n % 3], expand=True, resample=Image.Resampling.BICUBIC)
+    image.paste(box, (135 + 14 * (n % 3), 115), box)
+    return _save(image, media_dir, key)

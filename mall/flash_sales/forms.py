@@ -42,6 +42,19 @@ REFUSAL_FIELDS = {
 }
 
 
+MIN_SCORE = "min_health_score"  # a marketer's featured sale only
+
+
+def parse_min_score(params: Mapping) -> tuple[int | None, str | None]:
+    """(the minimum shop health score typed, or None when blank; the problem, if any)."""
+    text = _text(params, MIN_SCORE)
+    if not text:
+        return None, None
+    if not WHOLE_RE.match(text) or int(text) > 100:
+        return None, N_("Enter a score from 0 to 100, or leave it empty for no minimum.")
+    return int(text), None
+
+
 def unknown_fields(names, fields: tuple[str, ...]) -> list[str]:
     return sorted(set(names) - {"csrf_token", *fields})
 

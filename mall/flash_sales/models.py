@@ -57,6 +57,7 @@ class FlashSale:
     returned_at: datetime | None = None  # unsold units are back in the SKU's stock (once)
     decided_by: str | None = None  # the operator who approved or rejected a featured sale
     reject_reason: str = ""
+    min_health_score: int | None = None  # featured: the shop's health score must be at least this
 
     def state(self, now: datetime) -> SaleState:
         if self.status == Status.PENDING_APPROVAL:

@@ -47,6 +47,12 @@ class FlashSaleIn(BaseModel):
         return datetime.fromisoformat(self.starts_at), datetime.fromisoformat(self.ends_at)
 
 
+class FeaturedSaleIn(FlashSaleIn):
+    """A marketer's featured sale may ask its shop for a minimum health score (0-100)."""
+
+    min_health_score: int | None = Field(default=None, ge=0, le=100)
+
+
 class FlashSaleEditIn(BaseModel):
     """Only what changes; before the start only."""
 

@@ -7,7 +7,7 @@ the table TRANSITIONS: anything not in it is refused."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -192,6 +192,21 @@ class Order:
     @property
     def item_count(self) -> int:
         return sum(line.qty for line in self.lines)
+
+
+def ship_by(order: Order, hours: int) -> datetime | None:
+    """The shipping deadline of a paid order (`ship_by_hours` after payment); shipped later counts as late."""
+    return order.paid_at + timedelta(hours=hours) if order.paid_at else None
+
+
+def shipped_late(order: Order, hours: int, now: datetime) -> bool:
+    """Shipped after its deadline, or still unshipped (and not cancelled) past it."""
+    deadline = ship_by(order, hours)
+    if deadline is None:
+        return False
+    if order.shipped_at is not None:
+        return order.shipped_at > deadline
+    return order.status is OrderStatus.PAID and now > deadline
 
 
 @dataclass

@@ -272,6 +272,7 @@ class OrderRepository:
         await self.orders.create_index([("status", 1), ("created_at", -1)])
         await self.orders.create_index("lines.allocations.promotion_id")
         await self.orders.create_index("address.name")  # the operator's search by recipient
+        await self.orders.create_index([("shop_id", 1), ("paid_at", -1)])
 
     async def add(self, order: Order) -> bool:
         """Insert once; False when it is already there (a repeated step)."""
@@ -385,6 +386,16 @@ class OrderRepository:
         if shop_id is not None:
             query["shop_id"] = str(shop_id)
         return [_order(doc) async for doc in self.orders.find(query).limit(20_000)]
+
+    async def paid_since(self, shop_id: str, since: datetime) -> list[Order]:
+        """The shop's orders paid at or after `since` (index: shop_id, paid_at)."""
+        query = {"shop_id": str(shop_id), "paid_at": {"$gte": since}}
+        return [_order(doc) async for doc in self.orders.find(query).limit(50_000)]
+
+    async def ever_paid(self):
+        """Every order that was paid (whatever happened next), oldest first."""
+        async for doc in self.orders.find({"paid_at": {"$ne": None}}).sort("paid_at", 1):
+            yield _order(doc)
 
     async def count_by_status(self, *, shop_id: str | None = None) -> dict[str, int]:
         match = {"shop_id": shop_id} if shop_id else {}

@@ -15,13 +15,14 @@ from mall.promotions import merchant_forms as shared
 from mall.promotions.merchant_forms import Form, Parsed, local_input, tier_rows
 
 CAMPAIGN_FIELDS = ("name", "theme", "rule", "percent_off", *shared.TIER_FIELDS, "platform_share_percent",
-                   "starts_at", "ends_at", "remove_banner")  # fmt: skip
+                   "starts_at", "ends_at", "remove_banner", "min_health_score")  # fmt: skip
 FIELDS = {"campaign": CAMPAIGN_FIELDS, "coupon": shared.FIELDS["coupon"]}
 THEME_READ = 400  # a theme is up to 300 characters: read a little more, to say it is too long
 MESSAGES = {
     "theme": N_("Keep the theme under 300 characters."),
     "rule": N_("Choose a percentage off or spend tiers."),
     "platform_share_percent": N_("Enter a whole percentage from 0 to 100."),
+    "min_health_score": N_("Enter a score from 0 to 100, or leave it empty for no minimum."),
 }
 
 
@@ -49,6 +50,10 @@ def parse_campaign(params: Mapping, *, currency: str, timezone: str) -> Parsed:
         tier_rows(form)
         form.out.values["percent_off"] = None
     form.whole("platform_share_percent", 0, 100, message=MESSAGES["platform_share_percent"])
+    if form.text("min_health_score"):
+        form.whole("min_health_score", 0, 100, message=MESSAGES["min_health_score"])
+    else:
+        form.out.values["min_health_score"] = None
     form.checkbox("remove_banner")
     form.window()
     return form.out
@@ -61,7 +66,7 @@ def parse_coupon(params: Mapping, *, currency: str, timezone: str) -> Parsed:
 
 SERVICE_FIELDS = {
     "campaign": {"name": "name", "theme": "theme", "tiers": "tiers", "percent_off": "percent_off",
-                 "platform_share_percent": "platform_share_percent"},
+                 "platform_share_percent": "platform_share_percent", "min_health_score": "min_health_score"},
 }  # fmt: skip
 
 
@@ -92,6 +97,7 @@ def typed_from(campaign, *, currency: str, timezone: str) -> dict:
         "name": campaign.name, "theme": campaign.theme,
         "rule": "percent" if campaign.percent_off is not None else "tiers",
         "percent_off": str(campaign.percent_off or ""), "platform_share_percent": str(campaign.platform_share_percent),
+        "min_health_score": "" if campaign.min_health_score is None else str(campaign.min_health_score),
         "starts_at": local_input(campaign.starts_at, timezone), "ends_at": local_input(campaign.ends_at, timezone),
         **{f"off_kind_{n}": "amount" for n in range(1, shared.TIERS + 1)},
     }  # fmt: skip

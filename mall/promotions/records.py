@@ -164,6 +164,7 @@ class CampaignRecord:
     percent_off: int | None = None
     banner: str | None = None  # an uploaded image's file name
     version: int = 1
+    min_health_score: int | None = None  # entries only from shops whose health score is at least this
 
     def state(self, now: datetime) -> State:
         if self.status in (CampaignStatus.STOPPED, CampaignStatus.ENDED):

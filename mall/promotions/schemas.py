@@ -92,6 +92,8 @@ class CampaignIn(Windowed):
     tiers: list[TierIn] = Field(default_factory=list, max_length=5)
     percent_off: Percent | None = None
     platform_share_percent: int = Field(ge=0, le=100)
+    min_health_score: int | None = Field(default=None, ge=0, le=100, description="only shops whose health score "
+                                         "is at least this may enter products")  # fmt: skip
     schedule: bool = Field(default=False, description="schedule it at once (else it stays a draft)")
 
 

@@ -13,6 +13,10 @@ from mall.flash_sales import services as flash
 from mall.promotions import events as promo_events
 from mall.realtime import services
 from mall.realtime.models import NOTE_KINDS
+from mall.reputation import events as reputation_events
+from mall.reputation.components import BY_KEY as HEALTH_COMPONENTS
+from mall.reviews import events as review_events
+from mall.shops import services as shops
 
 # A stock tick is pushed once its window has closed, so the push carries the window's last change.
 STOCK_DELAY = flash_events.STOCK_TICK_SECONDS + 0.05
@@ -132,6 +136,7 @@ def install(c) -> None:
     bus.subscribe("shop.rejected", shop_decided)
     install_flash_staff(c)
     install_promotions_staff(c)
+    install_reviews(c)
 
 
 def install_flash(c) -> None:
@@ -329,3 +334,92 @@ def install_promotions_staff(c) -> None:
 
     c.events.subscribe(promo_events.CHANGED, promotion_changed)
     c.events.subscribe("order.status_changed", order_changed)
+
+
+# --- reviews and reputation -------------------------------------------------------------------------------------
+# A new review (or follow-up) reaches the shop's people as a toast on shop:<id> (with a chime for 1-2★) and reloads
+# their reviews list. Its product's rating line and distribution reload on open product pages: a `deals` message at
+# once, then at most one more per REVIEW_FIGURES_EVERY seconds per product, however many units sell or reviews
+# arrive. The author hears of a reply or a hide; a shop whose health score fell below the warning line hears which
+# component caused it.
+
+REVIEW_FIGURES_EVERY = 1.0
+LOW_STARS = 2
+
+
+def review_regions(product_id: str) -> list[str]:
+    return [f"#review-summary[data-product='{product_id}']", f"#review-overview[data-product='{product_id}']"]
+
+
+def install_reviews(c) -> None:
+    waiting: set[str] = set()
+
+    async def product_name(product_id: str) -> dict:
+        found = await catalog.products_by_ids(c.products, [product_id], include_hidden=True)
+        return dict(found[0].name) if found else {"en": ""}
+
+    async def posted(name: str, p: dict) -> None:
+        low = p["stars"] <= LOW_STARS
+        await services.publish(
+            c.channels, f"shop:{p['shop_id']}", name, html=toast(f"/live/alerts/review/{p['review_id']}"),
+            data={"refresh": ["#merchant-reviews"], "sound": low, "stars": p["stars"], "review_id": p["review_id"]},
+        )  # fmt: skip
+
+    dirty: set[str] = set()
+
+    async def push_figures(product_id: str) -> None:
+        data = {"refresh": review_regions(product_id), "product_id": product_id, "spread_ms": 300}
+        await services.publish(c.channels, "deals", review_events.FIGURES, data=data)
+
+    async def cool_down(product_id: str) -> None:
+        waiting.discard(product_id)
+        if product_id in dirty:
+            dirty.discard(product_id)
+            await figures(review_events.FIGURES, {"product_id": product_id})
+
+    async def figures(_name: str, p: dict) -> None:
+        """The first change is pushed at once; changes in the next REVIEW_FIGURES_EVERY seconds make one more push."""
+        product_id = p["product_id"]
+        if product_id in waiting:
+            dirty.add(product_id)
+            return
+        waiting.add(product_id)
+        c.background.later(
+            REVIEW_FIGURES_EVERY, lambda: cool_down(product_id), what=f"push the review figures of product {product_id}"
+        )
+        await push_figures(product_id)
+
+    async def replied(name: str, p: dict) -> None:
+        shop = await shops.get_shop(c.shops, p["shop_id"])
+        await services.notify(
+            c.notifications, c.channels, c.clock, user_id=p["user_id"], kind=name,
+            params={"shop": shop.name if shop else "", "product": await product_name(p["product_id"])},
+            link=f"/p/{p['product_id']}#review-{p['review_id']}", html="", refresh=["#bell-count"],
+        )  # fmt: skip
+
+    async def hidden(name: str, p: dict) -> None:
+        await services.notify(
+            c.notifications, c.channels, c.clock, user_id=p["user_id"], kind=name,
+            params={"product": await product_name(p["product_id"])}, link=f"/orders/{p['order_id']}/review",
+            html="", refresh=["#bell-count"],
+        )  # fmt: skip
+
+    async def warned(name: str, p: dict) -> None:
+        component = HEALTH_COMPONENTS.get(p.get("component") or "")
+        await services.notify(
+            c.notifications, c.channels, c.clock, user_id=p["owner_id"], kind=name,
+            params={"score": p["score"], "component": {"msgid": component.label if component else "—"}},
+            link="/merchant/reputation", html="", refresh=["#bell-count"],
+        )  # fmt: skip
+        await services.publish(
+            c.channels, f"shop:{p['shop_id']}", name, html=toast("/live/alerts/reputation"),
+            data={"score": p["score"], "component": p.get("component")},
+        )  # fmt: skip
+
+    bus = c.events
+    bus.subscribe(review_events.POSTED, posted)
+    bus.subscribe(review_events.FOLLOWUP, posted)
+    bus.subscribe(review_events.FIGURES, figures)
+    bus.subscribe(review_events.REPLIED, replied)
+    bus.subscribe(review_events.HIDDEN, hidden)
+    bus.subscribe(reputation_events.WARNING, warned)

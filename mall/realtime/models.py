@@ -58,6 +58,9 @@ NOTE_KINDS = {
     "shop.approved": N_("Your shop %(shop)s is approved. Welcome aboard!"),
     "shop.rejected": N_("Your application for %(shop)s was not approved. See why."),
     "flash.reminder": N_("The flash sale you asked about has started: %(product)s"),
+    "review.replied": N_("%(shop)s replied to your review of %(product)s."),
+    "review.hidden": N_("Your review of %(product)s was hidden by the mall. See why."),
+    "reputation.warning": N_("Your shop's health score fell to %(score)s. What pulled it down most: %(component)s."),
 }
 
 

@@ -99,10 +99,13 @@ def _text(note) -> str:
 
 
 def _localized(params: dict) -> dict:
-    """A bilingual {"en": ..., "zh_Hant": ...} parameter (a product name) in the reader's language."""
+    """A bilingual {"en": ..., "zh_Hant": ...} parameter (a product name) in the reader's language; a {"msgid": ...}
+    parameter (a UI string, e.g. a health score component's name) translated."""
     locale = current_locale()
 
     def one(value):
+        if "msgid" in value:
+            return _(str(value["msgid"]))
         return (value.get(locale) or value.get("en") or next(iter(value.values()), "")) if value else ""
 
     return {key: one(value) if isinstance(value, dict) else value for key, value in params.items()}

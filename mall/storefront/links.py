@@ -18,6 +18,8 @@ def _pairs(params: ParsedSearch, *, with_category: bool) -> list[tuple[str, str]
         pairs.append(("category", params.category))
     pairs += [("shop", params.shop), ("min_price", params.min_price_text), ("max_price", params.max_price_text)]
     pairs += [(ATTR_PREFIX + key, value) for key, values in params.attrs.items() for value in values]
+    if params.min_rating:
+        pairs.append(("rating", str(params.min_rating)))
     if params.sort != Sort.RELEVANCE:
         pairs.append(("sort", params.sort.value))
     return [(k, v) for k, v in pairs if v]
@@ -54,6 +56,8 @@ def active_filters(view: SearchView, params: ParsedSearch, base_path: str, curre
     for key, values in params.attrs.items():
         for value in values:
             chips.append((f"{labels.get(key, key)}: {facet_value(value)}", without(ATTR_PREFIX + key, value=value)))
+    if params.min_rating:
+        chips.append((_("%(n)d★ and up") % {"n": params.min_rating}, without("rating")))
     return chips
 
 

@@ -10,6 +10,8 @@ from mall.catalog.models import Sort
 from mall.flash_sales.services import showcase
 from mall.promotions import services as promotions
 from mall.promotions.services import shelf
+from mall.reputation.services import panel as reputation
+from mall.reviews import services as reviews
 from mall.shops.models import SHOP_CATEGORIES
 from mall.storefront import links, services
 from mall.storefront.schemas import (
@@ -98,6 +100,7 @@ async def _search(request: Request, *, category_slug: str | None = None):
             attrs=parsed.attrs,
             sort=parsed.sort,
             page=parsed.page,
+            min_rating=parsed.min_rating,
         )
     except services.UnknownFilter as exc:
         if category_slug is not None and exc.name == "category":
@@ -131,6 +134,8 @@ def _sorts() -> list[tuple[str, str]]:
         (Sort.PRICE_ASC.value, _("Price: low to high")),
         (Sort.PRICE_DESC.value, _("Price: high to low")),
         (Sort.NEWEST.value, _("Newest")),
+        (Sort.RATING.value, _("Top rated")),
+        (Sort.SALES.value, _("Best selling")),
     ]
 
 
@@ -170,6 +175,9 @@ async def product(request: Request, product_id: str):
         box=await shelf.buy_box(c, view.product, view.variant, user_id=user.id if user else None),
         now=c.clock.now(),
         live_deals=True,
+        review_panel=None
+        if is_htmx(request)
+        else await reviews.product_panel(c, view.product, reviews.ReviewFilter(), user_id=user.id if user else None),
     )
 
 
@@ -209,6 +217,7 @@ async def compare_page(request: Request):
         fragment=_fragment(request, "storefront/_compare_table.html"),
         view=view,
         limit=services.COMPARE_LIMIT,
+        standings=await reputation.standings(c, [p.shop_id for p in view.products]),
     )
 
 
@@ -301,4 +310,5 @@ async def shop_page(request: Request, slug: str):
         sorts=_sorts(),
         deal_prices=await shelf.listing_prices(c, view.page.items),
         flash_prices=await showcase.flash_prices(c, view.page.items),
+        standing=None if is_htmx(request) else await reputation.standing_of(c, view.shop.id),
     )

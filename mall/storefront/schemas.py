@@ -60,6 +60,12 @@ class SearchParams(ListingParams):
     shop: str = Field("", max_length=64)
     min_price: str = Field("", max_length=20)
     max_price: str = Field("", max_length=20)
+    rating: int | None = Field(None, ge=1, le=5)  # "4★ and up": the stored average at least this
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _rating_blank(cls, value):
+        return _blank_is_default(value, None)
 
     @field_validator("category", "shop")
     @classmethod
@@ -101,6 +107,7 @@ class ParsedSearch:
     min_price_text: str = ""
     max_price_text: str = ""
     errors: dict[str, str] = field(default_factory=dict)  # field -> what is wrong with it; the search runs without it
+    min_rating: int | None = None
 
 
 def _messages() -> dict[str, str]:
@@ -109,6 +116,7 @@ def _messages() -> dict[str, str]:
         "category": _("That category link is not valid."),
         "shop": _("That shop link is not valid."),
         "sort": _("Choose one of the offered sort orders."),
+        "rating": _("Choose a rating from 1 to 5 stars."),
         "page": _("That page number is not valid."),
         "variant": _("That option is not valid."),
     }
@@ -215,4 +223,5 @@ def parse_search(args, currency: str) -> ParsedSearch:
         min_price_text=params.min_price,
         max_price_text=params.max_price,
         errors=errors,
+        min_rating=params.rating,
     )

@@ -158,6 +158,7 @@ async def search(
     sort: Sort = Sort.RELEVANCE,
     page: int = 1,
     per_page: int = PER_PAGE,
+    min_rating: int | None = None,
 ) -> SearchView:
     """Run a shopper's search; a category includes its descendants; unknown slugs raise UnknownFilter."""
     all_categories = await catalog.list_categories(categories)
@@ -178,6 +179,7 @@ async def search(
         min_price=min_price,
         max_price=max_price,
         attrs=attrs or {},
+        min_rating=min_rating,
         sort=sort,
         page=page,
         per_page=per_page,

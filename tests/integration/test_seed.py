@@ -7,6 +7,7 @@ from mall.catalog import services as catalog
 from mall.catalog.models import SearchQuery
 from mall.demo import seed
 from mall.orders import services as orders
+from mall.reviews import services as reviews
 
 
 async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
@@ -65,17 +66,39 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
     amounts += [line[key] for o in paid for line in o["lines"] for key in ("unit_price", "discount")]
     assert amounts and all(amount % 100 == 0 for amount in amounts)
 
+    orders_made = await container.db["orders"].count_documents({})
+    users_made = await container.db["users"].count_documents({})
     again: list[str] = []
     await seed(container, progress=again.append)
-    assert await container.db["orders"].count_documents({}) == 3
+    assert await container.db["orders"].count_documents({}) == orders_made
+    assert await container.db["reviews"].count_documents({}) == await demo_reviews(container)
     assert await container.db["flash_sales"].count_documents({}) == 3
     assert await container.db["campaigns"].count_documents({}) == 2
     assert await container.db["products"].count_documents({}) == len(products)
     assert await container.db["shops"].count_documents({}) == len(shops)
-    assert await container.db["users"].count_documents({}) == len(first["users"])
+    assert await container.db["users"].count_documents({}) == users_made
 
     page = await catalog.search_products(container.products, container.categories, SearchQuery(q="烏龍茶"))
     assert page.total >= 5
     response = await api.get("/api/v1/products", params={"q": "耳機"})
     names = [item["name"]["zh_Hant"] for item in response.json()["items"]]
     assert names and all("耳機" in name for name in names)
+
+
+async def demo_reviews(container) -> int:
+    """The demo's reviews (issue 12): photos, replies, follow-ups, a report; shops of different health."""
+    found = await container.db["reviews"].find({}).to_list(None)
+    assert len(found) >= 20
+    assert sum(bool(r["photos"]) for r in found) >= 5 and sum(bool(r.get("reply")) for r in found) >= 5
+    assert sum(bool(r.get("followup")) for r in found) >= 2 and sum(r["reports_open"] for r in found) == 1
+    health = {h["_id"]: h async for h in container.db["shop_health"].find({})}
+    shops = {s["slug"]: s["_id"] async for s in container.db["shops"].find({"status": "approved"})}
+    assert health[shops["bookworm"]]["score"] is None  # too new for a score
+    assert health[shops["mountain-tea"]]["score"] >= 90
+    assert health[shops["cloth-and-thread"]]["score"] < container.settings.health_warning_score
+    shopper = await accounts.find_by_email(container.users, "shopper@demo.mall")
+    waiting = await container.db["orders"].find_one({"user_id": shopper.id, "status": "delivered"})
+    assert waiting and await container.reviews.of_order(waiting["_id"]) == []  # her review form has a line to show
+    report = await reviews.recompute(container, fix=False)
+    assert report.drift == [], report.lines()  # written through the services: every kept figure is exact
+    return len(found)

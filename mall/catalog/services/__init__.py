@@ -13,6 +13,8 @@ save_attribute_defs(attribute_sets, clock, shop_id, defs) -> list[AttributeDef]
 create_product(products, categories, attribute_sets, clock, *, shop_id, draft, status=LISTED,
                shop_visible=True) -> Product
 update_product(products, categories, attribute_sets, clock, *, shop_id, product_id, draft) -> Product
+set_review_figures(products, product_id, *, rating, count, sold, version) -> bool   (the reviews domain's copy)
+main_category(products, categories, shop_id) / top_category_of(categories, category_id) -> str | None
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from mall.catalog.services.categories import (
     trail,
 )
 from mall.catalog.services.errors import Busy, CategoryInUse, InvalidInput, NotFound
+from mall.catalog.services.figures import main_category, set_review_figures, top_category_of
 from mall.catalog.services.products import (
     check_product,
     count_needing_attention,
@@ -78,6 +81,7 @@ __all__ = [
     "get_merchant_product",
     "get_public_product",
     "list_categories",
+    "main_category",
     "merchant_products",
     "move_category",
     "products_by_ids",
@@ -85,8 +89,10 @@ __all__ = [
     "save_attribute_defs",
     "search_products",
     "set_product_status",
+    "set_review_figures",
     "set_shop_visibility",
     "subtree_ids",
+    "top_category_of",
     "trail",
     "update_product",
 ]

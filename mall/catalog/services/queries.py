@@ -60,6 +60,7 @@ async def search_products(
         shop_id=query.shop_id,
         min_price=query.min_price,
         max_price=query.max_price,
+        min_rating=query.min_rating,
     )
     chosen = {k: set(map(str, vs)) for k, vs in query.attrs.items() if KEY_RE.match(str(k)) and vs}
     defs_by_shop = await products.attribute_sets.for_shops(sorted({row["shop_id"] for row in rows}))
@@ -85,6 +86,10 @@ def _sorted(rows: list[dict], sort: Sort, terms: list[str]) -> list[dict]:
         rows.sort(key=lambda r: r.get("min_price", 0))
     elif sort == Sort.PRICE_DESC:
         rows.sort(key=lambda r: r.get("min_price", 0), reverse=True)
+    elif sort == Sort.RATING:  # best rated first; more reviews win a tie; unrated last
+        rows.sort(key=lambda r: (r.get("rating_avg") or 0, r.get("rating_count") or 0), reverse=True)
+    elif sort == Sort.SALES:
+        rows.sort(key=lambda r: r.get("sold") or 0, reverse=True)
     elif sort == Sort.RELEVANCE and terms:
         rows.sort(key=lambda r: relevance(r.get("term_weights") or {}, terms), reverse=True)
     return rows

@@ -12,6 +12,7 @@ from mall.flash_sales.models import FlashSale, Reservation
 from mall.flash_sales.routes import bp
 from mall.flash_sales.schemas import (
     CreatedOut,
+    FeaturedSaleIn,
     FlashSaleEditIn,
     FlashSaleIn,
     FlashSaleListOut,
@@ -38,7 +39,7 @@ class Refused(SanicException):
 
 
 def refused(exc: services.FlashSaleError) -> Refused:
-    return Refused(_(exc.message), status_code=exc.status)
+    return Refused(_(exc.message) % exc.params if exc.params else _(exc.message), status_code=exc.status)
 
 
 def sale_out(sale: FlashSale, now, remaining: int | None = None) -> dict:
@@ -60,7 +61,7 @@ def sale_out(sale: FlashSale, now, remaining: int | None = None) -> dict:
 
 async def _create(request: Request, *, shop_id: str | None, featured: bool):
     c = request.app.ctx.c
-    data = parse_json(request, FlashSaleIn)
+    data = parse_json(request, FeaturedSaleIn if featured else FlashSaleIn)
     starts_at, ends_at = data.window()
     try:
         sale = await services.create_sale(
@@ -75,6 +76,7 @@ async def _create(request: Request, *, shop_id: str | None, featured: bool):
             ends_at=ends_at,
             shop_id=shop_id,
             featured=featured,
+            min_health_score=getattr(data, "min_health_score", None),
         )
     except services.FlashSaleError as exc:
         raise refused(exc) from None
@@ -97,8 +99,8 @@ async def merchant_create(request: Request):
 @bp.post("/api/v1/marketing/flash-sales", ctx_access="marketer")
 @doc(
     "Schedule a platform-featured flash sale of any shop's SKU (marketers); it waits for an operator's "
-    "approval when the platform asks for one (status pending_approval)",
-    body=FlashSaleIn,
+    "approval when the platform asks for one (status pending_approval); min_health_score refuses a shop below it",
+    body=FeaturedSaleIn,
     response=CreatedOut,
     status=201,
     tag="flash-sales",

@@ -18,9 +18,11 @@ from mall.flash_sales import charts, services
 from mall.flash_sales.forms import (
     EDIT_FIELDS,
     FIELDS,
+    MIN_SCORE,
     REFUSAL_FIELDS,
     SKU_RE,
     blank_values,
+    parse_min_score,
     parse_sale_form,
     sale_values,
     unknown_fields,
@@ -139,15 +141,20 @@ async def create(request: Request, scope: Scope):
     c = request.app.ctx.c
     s = c.settings
     typed, values, errors = parse_sale_form(request.form or {}, currency=s.currency, timezone=s.timezone)
-    errors = _extra(request, FIELDS) or errors
+    fields = (*FIELDS, MIN_SCORE) if scope.featured else FIELDS
+    minimum, problem = parse_min_score(request.form or {}) if scope.featured else (None, None)
+    typed[MIN_SCORE] = (request.form or {}).get(MIN_SCORE, "") if scope.featured else ""
+    errors = _extra(request, fields) or ({**errors, MIN_SCORE: problem} if problem else errors)
     if errors:
         return await _form(request, scope, typed=typed, errors=errors, status=422)
     try:
         sale = await services.create_sale(
-            c, actor_id=request.ctx.user.id, shop_id=scope.shop_id, featured=scope.featured, **values
-        )
+            c, actor_id=request.ctx.user.id, shop_id=scope.shop_id, featured=scope.featured,
+            min_health_score=minimum, **values,
+        )  # fmt: skip
     except services.FlashSaleError as exc:
-        return await _form(request, scope, typed=typed, errors=_refusal(exc), status=exc.status)
+        refusal = {"form": _(exc.message) % exc.params} if exc.params else _refusal(exc)
+        return await _form(request, scope, typed=typed, errors=refusal, status=exc.status)
     if sale.status == Status.PENDING_APPROVAL:
         request.ctx.session.flash(_("Sent for approval. An operator reviews featured sales before they run."), "info")
     else:

@@ -17,10 +17,11 @@ SETTLE_GRACE = timedelta(seconds=5)
 class FlashSaleError(Exception):
     """A refused flash-sale action; `message` is user-facing (translated when shown)."""
 
-    def __init__(self, message: str, status: int = 409):
+    def __init__(self, message: str, status: int = 409, params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.params = params or {}  # filled into the translated message
 
 
 NO_SUCH_SALE = N_("No such flash sale.")

@@ -24,6 +24,7 @@ from mall.flash_sales.services.pauses import is_paused
 from mall.flash_sales.services.units import return_units
 from mall.infra.ids import new_id
 from mall.infra.text import N_
+from mall.reputation.services import standing
 
 FAR = datetime(9999, 1, 1, tzinfo=UTC)  # a frozen sale "starts" then: nothing can be reserved meanwhile
 EDITABLE = ("price", "quantity", "per_user_limit", "starts_at", "ends_at")
@@ -62,12 +63,16 @@ async def create_sale(
     ends_at: datetime,
     shop_id: str | None = None,
     featured: bool = False,
+    min_health_score: int | None = None,
 ) -> FlashSale:
     """Schedule a sale; its quantity leaves the SKU's normal stock now (409 when short).
 
     `shop_id` restricts to that shop's SKUs (a merchant); None lets a marketer use any shop's SKU.
-    A featured sale waits for an operator first when `flash_featured_approval` is on."""
+    A featured sale waits for an operator first when `flash_featured_approval` is on; its `min_health_score`
+    (set by the marketer) refuses a shop whose health score is lower, now and again at the approval."""
     product, variant = await _sku(c, product_id, variant_id, shop_id)
+    minimum = min_health_score if featured else None
+    await _healthy_enough(c, product.shop_id, minimum)
     sale_id = new_id()
     sale = FlashSale(
         id=sale_id,
@@ -84,6 +89,7 @@ async def create_sale(
         featured=featured,
         created_at=c.clock.now(),
         edit=_allocation(c, sale_id),
+        min_health_score=minimum,
     )
     _check(c, sale, variant.price)
     if featured and c.settings.flash_featured_approval:
@@ -93,6 +99,14 @@ async def create_sale(
         return sale
     await c.flash_sales.insert(sale)
     return await _allocate(c, sale, undo=lambda: c.flash_sales.delete(sale.id))
+
+
+async def _healthy_enough(c, shop_id: str, minimum: int | None) -> None:
+    if minimum is not None and (type(minimum) is not int or not 0 <= minimum <= 100):
+        raise FlashSaleError(N_("A minimum health score is 0 to 100 (or none)."), 422)
+    too_low = await standing.refusal_for_minimum(c, shop_id, minimum)
+    if too_low is not None:
+        raise FlashSaleError(too_low[0], 409, params=too_low[1])
 
 
 def _allocation(c, sale_id: str) -> dict:
@@ -147,6 +161,7 @@ async def approve_sale(c, sale_id: str, *, operator_id: str) -> FlashSale:
         raise FlashSaleError(N_("This sale is not waiting for approval."))
     if sale.ends_at <= c.clock.now():
         raise FlashSaleError(N_("This sale's time has passed; it can no longer be approved."))
+    await _healthy_enough(c, sale.shop_id, sale.min_health_score)
     changes = {"status": Status.ALLOCATING, "decided_by": operator_id, "edit": _allocation(c, sale.id)}
     moving = await c.flash_sales.move(sale.id, only_from=(Status.PENDING_APPROVAL,), changes=changes)
     if moving is None:

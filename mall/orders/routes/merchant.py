@@ -14,7 +14,7 @@ from sanic.response import redirect
 
 from mall.infra.money import to_major_text, to_minor
 from mall.orders import services
-from mall.orders.models import REGIONS
+from mall.orders.models import REGIONS, ship_by, shipped_late
 from mall.orders.routes import bp
 from mall.orders.routes.common import page, refused, regions, status_filter
 from mall.orders.schemas import MerchantCancelIn, ShipIn
@@ -79,6 +79,8 @@ async def _detail(request: Request, order, *, errors=None, form=None, status=200
         errors=errors or {},
         form=form or {},
         status=status,
+        ship_by=ship_by(order, request.app.ctx.c.settings.ship_by_hours),
+        shipped_late=shipped_late(order, request.app.ctx.c.settings.ship_by_hours, request.app.ctx.c.clock.now()),
     )
 
 

@@ -4,7 +4,9 @@ Called by other areas:
   on_payment_succeeded(c, *, checkout_id, payment_id, event_id) -> None   (payments routes, after a verified event)
   on_payment_failed(c, *, checkout_id, payment_id, event_id) -> None
 Jobs (mall/orders/jobs.py): expire_checkout(c, checkout_id), auto_complete_order(c, order_id),
-  reconcile_checkout(c, checkout_id). `c` is the Container (mall.bootstrap)."""
+  reconcile_checkout(c, checkout_id). `c` is the Container (mall.bootstrap).
+Figures for other areas: fulfilment_figures(c, *, shop_id, since) (the health score), sale_records(c)
+  (the sold counts' repair). Events: mall.orders.events."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from mall.orders.services.errors import (
     TotalChanged,
     UnknownShopNote,
 )
+from mall.orders.services.figures import FulfilmentFigures, SaleRecord, fulfilment_figures, sale_records
 from mall.orders.services.flash_lines import FlashLedger
 from mall.orders.services.lifecycle import (
     auto_complete_order,
@@ -89,6 +92,7 @@ __all__ = [
     "CouponUsedUp",
     "EmptyCart",
     "FlashLedger",
+    "FulfilmentFigures",
     "IllegalTransition",
     "InvalidTemplate",
     "KeyReused",
@@ -99,6 +103,7 @@ __all__ = [
     "PromotionFigures",
     "ReservationGone",
     "SalePaused",
+    "SaleRecord",
     "TotalChanged",
     "UnknownShopNote",
     "acknowledge",
@@ -117,6 +122,7 @@ __all__ = [
     "default_address",
     "delete_address",
     "expire_checkout",
+    "fulfilment_figures",
     "get_address",
     "list_addresses",
     "make_default",
@@ -132,6 +138,7 @@ __all__ = [
     "realert",
     "reconcile_checkout",
     "resume_payment",
+    "sale_records",
     "save_template",
     "search_pages",
     "ship_order",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from mall.orders import events
 from mall.orders.models import (
     TRANSITIONS,
     Action,
@@ -87,3 +88,4 @@ async def refund_if_due(c, checkout: Checkout, order: Order) -> None:
         return
     step = entry(c, Actor.SYSTEM, Action.REFUND, amount=order.refund_due)
     await c.orders.note(order.id, step, {"refund_id": refund.id})
+    await c.events.publish(events.ORDER_REFUNDED, events.refund_payload(order, order.refund_due))

@@ -44,7 +44,7 @@ class Refused(SanicException):
 def refused(exc: services.PromotionError):
     if exc.status == 422 and exc.field:
         return Invalid({exc.field: _(exc.message)})
-    return Refused(_(exc.message), status_code=exc.status)
+    return Refused(_(exc.message) % exc.params if exc.params else _(exc.message), status_code=exc.status)
 
 
 def _tiers(data) -> list[dict]:
@@ -252,6 +252,7 @@ async def api_marketing_campaign(request: Request):
         made = await services.create_campaign(
             c, actor_id=request.ctx.user.id, name=data.name, theme=data.theme, starts_at=starts_at, ends_at=ends_at,
             platform_share_percent=data.platform_share_percent, tiers=_tiers(data), percent_off=data.percent_off,
+            min_health_score=data.min_health_score,
         )  # fmt: skip
         if data.schedule:
             made = await services.schedule(c, made.id)

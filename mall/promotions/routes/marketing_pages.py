@@ -217,7 +217,7 @@ async def create_campaign(request: Request):
             c, actor_id=request.ctx.user.id, name=values["name"], theme=values["theme"],
             starts_at=values["starts_at"], ends_at=values["ends_at"],
             platform_share_percent=values["platform_share_percent"], tiers=values["tiers"],
-            percent_off=values["percent_off"], banner=banner,
+            percent_off=values["percent_off"], banner=banner, min_health_score=values["min_health_score"],
         )  # fmt: skip
         if _next(request) == "schedule":
             made = await services.schedule(c, made.id)
@@ -260,7 +260,7 @@ async def edit_campaign(request: Request, campaign_id: str):
         return await campaign_form(request, typed=parsed.typed, errors=errors, campaign=campaign, status=422)
     values = parsed.values
     changes = {k: values[k] for k in ("name", "theme", "starts_at", "ends_at", "tiers", "percent_off",
-                                      "platform_share_percent")}  # fmt: skip
+                                      "platform_share_percent", "min_health_score")}  # fmt: skip
     if banner or values.get("remove_banner"):
         changes["banner"] = banner
     try:

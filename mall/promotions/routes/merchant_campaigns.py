@@ -114,7 +114,8 @@ async def enter(request: Request, campaign_id: str):
         entered = await services.enter_products(c, shop_id=shop_id, campaign_id=campaign.id, product_ids=ids)
     except services.PromotionError as exc:
         field = "product_ids" if exc.field == "product_ids" else "form"
-        return await campaign_page(request, campaign.id, typed=parsed.typed, errors={field: exc.message},
+        message = (exc.message, exc.params) if exc.params else exc.message
+        return await campaign_page(request, campaign.id, typed=parsed.typed, errors={field: message},
                                    status=exc.status)  # fmt: skip
     if entered:
         text = ngettext(

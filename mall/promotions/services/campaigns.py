@@ -12,11 +12,22 @@ from mall.infra.text import N_
 from mall.promotions.records import CampaignEntry, CampaignRecord, CampaignStatus, EntryStatus, State
 from mall.promotions.services.common import PromotionError, announce, check_percent, check_tiers, check_window
 from mall.promotions.services.lifecycle import schedule_campaign, step_campaign
+from mall.reputation.services import standing
 
 NOT_FOUND = N_("No such campaign.")
 S = CampaignStatus
 OPEN_FOR_ENTRIES = (S.DRAFT, S.SCHEDULED, S.LIVE, S.PAUSED)
-EDITABLE = ("name", "theme", "starts_at", "ends_at", "tiers", "percent_off", "platform_share_percent", "banner")
+EDITABLE = (
+    "name",
+    "theme",
+    "starts_at",
+    "ends_at",
+    "tiers",
+    "percent_off",
+    "platform_share_percent",
+    "banner",
+    "min_health_score",
+)
 
 
 def _check(c, campaign: CampaignRecord) -> CampaignRecord:
@@ -34,6 +45,9 @@ def _check(c, campaign: CampaignRecord) -> CampaignRecord:
     share = campaign.platform_share_percent
     if type(share) is not int or not 0 <= share <= 100:
         raise PromotionError(N_("The platform funds 0 to 100 percent."), field="platform_share_percent")
+    minimum = campaign.min_health_score
+    if minimum is not None and (type(minimum) is not int or not 0 <= minimum <= 100):
+        raise PromotionError(N_("A minimum health score is 0 to 100 (or none)."), field="min_health_score")
     campaign.starts_at, campaign.ends_at = check_window(c, campaign.starts_at, campaign.ends_at)
     campaign.engine(())
     return campaign
@@ -51,12 +65,13 @@ async def create_campaign(
     tiers: list[dict] = (),
     percent_off: int | None = None,
     banner: str | None = None,
+    min_health_score: int | None = None,
 ) -> CampaignRecord:
     """A draft: merchants may enter products at once; it runs once scheduled (or launched)."""
     campaign = CampaignRecord(
         id=new_id(), name=name, theme=theme, starts_at=starts_at, ends_at=ends_at,
         platform_share_percent=platform_share_percent, created_by=actor_id, created_at=c.clock.now(),
-        tiers=list(tiers), percent_off=percent_off, banner=banner,
+        tiers=list(tiers), percent_off=percent_off, banner=banner, min_health_score=min_health_score,
     )  # fmt: skip
     await c.promotions.add_campaign(_check(c, campaign))
     await announce(c, "platform", "drafted", campaign_id=campaign.id)
@@ -156,6 +171,9 @@ async def enter_products(c, *, shop_id: str, campaign_id: str, product_ids: list
     campaign = await get_campaign(c, campaign_id)
     if campaign.status not in OPEN_FOR_ENTRIES or c.clock.now() >= campaign.ends_at:
         raise PromotionError(N_("This campaign is over."), 409)
+    too_low = await standing.refusal_for_minimum(c, shop_id, campaign.min_health_score)
+    if too_low is not None:
+        raise PromotionError(too_low[0], 409, params=too_low[1])
     products = await catalog.products_by_ids(c.products, product_ids, include_hidden=True)
     if not product_ids or len(products) != len(set(product_ids)) or any(p.shop_id != shop_id for p in products):
         raise PromotionError(N_("Choose products of your own shop."), field="product_ids")

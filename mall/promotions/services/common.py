@@ -16,11 +16,12 @@ MAX_AMOUNT = 10**12  # minor units
 class PromotionError(Exception):
     """A refused promotion action; `message` is user-facing (translated when shown), `field` the input at fault."""
 
-    def __init__(self, message: str, status: int = 422, field: str | None = None):
+    def __init__(self, message: str, status: int = 422, field: str | None = None, params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.field = field
+        self.params = params or {}  # filled into the translated message
 
 
 def check_window(c, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
