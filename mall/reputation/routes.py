@@ -6,7 +6,6 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import html, json, redirect
-from sanic_ext import openapi
 
 from mall.reputation.components import BY_KEY
 from mall.reputation.schemas import ReputationOut
@@ -18,7 +17,6 @@ from mall.web.i18n import gettext as _
 from mall.web.templating import render
 
 bp = Blueprint("reputation")
-NOT_FOUND = {"application/json": {"type": "object", "properties": {"error": {"type": "object"}}}}
 
 
 def health_out(health) -> dict | None:
@@ -41,9 +39,8 @@ def health_out(health) -> dict | None:
 @doc(
     "A shop's ratings (DSR over 180 days, against its category) and health score with every component, its "
     "value, weight and thresholds",
-    response=ReputationOut, tag="shops", secured=False,
+    response=ReputationOut, tag="shops",
 )  # fmt: skip
-@openapi.response(404, NOT_FOUND, "no such open shop")
 async def api_reputation(request: Request, shop_id: str):
     c = request.app.ctx.c
     shop = await shops.get_shop(c.shops, shop_id)

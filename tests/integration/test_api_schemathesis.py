@@ -13,6 +13,7 @@ from mall.accounts import services as accounts
 from mall.promotions import services as promotions
 from tests.integration.flash_helpers import loosen_rate_limits, make_sale
 from tests.integration.promo_helpers import campaign, coupon
+from tests.integration.reviews_helpers import deliver, review
 
 EXAMPLES_PER_OPERATION = 5  # fuzzing; the coverage phase adds its boundary and invalid cases (~2,700 calls in all)
 ENOUGH = 240  # seconds: the run takes ~15 s on an idle 2-core machine; a hang is not a pass
@@ -22,7 +23,7 @@ ROLE_PATHS = {"merchant": "merchant", "marketer": "marketing", "operator": "oper
 async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
     """(Bearer tokens by role, a value for every path parameter): a shop with products, a shopper with a cart
     line, a paid order and a pending payment, a running flash sale, a claimable coupon and a live campaign
-    with the shop's product entered."""
+    with the shop's product entered, and a review of a delivered order."""
     shop = await factory.shop()
     product = await factory.stocked_product(shop=shop, stock=50)
     other = await factory.stocked_product(shop=shop, stock=50)
@@ -30,6 +31,9 @@ async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
     await factory.address(shopper, default=True)
     paid = await factory.paid_checkout(shopper, (other, 1))
     pending = await factory.checkout(shopper, (other, 1))
+    owner = await factory.owner_of(shop)
+    reviewed = await factory.paid_checkout(shopper, (other, 1))
+    written = await review(c, shopper, await deliver(c, owner, reviewed.orders[0]))
     store = await factory.cart_with(shopper, (product, 1))
     sale = await make_sale(c, factory, shop=shop)
     claimable = await coupon(c, claimable=True)
@@ -37,7 +41,7 @@ async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
     (entry,) = await promotions.enter_products(c, shop_id=shop.id, campaign_id=live.id, product_ids=[product.id])
     people = {
         "shopper": shopper,
-        "merchant": await factory.owner_of(shop),
+        "merchant": owner,
         "marketer": await factory.marketer(),
         "operator": await factory.operator(),
     }
@@ -53,6 +57,8 @@ async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
         "campaign_id": live.id,
         "promotion_id": live.id,
         "entry_id": entry.id,
+        "review_id": written.id,
+        "shop_id": shop.id,
     }
     return tokens, ids
 

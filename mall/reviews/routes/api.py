@@ -46,7 +46,7 @@ async def _shop_name(c, shop_id: str) -> str:
 @api_doc(
     "A product's reviews with its summary (average, distribution, with photos, sold). Filters: ?stars=1-5, "
     "photos=true, followup=true; sort=newest|helpful; page=",
-    response=ReviewPageOut, answers=(404, 422), secured=False,
+    response=ReviewPageOut, query=ReviewQuery,
 )  # fmt: skip
 async def api_product_reviews(request: Request, product_id: str):
     c = request.app.ctx.c
@@ -164,7 +164,7 @@ async def api_report(request: Request, review_id: str):
 @bp.get(f"{API}/merchant/reviews", ctx_access="merchant")
 @api_doc(
     "Your shop's reviews, newest first (hidden ones marked). Filters: ?stars=1-5, unreplied=true; page=",
-    response=ShopReviewPageOut, answers=(401, 403, 422), tag="merchant",
+    response=ShopReviewPageOut, query=MerchantQuery, tag="merchant",
 )  # fmt: skip
 async def api_merchant_reviews(request: Request):
     c = request.app.ctx.c
