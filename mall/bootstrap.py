@@ -8,6 +8,8 @@ from typing import Any
 
 from mall.accounts import services as accounts
 from mall.accounts.repository import SessionStore, TokenStore, UserRepository
+from mall.aftersales import services as aftersales
+from mall.aftersales.repository import CaseRepository
 from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
@@ -58,6 +60,7 @@ class Container:
     flash_store: FlashSaleStore
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
     promotions: PromotionRepository
+    cases: CaseRepository
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -76,6 +79,7 @@ class Container:
             self.orders,
             self.flash_sales,
             self.promotions,
+            self.cases,
         ):
             await repo.ensure_indexes()
 
@@ -112,9 +116,11 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         flash_store=FlashSaleStore(redis),
         sold_ledger=FlashLedger(checkouts),
         promotions=PromotionRepository(db),
+        cases=CaseRepository(db),
     )
     live.install(container)
     flash_samples.install(container)
     flash_lifecycle.install(container)
     promotions_lifecycle.install(container)
+    aftersales.install(container)
     return container

@@ -49,6 +49,15 @@ class Settings:
     flash_ip_rate_limit: int = 300
     flash_rate_window: int = 10
     flash_featured_approval: bool = True
+    refund_unshipped_hours: int = 24
+    merchant_respond_hours: int = 48
+    shopper_respond_hours: int = 48
+    return_ship_days: int = 7
+    merchant_receive_days: int = 10
+    escalate_days: int = 7
+    no_reason_return_days: int = 7
+    no_reason_excluded_categories: str = "food"
+    after_sales_days: int = 15
 
     @property
     def embedded(self) -> bool:

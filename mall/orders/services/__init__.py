@@ -3,6 +3,9 @@
 Called by other areas:
   on_payment_succeeded(c, *, checkout_id, payment_id, event_id) -> None   (payments routes, after a verified event)
   on_payment_failed(c, *, checkout_id, payment_id, event_id) -> None
+After-sales (mall/aftersales) calls:
+  refund_lines(c, order_id, key, lines, shipping, reason) -> LineRefund   (caps per line and order, once per key)
+  refunds_of(c, order_id), hold_for_case / release_case (no completing while a case is open), holds_before
 Jobs (mall/orders/jobs.py): expire_checkout(c, checkout_id), auto_complete_order(c, order_id),
   reconcile_checkout(c, checkout_id). `c` is the Container (mall.bootstrap)."""
 
@@ -22,6 +25,7 @@ from mall.orders.services.alerts import acknowledge, realert, unacknowledged
 from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout, place_flash_checkout
 from mall.orders.services.errors import (
     AddressBookFull,
+    AfterSalesOpen,
     Busy,
     CartNotReady,
     CheckoutError,
@@ -31,6 +35,7 @@ from mall.orders.services.errors import (
     IllegalTransition,
     KeyReused,
     NotFound,
+    NotRefundable,
     OutOfStock,
     PricesChanged,
     ReservationGone,
@@ -74,6 +79,16 @@ from mall.orders.services.queries import (
     sibling_orders,
     status_counts,
 )
+from mall.orders.services.refunds import (
+    LineRefund,
+    check_refund,
+    hold_for_case,
+    holds_before,
+    orders_paid_since,
+    refund_lines,
+    refunds_of,
+    release_case,
+)
 from mall.orders.services.shipping import InvalidTemplate, save_template, template_for, templates_for
 
 __all__ = [
@@ -81,6 +96,7 @@ __all__ = [
     "SEARCH_CAP",
     "AddressBookFull",
     "AddressFields",
+    "AfterSalesOpen",
     "Busy",
     "CartNotReady",
     "CheckoutError",
@@ -91,7 +107,9 @@ __all__ = [
     "IllegalTransition",
     "InvalidTemplate",
     "KeyReused",
+    "LineRefund",
     "NotFound",
+    "NotRefundable",
     "OutOfStock",
     "Placed",
     "PricesChanged",
@@ -110,18 +128,22 @@ __all__ = [
     "cancel_by_merchant",
     "cancel_by_shopper",
     "cancel_checkout",
+    "check_refund",
     "checkout_for_user",
     "confirm_receipt",
     "default_address",
     "delete_address",
     "expire_checkout",
     "get_address",
+    "hold_for_case",
+    "holds_before",
     "list_addresses",
     "make_default",
     "mark_delivered",
     "merchant_order",
     "on_payment_failed",
     "on_payment_succeeded",
+    "orders_paid_since",
     "pay_in_sandbox",
     "place_checkout",
     "place_flash_checkout",
@@ -129,6 +151,9 @@ __all__ = [
     "quote_cart",
     "realert",
     "reconcile_checkout",
+    "refund_lines",
+    "refunds_of",
+    "release_case",
     "save_template",
     "search_pages",
     "ship_order",
