@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
 def blueprints() -> Blueprint:
     """Every domain's routes: the only place that imports them."""
     from mall.accounts.routes import bp as accounts
+    from mall.aftersales.routes import bp as aftersales
     from mall.cart.routes import bp as cart
     from mall.catalog.routes import bp as catalog
     from mall.flash_sales.routes import bp as flash_sales
@@ -138,7 +139,18 @@ def blueprints() -> Blueprint:
     from mall.web.pages import bp as pages
 
     return Blueprint.group(
-        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions
+        pages,
+        accounts,
+        payments,
+        storefront,
+        shops,
+        catalog,
+        realtime,
+        cart,
+        orders,
+        flash_sales,
+        promotions,
+        aftersales,
     )
 
 

@@ -58,6 +58,9 @@ NOTE_KINDS = {
     "shop.approved": N_("Your shop %(shop)s is approved. Welcome aboard!"),
     "shop.rejected": N_("Your application for %(shop)s was not approved. See why."),
     "flash.reminder": N_("The flash sale you asked about has started: %(product)s"),
+    "aftersales.answered": N_("The shop answered your after-sales request %(number)s."),
+    "aftersales.decided": N_("The platform decided on your after-sales request %(number)s."),
+    "aftersales.refunded": N_("Your refund for after-sales request %(number)s is on its way."),
 }
 
 
