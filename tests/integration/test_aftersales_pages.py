@@ -24,7 +24,7 @@ async def test_the_shopper_requests_a_return_with_a_photo_from_the_order_page(we
     order_page = await web.page(f"/orders/{w.order.id}")
     assert f'hx-get="/orders/{w.order.id}/after-sales"' in order_page.text
     region = await web.page(f"/orders/{w.order.id}/after-sales")
-    assert f'/orders/{w.order.id}/after-sales/new?line=1' in region.text
+    assert f"/orders/{w.order.id}/after-sales/new?line=1" in region.text
     form = await web.page(f"/orders/{w.order.id}/after-sales/new?line=0")
     assert 'name="amount"' in form.text and "no_reason" in form.text
 

@@ -11,7 +11,7 @@ from tests.integration.orders_helpers import bearer
 
 
 async def _snapshot(c, case_id):
-    return (await c.cases.cases.find_one({"_id": case_id}))
+    return await c.cases.cases.find_one({"_id": case_id})
 
 
 async def test_another_shopper_and_another_shop_get_404_and_nothing_is_written(api, web, factory, container):
@@ -27,13 +27,27 @@ async def test_another_shopper_and_another_shop_get_404_and_nothing_is_written(a
         ("get", f"/api/v1/after-sales/{case.id}", None, as_stranger),
         ("post", f"/api/v1/after-sales/{case.id}/escalate", {}, as_stranger),
         ("post", f"/api/v1/after-sales/{case.id}/accept-offer", None, as_stranger),
-        ("post", f"/api/v1/after-sales/{case.id}/return-shipment", {"carrier": "Post", "tracking_no": "RR1"}, as_stranger),
+        (
+            "post",
+            f"/api/v1/after-sales/{case.id}/return-shipment",
+            {"carrier": "Post", "tracking_no": "RR1"},
+            as_stranger,
+        ),
         ("post", f"/api/v1/after-sales/{case.id}/evidence", {"note": "mine"}, as_stranger),
         ("get", f"/api/v1/after-sales/{case.id}", None, as_other_shop),
-        ("post", f"/api/v1/merchant/after-sales/{case.id}/decision", {"action": "accept", "return_address": "Somewhere 1"}, as_other_shop),
+        (
+            "post",
+            f"/api/v1/merchant/after-sales/{case.id}/decision",
+            {"action": "accept", "return_address": "Somewhere 1"},
+            as_other_shop,
+        ),
         ("post", f"/api/v1/merchant/after-sales/{case.id}/received", {"restock": True}, as_other_shop),
-        ("post", f"/api/v1/orders/{w.order.id}/after-sales",
-         {"line_id": 1, "kind": "return_and_refund", "reason": "damaged", "qty": 1, "amount": 100}, as_stranger),
+        (
+            "post",
+            f"/api/v1/orders/{w.order.id}/after-sales",
+            {"line_id": 1, "kind": "return_and_refund", "reason": "damaged", "qty": 1, "amount": 100},
+            as_stranger,
+        ),
     ]
     for method, url, body, headers in calls:
         answer = await api.request(method.upper(), url, json=body, headers=headers)
@@ -65,11 +79,15 @@ async def test_only_operators_decide_disputes(api, factory, container):
     await aftersales.escalate(c, user_id=w.shopper.id, case_id=case.id)
     body = {"outcome": "refund_full", "reason": "Because I say so"}
     for who in (w.shopper, w.merchant):
-        answer = await api.post(f"/api/v1/operator/disputes/{case.id}/decision", json=body, headers=await bearer(c, who))
+        answer = await api.post(
+            f"/api/v1/operator/disputes/{case.id}/decision", json=body, headers=await bearer(c, who)
+        )
         assert answer.status_code == 403
     assert (await aftersales.any_case(c, case.id)).status is Status.DISPUTED and await refunded_amount(c, w) == 0
     operator = await factory.operator()
-    answer = await api.post(f"/api/v1/operator/disputes/{case.id}/decision", json=body, headers=await bearer(c, operator))
+    answer = await api.post(
+        f"/api/v1/operator/disputes/{case.id}/decision", json=body, headers=await bearer(c, operator)
+    )
     assert answer.status_code == 200 and answer.json()["status"] == "refunded"
 
 
