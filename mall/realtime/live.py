@@ -393,7 +393,8 @@ def install_aftersales(c) -> None:
         if kind and actor != "shopper":
             await services.notify(
                 c.notifications, c.channels, c.clock, user_id=p["user_id"], kind=kind,
-                params={"number": p["number"]}, link=f"/account/after-sales/{case_id}", html=alert,
+                params={"number": p["number"]}, link=f"/account/after-sales/{case_id}",
+                html="" if action == "decide_refund" else alert,  # its refund, a moment later, brings the toast
                 refresh=[*regions, "#my-cases", "#bell-count"],
             )  # fmt: skip
         else:
