@@ -15,6 +15,10 @@
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       var due = Date.parse(el.getAttribute("data-deadline"));
       if (isNaN(due)) return;
+      if (el._skew === undefined) {  // count on the server's clock, not this device's
+        var server = Date.parse(el.getAttribute("data-now") || "");
+        el._skew = isNaN(server) ? 0 : server - Date.now();
+      }
       var out = el.querySelector(".as-countdown");
       if (!out) {
         out = document.createElement("span");
@@ -22,7 +26,7 @@
         out.setAttribute("aria-hidden", "true");
         el.appendChild(out);
       }
-      var ms = due - now;
+      var ms = due - (now + el._skew);
       el.classList.toggle("as-due", ms <= 0);
       el.classList.toggle("as-soon", ms > 0 && ms < 86400000);
       out.textContent = ms <= 0 ? el.getAttribute("data-overdue") : left(ms);

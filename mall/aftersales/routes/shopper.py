@@ -133,7 +133,8 @@ async def my_cases(request: Request):
     number = page_number(request)
     cases, total = await services.shopper_cases(request.app.ctx.c, user_id=request.ctx.user.id, page=number)
     pages = max(1, -(-total // services.PER_PAGE))
-    return await page(request, "aftersales/my_cases.html", cases=cases, page=number, pages=pages)
+    return await page(request, "aftersales/my_cases.html", cases=cases, page=number, pages=pages,
+                      now=request.app.ctx.c.clock.now())  # fmt: skip
 
 
 def failed_form(request: Request, case) -> tuple[dict, dict]:
