@@ -162,6 +162,7 @@ async def get_ready(app: Sanic, settings: Settings) -> None:
 def blueprints() -> Blueprint:
     """Every domain's routes: the only place that imports them."""
     from mall.accounts.routes import bp as accounts
+    from mall.aftersales.routes import bp as aftersales
     from mall.cart.routes import bp as cart
     from mall.catalog.routes import bp as catalog
     from mall.flash_sales.routes import bp as flash_sales
@@ -177,7 +178,7 @@ def blueprints() -> Blueprint:
 
     return Blueprint.group(
         pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions,
-        reviews, reputation,
+        reviews, reputation, aftersales,
     )  # fmt: skip
 
 

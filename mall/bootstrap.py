@@ -8,6 +8,8 @@ from typing import Any
 
 from mall.accounts import services as accounts
 from mall.accounts.repository import SessionStore, TokenStore, UserRepository
+from mall.aftersales import services as aftersales
+from mall.aftersales.repository import CaseRepository
 from mall.cart.repository import CartRepository
 from mall.catalog.repository import AttributeSetRepository, CategoryRepository, ProductRepository
 from mall.config import Settings
@@ -64,6 +66,7 @@ class Container:
     promotions: PromotionRepository
     reviews: ReviewRepository
     health: HealthRepository
+    cases: CaseRepository
     background: Background = field(default_factory=Background)  # delayed pushes; close() stops them
 
     async def close(self) -> None:
@@ -89,6 +92,7 @@ class Container:
             self.promotions,
             self.reviews,
             self.health,
+            self.cases,
         ):
             await repo.ensure_indexes()
 
@@ -127,10 +131,12 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         promotions=PromotionRepository(db),
         reviews=ReviewRepository(db),
         health=HealthRepository(db),
+        cases=CaseRepository(db),
     )
     reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)
     flash_samples.install(container)
     flash_lifecycle.install(container)
     promotions_lifecycle.install(container)
+    aftersales.install(container)
     return container

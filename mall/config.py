@@ -59,6 +59,15 @@ class Settings:
     health_window_days: int = 90
     health_min_orders: int = 5
     health_warning_score: int = 60
+    refund_unshipped_hours: int = 24
+    merchant_respond_hours: int = 48
+    shopper_respond_hours: int = 48
+    return_ship_days: int = 7
+    merchant_receive_days: int = 10
+    escalate_days: int = 7
+    no_reason_return_days: int = 7
+    no_reason_excluded_categories: str = "food"
+    after_sales_days: int = 15
 
     @property
     def embedded(self) -> bool:

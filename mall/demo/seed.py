@@ -13,6 +13,7 @@ from mall.accounts import services as accounts
 from mall.accounts.models import Role
 from mall.catalog import services as catalog
 from mall.catalog.models import AttributeDef, AttrType, ProductDraft, VariantDraft
+from mall.demo.aftersales import seed_aftersales
 from mall.demo.data import CATEGORIES, DESCRIPTION, PENDING_APPLICATION, PRODUCTS, SHOPS
 from mall.demo.images import banner_image, logo_image, product_image
 from mall.demo.promotions import seed_promotions
@@ -180,6 +181,7 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
     progress(f"seed: {sales} flash sales")
     progress(f"seed: {await seed_promotions(c, made, people)} promotions")
     progress(f"seed: {await seed_reviews(c, made, people)} reviews of completed orders, and every shop's health score")
+    progress(f"seed: {await seed_aftersales(c, made, people)} after-sales cases")
     return {"users": people, "shops": made, "categories": category_ids}
 
 

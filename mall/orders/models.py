@@ -75,6 +75,7 @@ class Reason(StrEnum):
     PAID_AFTER_CANCEL = "paid_after_cancel"
     FLASH_RESERVATION_LOST = "flash_reservation_lost"  # paid after the flash-sale hold expired; none left
     PAID_LATE_COUPON_GONE = "paid_late_coupon_gone"  # paid after expiry; the coupon was used up meanwhile
+    REFUNDED_IN_FULL = "refunded_in_full"  # every line refunded through after-sales before shipping
 
 
 class IllegalTransition(Exception):
@@ -188,10 +189,31 @@ class Order:
     discount: int = 0  # on goods: the sum of the lines' discounts
     shipping_discount: int = 0  # the part of shipping_fee a promotion waived
     applied: list[dict] = field(default_factory=list)  # the promotions that saved something, for the page
+    refunded: int = 0  # what after-sales refunds returned (refunds, below); a cancel refunds only the rest
+    refunds: list[dict] = field(default_factory=list)  # one per key: key, amount, lines/units {"n": ...}, shipping
+    after_sales_open: list[dict] = field(default_factory=list)  # {case_id, at}: it cannot complete while any
 
     @property
     def item_count(self) -> int:
         return sum(line.qty for line in self.lines)
+
+    def line_refunded(self, n: int) -> tuple[int, int]:
+        """(units, amount) of line `n` refunded so far through after-sales."""
+        key = str(n)
+        units = sum(r.get("units", {}).get(key, 0) for r in self.refunds)
+        return units, sum(r.get("lines", {}).get(key, 0) for r in self.refunds)
+
+    @property
+    def shipping_paid(self) -> int:
+        return self.shipping_fee - self.shipping_discount
+
+    @property
+    def shipping_refunded(self) -> int:
+        return sum(r.get("shipping", 0) for r in self.refunds)
+
+    def every_unit_refunded_after(self, units: dict[int, int]) -> bool:
+        """Would every unit of every line be refunded once `units` ({line: qty}) are added?"""
+        return all(self.line_refunded(n)[0] + units.get(n, 0) >= line.qty for n, line in enumerate(self.lines))
 
 
 def ship_by(order: Order, hours: int) -> datetime | None:

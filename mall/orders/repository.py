@@ -273,6 +273,7 @@ class OrderRepository:
         await self.orders.create_index("lines.allocations.promotion_id")
         await self.orders.create_index("address.name")  # the operator's search by recipient
         await self.orders.create_index([("shop_id", 1), ("paid_at", -1)])
+        await self.orders.create_index("after_sales_open.at")  # the after-sales sweep's check of holds
 
     async def add(self, order: Order) -> bool:
         """Insert once; False when it is already there (a repeated step)."""
@@ -297,14 +298,55 @@ class OrderRepository:
         return [_order(doc) async for doc in cursor]
 
     async def transition(
-        self, order_id: str, from_status: OrderStatus, to_status: OrderStatus, entry: TimelineEntry, changes: dict
+        self,
+        order_id: str,
+        from_status: OrderStatus,
+        to_status: OrderStatus,
+        entry: TimelineEntry,
+        changes: dict,
+        guard: dict | None = None,
     ) -> Order | None:
         doc = await self.orders.find_one_and_update(
-            {"_id": order_id, "status": from_status.value},
+            {"_id": order_id, "status": from_status.value, **(guard or {})},
             {"$set": {"status": to_status.value, **_plain(changes)}, "$push": {"timeline": _plain(asdict(entry))}},
             return_document=AFTER,
         )
         return _order(doc) if doc else None
+
+    async def record_refund(self, order_id: str, record: dict, entry: TimelineEntry) -> Order | None:
+        """Add one refund (its key once: a repeat changes nothing) and its timeline entry; the order, or None when
+        this key was already recorded."""
+        doc = await self.orders.find_one_and_update(
+            {"_id": str(order_id), "refunds.key": {"$ne": record["key"]}},
+            {
+                "$push": {"refunds": _plain(record), "timeline": _plain(asdict(entry))},
+                "$inc": {"refunded": record["amount"]},
+            },
+            return_document=AFTER,
+        )
+        return _order(doc) if doc else None
+
+    async def hold(self, order_id: str, case_id: str, at, statuses: list[str]) -> bool:
+        """Keep the order from completing while after-sales case `case_id` is open (only while in `statuses`)."""
+        result = await self.orders.update_one(
+            {"_id": str(order_id), "status": {"$in": statuses}, "after_sales_open.case_id": {"$ne": case_id}},
+            {"$push": {"after_sales_open": {"case_id": case_id, "at": at}}},
+        )
+        return result.modified_count == 1
+
+    async def release(self, order_id: str, case_id: str) -> bool:
+        result = await self.orders.update_one(
+            {"_id": str(order_id)}, {"$pull": {"after_sales_open": {"case_id": str(case_id)}}}
+        )
+        return result.modified_count == 1
+
+    async def holds_before(self, before, limit: int = 200) -> list[tuple[str, str]]:
+        """(order id, case id) of holds taken before `before` (for the after-sales sweep to check)."""
+        query = {"after_sales_open.at": {"$lt": before}}
+        found = []
+        async for doc in self.orders.find(query, {"after_sales_open": 1}).limit(limit):
+            found += [(doc["_id"], h["case_id"]) for h in doc.get("after_sales_open", []) if h["at"] < before]
+        return found
 
     async def acknowledge(self, order_id: str, *, shop_id: str, at, by: str) -> bool:
         result = await self.orders.update_one(
@@ -396,6 +438,9 @@ class OrderRepository:
         """Every order that was paid (whatever happened next), oldest first."""
         async for doc in self.orders.find({"paid_at": {"$ne": None}}).sort("paid_at", 1):
             yield _order(doc)
+
+    async def count_paid_since(self, shop_id: str, since) -> int:
+        return await self.orders.count_documents({"shop_id": str(shop_id), "paid_at": {"$gte": since}})
 
     async def count_by_status(self, *, shop_id: str | None = None) -> dict[str, int]:
         match = {"shop_id": shop_id} if shop_id else {}

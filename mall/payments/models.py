@@ -24,10 +24,11 @@ class PaymentStatus(StrEnum):
 class EventType(StrEnum):
     SUCCEEDED = "payment.succeeded"
     FAILED = "payment.failed"
+    REFUND_SUCCEEDED = "refund.succeeded"  # the provider confirms a refund (refund_id says which)
 
 
 class RefundStatus(StrEnum):
-    REQUESTED = "requested"
+    REQUESTED = "requested"  # counted on the payment and sent to the provider; its signed webhook confirms it
     SUCCEEDED = "succeeded"
     REFUSED = "refused"
 
@@ -113,6 +114,11 @@ class WebhookEvent:
     payment_id: str
     amount: int
     created: int
+    refund_id: str | None = None  # refund.succeeded: the refund it confirms
+
+    @property
+    def is_refund(self) -> bool:
+        return self.type is EventType.REFUND_SUCCEEDED
 
 
 @dataclass(frozen=True)
@@ -179,5 +185,6 @@ class PaymentProvider(Protocol):
         ...
 
     async def refund(self, payment: Payment, amount: int, *, key: str) -> str:
-        """Return `amount` to the shopper; the provider's reference. Same key = same refund."""
+        """Return `amount` to the shopper; the provider's reference. Same key = same refund.
+        The provider confirms it later with a signed `refund.succeeded` webhook."""
         ...

@@ -16,7 +16,15 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from mall.payments.models import EventType, Payment, PaymentProvider, SignedDelivery, WebhookEvent, WebhookRejected
+from mall.payments.models import (
+    EventType,
+    Payment,
+    PaymentProvider,
+    Refund,
+    SignedDelivery,
+    WebhookEvent,
+    WebhookRejected,
+)
 from mall.payments.schemas import WebhookEventIn
 
 SIGNATURE_HEADER = "Mall-Signature"
@@ -64,8 +72,16 @@ def _parse_event(raw_body: bytes) -> WebhookEvent:
         data = WebhookEventIn.model_validate_json(raw_body)
     except ValidationError:
         raise WebhookRejected("malformed_body") from None
+    kind = EventType(data.type)
+    if (kind is EventType.REFUND_SUCCEEDED) != (data.refund_id is not None):
+        raise WebhookRejected("malformed_body")  # a refund event names its refund; a payment event none
     return WebhookEvent(
-        id=data.id, type=EventType(data.type), payment_id=data.payment_id, amount=data.amount, created=data.created
+        id=data.id,
+        type=kind,
+        payment_id=data.payment_id,
+        amount=data.amount,
+        created=data.created,
+        refund_id=data.refund_id,
     )
 
 
@@ -99,10 +115,19 @@ class SandboxProvider:
 
     def simulate(self, payment: Payment, outcome: EventType) -> SignedDelivery:
         """The signed webhook the sandbox 'bank' sends when the shopper presses Pay or Fail."""
+        body = {"type": outcome.value, "payment_id": payment.id, "amount": payment.amount}
+        return self._signed(body)
+
+    def confirm_refund(self, refund: Refund) -> SignedDelivery:
+        """The signed `refund.succeeded` webhook the sandbox 'bank' sends once it has paid a refund out (at once:
+        every partial refund of a payment is confirmed the same way, through the same verified path)."""
+        body = {"type": EventType.REFUND_SUCCEEDED.value, "payment_id": refund.payment_id, "amount": refund.amount}
+        return self._signed({**body, "refund_id": refund.id})
+
+    def _signed(self, body: dict) -> SignedDelivery:
         now = int(self.clock.now().timestamp())
         event_id = new_event_id()
-        body = {"id": event_id, "type": outcome.value, "payment_id": payment.id, "amount": payment.amount}
-        raw_body = json.dumps({**body, "created": now}, separators=(",", ":")).encode()
+        raw_body = json.dumps({"id": event_id, **body, "created": now}, separators=(",", ":")).encode()
         return SignedDelivery(raw_body=raw_body, headers=sign(self.secret, now, raw_body), event_id=event_id)
 
 

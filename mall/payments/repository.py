@@ -126,6 +126,18 @@ class PaymentRepository:
         )
         return Refund.from_doc(doc) if doc else None
 
+    async def get_refund(self, refund_id: str) -> Refund | None:
+        doc = await self.refunds.find_one({"_id": str(refund_id)})
+        return Refund.from_doc(doc) if doc else None
+
+    async def confirm_refund(self, refund_id: str, event_id: str, now: datetime) -> bool:
+        """requested -> succeeded, once (a redelivered confirmation changes nothing)."""
+        result = await self.refunds.update_one(
+            {"_id": str(refund_id), "status": "requested"},
+            {"$set": {"status": "succeeded", "confirmed_by": str(event_id), "confirmed_at": now}},
+        )
+        return result.modified_count == 1
+
     async def refunds_for(self, payment_id: str) -> list[Refund]:
         cursor = self.refunds.find({"payment_id": str(payment_id)}).sort("created_at", 1)
         return [Refund.from_doc(doc) async for doc in cursor]

@@ -15,10 +15,13 @@ class WebhookEventIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
     id: str = Field(pattern=r"^evt_[A-Za-z0-9_-]{8,64}$", description="unique per event; a repeated id is ignored")
-    type: Literal["payment.succeeded", "payment.failed"]
+    type: Literal["payment.succeeded", "payment.failed", "refund.succeeded"]
     payment_id: str = Field(pattern=r"^[0-9a-f]{24}$")
-    amount: int = Field(gt=0, description="minor units; must equal the payment's amount")
+    amount: int = Field(ge=1, description="minor units; must equal the payment's amount (a refund's: the refund's)")
     created: int = Field(description="unix seconds")
+    refund_id: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{24}$", description="refund.succeeded only: the refund it confirms"
+    )
 
 
 class WebhookAck(BaseModel):

@@ -138,6 +138,8 @@ async def receive_webhook(
     payment = await repo.get(event.payment_id)
     if payment is None or payment.provider != provider:
         raise WebhookRejected("unknown_payment")
+    if event.is_refund:
+        return await _confirm_refund(repo, clock, event, payment)
     if event.amount != payment.amount:
         raise WebhookRejected("amount_mismatch")
     first = await repo.record_event(event, provider, clock.now())
@@ -157,6 +159,19 @@ async def receive_webhook(
         return WebhookReceipt(event=event, payment=current, duplicate=True, notify=True)
     await repo.mark_event_handled(event.id, clock.now())  # too late to matter (e.g. failed after paid)
     return WebhookReceipt(event=event, payment=current, duplicate=not first, notify=False)
+
+
+async def _confirm_refund(repo: PaymentRepository, clock, event, payment: Payment) -> WebhookReceipt:
+    """A verified `refund.succeeded`: the refund it names (of this payment, for this amount) is confirmed, once."""
+    refund = await repo.get_refund(event.refund_id)
+    if refund is None or refund.payment_id != payment.id or refund.amount != event.amount:
+        raise WebhookRejected("unknown_refund")
+    if refund.status == RefundStatus.REFUSED.value:
+        raise WebhookRejected("refund_refused")
+    first = await repo.record_event(event, payment.provider, clock.now())
+    changed = await repo.confirm_refund(refund.id, event.id, clock.now())
+    await repo.mark_event_handled(event.id, clock.now())
+    return WebhookReceipt(event=event, payment=payment, duplicate=not first or not changed, notify=False)
 
 
 async def cancel_payment(repo: PaymentRepository, clock, *, payment_id: str) -> Payment | None:
@@ -205,7 +220,11 @@ async def refund(
 
     Same (payment_id, key) again -> the same Refund, counted once (safe to retry
     after a crash; the provider gets the same idempotency key). Without a key,
-    every call is a new refund. Raises RefundRefused(reason)."""
+    every call is a new refund. Raises RefundRefused(reason).
+
+    The amount is counted on the payment before the provider is asked, so concurrent refunds never exceed what
+    was paid; the refund stays `requested` until the provider's signed `refund.succeeded` webhook confirms it
+    (the sandbox sends it at once, through receive_webhook like any provider call)."""
     if type(amount) is not int or amount <= 0:
         raise RefundRefused("invalid_amount")
     payment = await get_payment(repo, payment_id)
@@ -226,9 +245,16 @@ async def refund(
     if record.status == RefundStatus.SUCCEEDED.value:
         return record
     payment = await _count_refund(repo, clock, payment.id, record)
-    provider_ref = await provider_for(payment.provider, settings, clock).refund(payment, amount, key=record.id)
-    done = await repo.set_refund(record.id, {"status": RefundStatus.SUCCEEDED.value, "provider_ref": provider_ref})
-    return done or record
+    provider = provider_for(payment.provider, settings, clock)
+    provider_ref = await provider.refund(payment, amount, key=record.id)
+    record = await repo.set_refund(record.id, {"provider_ref": provider_ref}) or record
+    if isinstance(provider, SandboxProvider):  # the sandbox 'bank' pays out at once and says so, signed
+        delivery = provider.confirm_refund(record)
+        await receive_webhook(
+            repo, clock, settings, provider=provider.name, raw_body=delivery.raw_body, headers=delivery.headers
+        )
+        record = await repo.get_refund(record.id) or record
+    return record
 
 
 async def _count_refund(repo: PaymentRepository, clock, payment_id: str, record: Refund) -> Payment:

@@ -137,6 +137,7 @@ def install(c) -> None:
     install_flash_staff(c)
     install_promotions_staff(c)
     install_reviews(c)
+    install_aftersales(c)
 
 
 def install_flash(c) -> None:
@@ -423,3 +424,53 @@ def install_reviews(c) -> None:
     bus.subscribe(review_events.REPLIED, replied)
     bus.subscribe(review_events.HIDDEN, hidden)
     bus.subscribe(reputation_events.WARNING, warned)
+
+
+# --- after-sales: requests, escalations and decisions reach the other side ---------------------------------------
+# A new request or an escalation reaches the shop (toast + badge), an escalation the operators (toast, kept in the
+# ops feed), the shop's and the platform's answers the shopper (a kept notification with a toast); every change
+# refreshes the case page each side may have open, the lists and the order page's after-sales region.
+
+
+def case_regions(case_id: str, order_id: str) -> list[str]:
+    return [f"#case-live[data-case='{case_id}']", f"#order-after-sales[data-order='{order_id}']"]
+
+
+SHOPPER_NOTES = {
+    "offer": "aftersales.answered", "reject": "aftersales.answered", "accept_return": "aftersales.answered",
+    "decide_refund": "aftersales.decided", "decide_none": "aftersales.decided", "refund": "aftersales.refunded",
+}  # fmt: skip
+
+
+def install_aftersales(c) -> None:
+    async def case_changed(_name: str, p: dict) -> None:
+        case_id, action, actor = p["case_id"], p["action"], p["actor"]
+        regions = case_regions(case_id, p["order_id"])
+        alert = toast(f"/live/alerts/after-sales/{case_id}")
+        loud = action in ("request", "escalate", "decide_refund", "decide_none") and actor != "merchant"
+        await services.publish(
+            c.channels, f"shop:{p['shop_id']}", f"aftersales.{action}", html=alert if loud else "",
+            data={"refresh": [*regions, "#as-list", "#as-badge"], "case": p["number"], "sound": loud},
+        )  # fmt: skip
+        if action == "escalate":
+            await services.publish(
+                c.channels, "ops", "aftersales.escalated", html=alert,
+                data={"refresh": ["#ops-feed", "#dispute-list", "#disputes-badge"], "case_id": case_id,
+                      "shop_id": p["shop_id"], "number": p["number"]},
+            )  # fmt: skip
+        elif actor == "operator" or p["status"] == "disputed":
+            data = {"refresh": [*regions, "#dispute-list", "#disputes-badge"]}
+            await services.publish(c.channels, "ops", f"aftersales.{action}", data=data, transient=True)
+        kind = SHOPPER_NOTES.get(action)
+        if kind and actor != "shopper":
+            await services.notify(
+                c.notifications, c.channels, c.clock, user_id=p["user_id"], kind=kind,
+                params={"number": p["number"]}, link=f"/account/after-sales/{case_id}",
+                html="" if action == "decide_refund" else alert,  # its refund, a moment later, brings the toast
+                refresh=[*regions, "#my-cases", "#bell-count"],
+            )  # fmt: skip
+        else:
+            data = {"refresh": [*regions, "#my-cases"]}
+            await services.publish(c.channels, f"user:{p['user_id']}", f"aftersales.{action}", data=data)
+
+    c.events.subscribe("aftersales.changed", case_changed)

@@ -61,6 +61,9 @@ NOTE_KINDS = {
     "review.replied": N_("%(shop)s replied to your review of %(product)s."),
     "review.hidden": N_("Your review of %(product)s was hidden by the mall. See why."),
     "reputation.warning": N_("Your shop's health score fell to %(score)s. What pulled it down most: %(component)s."),
+    "aftersales.answered": N_("The shop answered your after-sales request %(number)s."),
+    "aftersales.decided": N_("The platform decided on your after-sales request %(number)s."),
+    "aftersales.refunded": N_("Your refund for after-sales request %(number)s is on its way."),
 }
 
 

@@ -3,6 +3,9 @@
 Called by other areas:
   on_payment_succeeded(c, *, checkout_id, payment_id, event_id) -> None   (payments routes, after a verified event)
   on_payment_failed(c, *, checkout_id, payment_id, event_id) -> None
+After-sales (mall/aftersales) calls:
+  refund_lines(c, order_id, key, lines, shipping, reason) -> LineRefund   (caps per line and order, once per key)
+  refunds_of(c, order_id), hold_for_case / release_case (no completing while a case is open), holds_before
 Jobs (mall/orders/jobs.py): expire_checkout(c, checkout_id), auto_complete_order(c, order_id),
   reconcile_checkout(c, checkout_id). `c` is the Container (mall.bootstrap).
 Figures for other areas: fulfilment_figures(c, *, shop_id, since) (the health score), sale_records(c)
@@ -25,6 +28,7 @@ from mall.orders.services.catch_up import catch_up, resume_payment
 from mall.orders.services.checkout import Placed, body_hash, checkout_for_user, place_checkout, place_flash_checkout
 from mall.orders.services.errors import (
     AddressBookFull,
+    AfterSalesOpen,
     Busy,
     CartNotReady,
     CheckoutError,
@@ -34,6 +38,7 @@ from mall.orders.services.errors import (
     IllegalTransition,
     KeyReused,
     NotFound,
+    NotRefundable,
     OutOfStock,
     PricesChanged,
     ReservationGone,
@@ -78,6 +83,16 @@ from mall.orders.services.queries import (
     sibling_orders,
     status_counts,
 )
+from mall.orders.services.refunds import (
+    LineRefund,
+    check_refund,
+    hold_for_case,
+    holds_before,
+    orders_paid_since,
+    refund_lines,
+    refunds_of,
+    release_case,
+)
 from mall.orders.services.shipping import InvalidTemplate, save_template, template_for, templates_for
 
 __all__ = [
@@ -85,6 +100,7 @@ __all__ = [
     "SEARCH_CAP",
     "AddressBookFull",
     "AddressFields",
+    "AfterSalesOpen",
     "Busy",
     "CartNotReady",
     "CheckoutError",
@@ -96,7 +112,9 @@ __all__ = [
     "IllegalTransition",
     "InvalidTemplate",
     "KeyReused",
+    "LineRefund",
     "NotFound",
+    "NotRefundable",
     "OutOfStock",
     "Placed",
     "PricesChanged",
@@ -117,6 +135,7 @@ __all__ = [
     "cancel_by_shopper",
     "cancel_checkout",
     "catch_up",
+    "check_refund",
     "checkout_for_user",
     "confirm_receipt",
     "default_address",
@@ -124,12 +143,15 @@ __all__ = [
     "expire_checkout",
     "fulfilment_figures",
     "get_address",
+    "hold_for_case",
+    "holds_before",
     "list_addresses",
     "make_default",
     "mark_delivered",
     "merchant_order",
     "on_payment_failed",
     "on_payment_succeeded",
+    "orders_paid_since",
     "pay_in_sandbox",
     "place_checkout",
     "place_flash_checkout",
@@ -137,6 +159,9 @@ __all__ = [
     "quote_cart",
     "realert",
     "reconcile_checkout",
+    "refund_lines",
+    "refunds_of",
+    "release_case",
     "resume_payment",
     "sale_records",
     "save_template",

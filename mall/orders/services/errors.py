@@ -6,6 +6,7 @@ from mall.orders.models import IllegalTransition
 
 __all__ = [
     "AddressBookFull",
+    "AfterSalesOpen",
     "Busy",
     "CartNotReady",
     "CheckoutError",
@@ -15,6 +16,7 @@ __all__ = [
     "IllegalTransition",
     "KeyReused",
     "NotFound",
+    "NotRefundable",
     "OutOfStock",
     "PricesChanged",
     "ReservationGone",
@@ -78,6 +80,20 @@ class Busy(CheckoutError):
 
 class AddressBookFull(CheckoutError):
     pass
+
+
+class AfterSalesOpen(CheckoutError):
+    """The order cannot complete while an after-sales case of it is open."""
+
+
+class NotRefundable(CheckoutError):
+    """An after-sales refund the order cannot take: `reason` is order_closed (cancelled / expired / unpaid),
+    too_many_units, over_line, over_order, shipping_not_refundable, or a payment refusal (not_paid,
+    exceeds_remaining, key_reused, busy...)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class ReservationGone(CheckoutError):

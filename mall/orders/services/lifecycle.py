@@ -12,7 +12,7 @@ from mall.infra.ids import is_id
 from mall.orders.models import Action, Actor, CheckoutStatus, IllegalTransition, Order, OrderStatus, next_status
 from mall.orders.services import stock
 from mall.orders.services.checkout import Placed, placed
-from mall.orders.services.errors import Busy, NotFound
+from mall.orders.services.errors import AfterSalesOpen, Busy, NotFound
 from mall.orders.services.payment_events import payment_won, settle_paid
 from mall.orders.services.schedule import schedule
 from mall.orders.services.transitions import apply, reconcile
@@ -33,8 +33,15 @@ async def _order(c, order_id: str, **owner) -> Order:
 async def confirm_receipt(c, *, user_id: str, order_id: str) -> Order:
     """The shopper has the parcel: shipped or delivered -> completed."""
     order = await _order(c, order_id, user_id=user_id)
+    if order.after_sales_open:
+        raise AfterSalesOpen()
     changes = {"completed_at": c.clock.now()}
-    return await apply(c, order, Action.COMPLETE, Actor.SHOPPER, actor_id=user_id, changes=changes)
+    try:
+        return await apply(c, order, Action.COMPLETE, Actor.SHOPPER, actor_id=user_id, changes=changes)
+    except IllegalTransition:
+        if (await _order(c, order_id)).after_sales_open:
+            raise AfterSalesOpen() from None
+        raise
 
 
 async def cancel_by_shopper(c, *, user_id: str, order_id: str, reason: str = "") -> Order:
@@ -93,7 +100,7 @@ async def _cancel(c, order: Order, actor: Actor, actor_id: str, reason: str) -> 
     next_status(order.status, Action.CANCEL, actor)  # refuse early, before waiting for the lock
     async with stock.locked(c, order.checkout_id) as checkout:
         current = await _order(c, order.id)
-        refund_due = current.total if current.status is OrderStatus.PAID else 0
+        refund_due = current.total - current.refunded if current.status is OrderStatus.PAID else 0
         changes = {"cancel_reason": reason, "refund_due": refund_due}
         cancelled = await apply(c, current, Action.CANCEL, actor, actor_id=actor_id, detail=reason, changes=changes)
         due = c.clock.now() + REPAIR_AFTER  # the safety net, scheduled before the side effects
@@ -106,11 +113,12 @@ async def _cancel(c, order: Order, actor: Actor, actor_id: str, reason: str) -> 
 
 
 async def auto_complete_order(c, order_id: str) -> bool:
-    """The auto-complete job: N days after shipping, complete it. A no-op when already moved or not yet due."""
+    """The auto-complete job: N days after shipping, complete it. A no-op when already moved or not yet due, and
+    while an after-sales case is open (releasing the last one calls this again)."""
     order = await c.orders.get(order_id) if is_id(order_id) else None
     if order is None or order.status not in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) or not order.shipped_at:
         return False
-    if c.clock.now() < order.shipped_at + timedelta(days=c.settings.auto_complete_days):
+    if c.clock.now() < order.shipped_at + timedelta(days=c.settings.auto_complete_days) or order.after_sales_open:
         return False
     try:
         await apply(c, order, Action.COMPLETE, Actor.SYSTEM, changes={"completed_at": c.clock.now()})

@@ -26,6 +26,7 @@ from mall.payments import services as payments
 log = logging.getLogger("mall.orders")
 UNPAID = (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED, CheckoutStatus.FAILED)
 WAITING = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED)  # orders that follow their checkout
+NO_OPEN_CASE = {"after_sales_open.0": {"$exists": False}}
 
 
 async def apply(
@@ -34,7 +35,8 @@ async def apply(
     """Move `order` by `action`; IllegalTransition if the table forbids it or someone moved it first."""
     target = next_status(order.status, action, actor)
     step = entry(c, actor, action, detail=detail, actor_id=actor_id, code=code)
-    moved = await c.orders.transition(order.id, order.status, target, step, changes or {})
+    guard = NO_OPEN_CASE if action is Action.COMPLETE else None  # completes only when no after-sales case is open
+    moved = await c.orders.transition(order.id, order.status, target, step, changes or {}, guard)
     if moved is None:
         current = await c.orders.get(order.id)
         raise IllegalTransition(current.status if current else order.status, action)
