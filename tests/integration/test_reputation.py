@@ -47,7 +47,7 @@ async def test_a_shop_with_too_few_orders_is_a_new_shop(factory, container):
 
     assert health.status is HealthStatus.NEW and health.score is None
     assert health.orders == container.settings.health_min_orders - 1
-    assert [c.key for c in health.components] == ["dsr", "cancelled", "late", "bad_reviews"]
+    assert [c.key for c in health.components] == ["dsr", "cancelled", "late", "bad_reviews", "refunds", "disputes_lost"]
 
 
 async def test_a_shop_that_keeps_its_promises_scores_100_and_each_component_explains_itself(factory, container):
@@ -59,7 +59,7 @@ async def test_a_shop_that_keeps_its_promises_scores_100_and_each_component_expl
     values = {c.key: (c.value, c.numerator, c.denominator, c.points) for c in health.components}
     assert values == {
         "dsr": (5.0, 6, 6, 100.0), "cancelled": (0.0, 0, 6, 100.0), "late": (0.0, 0, 6, 100.0),
-        "bad_reviews": (0.0, 0, 6, 100.0),
+        "bad_reviews": (0.0, 0, 6, 100.0), "refunds": (0.0, 0, 6, 100.0), "disputes_lost": (0.0, 0, 6, 100.0),
     }  # fmt: skip
     assert sum(health.share(c) for c in health.components) == 100
     assert (await standing.health_of(container, shop.id)).score == 100
@@ -77,7 +77,7 @@ async def test_late_shipments_cancellations_and_bad_reviews_each_cost_points(fac
     assert by_key["cancelled"].points == 55.6  # 10%: between 2% (full) and 20% (none)
     assert by_key["bad_reviews"].value == 100.0 and by_key["bad_reviews"].points == 0.0
     assert by_key["dsr"].value == 4.0 and by_key["dsr"].points == 38.5  # 4.0 between 3.5 and 4.8
-    assert health.score == round((30 * 38.5 + 25 * 55.6) / 100)
+    assert health.score == round((25 * 38.5 + 20 * 55.6 + 10 * 100 + 10 * 100) / 100)  # no refunds, no disputes
 
 
 async def test_ship_by_counts_an_unshipped_order_past_its_deadline_as_late(factory, container):
@@ -93,7 +93,7 @@ async def test_ship_by_counts_an_unshipped_order_past_its_deadline_as_late(facto
 
 
 async def test_falling_below_the_warning_score_warns_once_naming_the_worst_component(factory, container):
-    shop, owner = await shop_with_orders(factory, 6, late=4, stars=2)
+    shop, owner = await shop_with_orders(factory, 6, late=4, stars=2, ratings=4)
     heard = []
 
     async def listen(_name, payload):
@@ -141,10 +141,10 @@ async def test_the_reputation_api_explains_the_score_and_the_dsr_against_the_cat
     assert answer.status_code == 200 and unknown.status_code == 404
     data = answer.json()
     assert data["dsr"]["count"] == 6 and data["dsr"]["described"] == 4.0
-    assert data["health"]["status"] == "rated" and data["health"]["score"] == 82  # DSR 4.0 earns 38.5 of 100
+    assert data["health"]["status"] == "rated" and data["health"]["score"] == 85  # DSR 4.0 earns 38.5 of 100
     dsr = data["health"]["components"][0]
     assert (dsr["key"], dsr["value"], dsr["weight"], dsr["good"], dsr["bad"], dsr["points"]) == (
-        "dsr", 4.0, 30, 4.8, 3.5, 38.5
+        "dsr", 4.0, 25, 4.8, 3.5, 38.5
     )  # fmt: skip
 
 
@@ -160,3 +160,33 @@ async def test_each_paid_order_shows_the_merchant_its_ship_by_time_and_says_when
 
     assert "Ship by" in due.text and "Later shipments lower your health score." in due.text
     assert "Late: it was due to ship by" in late.text
+
+
+async def test_after_sales_refunds_and_lost_disputes_cost_points(factory, container):
+    """Issue 13: the health score gains the refund rate and disputes lost per 100 orders."""
+    from mall.aftersales import services as aftersales
+    from mall.aftersales.models import Kind, Reason
+
+    c = container
+    shop, owner = await shop_with_orders(factory, 9)
+    product = await factory.stocked_product(shop=shop, stock=10)
+    shopper = await factory.user()
+    order = await deliver(c, owner, (await factory.paid_checkout(shopper, (product, 1))).orders[0])
+    quote = await aftersales.quote(c, order, 0)
+    case = await aftersales.request_case(
+        c, user_id=shopper.id, order_id=order.id, line_id=0, kind=Kind.REFUND_ONLY, reason=Reason.MISSING_PARTS,
+        qty=1, amount=quote.max_for(1, order), note="Not what the page showed", photo_ids=[],
+    )  # fmt: skip
+    await aftersales.merchant_decide(c, shop_id=shop.id, case_id=case.id, actor_id=owner.id, action="reject",
+                                     reason="It is exactly as described")  # fmt: skip
+    await aftersales.escalate(c, user_id=shopper.id, case_id=case.id, note="Please look")
+    await aftersales.operator_decide(c, case_id=case.id, operator_id="op", outcome="refund_full", reason="Photos agree")
+
+    health = await scoring.compute(c, shop.id)
+
+    by_key = {part.key: part for part in health.components}
+    assert (by_key["refunds"].numerator, by_key["refunds"].denominator, by_key["refunds"].value) == (1, 10, 10.0)
+    assert (by_key["disputes_lost"].numerator, by_key["disputes_lost"].denominator) == (1, 10)
+    assert by_key["refunds"].points == round(100 * (15.0 - 10.0) / 13.0, 1)
+    assert by_key["disputes_lost"].points == 0.0  # 10 per 100 orders: past the 5 that earns nothing
+    assert health.score < 100

@@ -71,7 +71,7 @@ async def test_the_author_hears_of_the_shops_reply(web, factory, container):
 async def test_a_shop_below_the_warning_line_is_told_which_component_in_its_language(web, factory, container):
     from tests.integration.test_reputation import shop_with_orders
 
-    shop, owner = await shop_with_orders(factory, 6, late=4, stars=2)
+    shop, owner = await shop_with_orders(factory, 6, late=4, stars=2, ratings=4)
     await scoring.compute(container, shop.id)
 
     notes = await container.db["notifications"].find({"user_id": owner.id, "kind": "reputation.warning"}).to_list(None)
