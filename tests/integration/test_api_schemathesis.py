@@ -10,6 +10,8 @@ import re
 import sys
 
 from mall.accounts import services as accounts
+from mall.aftersales import services as aftersales
+from mall.aftersales.models import Kind, Reason
 from mall.promotions import services as promotions
 from tests.integration.flash_helpers import loosen_rate_limits, make_sale
 from tests.integration.promo_helpers import campaign, coupon
@@ -23,7 +25,7 @@ ROLE_PATHS = {"merchant": "merchant", "marketer": "marketing", "operator": "oper
 async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
     """(Bearer tokens by role, a value for every path parameter): a shop with products, a shopper with a cart
     line, a paid order and a pending payment, a running flash sale, a claimable coupon and a live campaign
-    with the shop's product entered, and a review of a delivered order."""
+    with the shop's product entered, and a review and an after-sales request of a delivered order."""
     shop = await factory.shop()
     product = await factory.stocked_product(shop=shop, stock=50)
     other = await factory.stocked_product(shop=shop, stock=50)
@@ -33,7 +35,12 @@ async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
     pending = await factory.checkout(shopper, (other, 1))
     owner = await factory.owner_of(shop)
     reviewed = await factory.paid_checkout(shopper, (other, 1))
-    written = await review(c, shopper, await deliver(c, owner, reviewed.orders[0]))
+    delivered = await deliver(c, owner, reviewed.orders[0])
+    written = await review(c, shopper, delivered)
+    case = await aftersales.request_case(
+        c, user_id=shopper.id, order_id=delivered.id, line_id=0, kind=Kind.RETURN_AND_REFUND, reason=Reason.DAMAGED,
+        qty=1, amount=(await aftersales.quote(c, delivered, 0)).max_for(1, delivered), note="Cracked", photo_ids=[],
+    )  # fmt: skip
     store = await factory.cart_with(shopper, (product, 1))
     sale = await make_sale(c, factory, shop=shop)
     claimable = await coupon(c, claimable=True)
@@ -58,6 +65,7 @@ async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
         "promotion_id": live.id,
         "entry_id": entry.id,
         "review_id": written.id,
+        "case_id": case.id,
         "shop_id": shop.id,
     }
     return tokens, ids

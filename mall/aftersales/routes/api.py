@@ -34,6 +34,9 @@ from mall.web.forms import Invalid, parse_json, parse_query
 from mall.web.i18n import gettext as _
 
 
+CONFLICT = {409: "not possible in the case's present state (or another step is under way: retry)"}
+
+
 def _out(case, status: int = 200):
     return json(CaseOut.of(case).model_dump(mode="json"), status=status)
 
@@ -68,7 +71,7 @@ def _empty(request: Request) -> None:
 
 @bp.post("/api/v1/orders/<order_id:str>/after-sales", ctx_access="user")
 @doc("Request after-sales for one line of your order (refund only, or return and refund)", body=RequestIn,
-     response=CaseOut, status=201, tag="after-sales")  # fmt: skip
+     response=CaseOut, status=201, tag="after-sales", errors=CONFLICT)  # fmt: skip
 async def api_request(request: Request, order_id: str):
     c = request.app.ctx.c
     data = parse_json(request, RequestIn)
@@ -91,7 +94,7 @@ async def api_request(request: Request, order_id: str):
 
 @bp.post("/api/v1/after-sales/photos", ctx_access="user")
 @doc("Upload a photo for a request or evidence (multipart field `photo`; JPEG, PNG, WebP or GIF)", response=PhotoOut,
-     status=201, tag="after-sales")  # fmt: skip
+     status=201, tag="after-sales", upload="photo")  # fmt: skip
 async def api_photo(request: Request):
     upload = request.files.get("photo") if request.files else None
     if upload is None:
@@ -126,7 +129,7 @@ async def api_case(request: Request, case_id: str):
 
 @bp.post("/api/v1/after-sales/<case_id:str>/return-shipment", ctx_access="user")
 @doc("Ship the item back (after the shop accepted the return)", body=ReturnShipmentIn, response=CaseOut,
-     tag="after-sales")  # fmt: skip
+     tag="after-sales", errors=CONFLICT)  # fmt: skip
 async def api_ship_back(request: Request, case_id: str):
     data = parse_json(request, ReturnShipmentIn)
     return _out(await _run(services.ship_back(request.app.ctx.c, user_id=request.ctx.user.id, case_id=case_id,
@@ -134,7 +137,13 @@ async def api_ship_back(request: Request, case_id: str):
 
 
 @bp.post("/api/v1/after-sales/<case_id:str>/accept-offer", ctx_access="user")
-@doc("Accept the shop's partial refund (it is refunded at once)", body=NoBodyIn, response=CaseOut, tag="after-sales")
+@doc(
+    "Accept the shop's partial refund (it is refunded at once)",
+    body=NoBodyIn,
+    response=CaseOut,
+    tag="after-sales",
+    errors=CONFLICT,
+)
 async def api_accept_offer(request: Request, case_id: str):
     _empty(request)
     return _out(await _run(services.accept_offer(request.app.ctx.c, user_id=request.ctx.user.id, case_id=case_id)))
@@ -142,7 +151,7 @@ async def api_accept_offer(request: Request, case_id: str):
 
 @bp.post("/api/v1/after-sales/<case_id:str>/decline-offer", ctx_access="user")
 @doc("Decline the shop's offer (you may then ask the platform to step in)", body=NoBodyIn, response=CaseOut,
-     tag="after-sales")  # fmt: skip
+     tag="after-sales", errors=CONFLICT)  # fmt: skip
 async def api_decline_offer(request: Request, case_id: str):
     _empty(request)
     return _out(await _run(services.decline_offer(request.app.ctx.c, user_id=request.ctx.user.id, case_id=case_id)))
@@ -150,7 +159,7 @@ async def api_decline_offer(request: Request, case_id: str):
 
 @bp.post("/api/v1/after-sales/<case_id:str>/escalate", ctx_access="user")
 @doc("Ask the platform to step in (平台介入) after a rejection or a declined offer", body=EscalateIn,
-     response=CaseOut, tag="after-sales")  # fmt: skip
+     response=CaseOut, tag="after-sales", errors=CONFLICT)  # fmt: skip
 async def api_escalate(request: Request, case_id: str):
     data = parse_json(request, EscalateIn) if request.body else EscalateIn()
     return _out(await _run(services.escalate(request.app.ctx.c, user_id=request.ctx.user.id, case_id=case_id,
@@ -159,7 +168,7 @@ async def api_escalate(request: Request, case_id: str):
 
 @bp.post("/api/v1/after-sales/<case_id:str>/evidence", ctx_access="user")
 @doc("Add evidence (text, photos) to a contested case: the shopper's own, or the shop's", body=EvidenceIn,
-     response=CaseOut, tag="after-sales")  # fmt: skip
+     response=CaseOut, tag="after-sales", errors=CONFLICT)  # fmt: skip
 async def api_evidence(request: Request, case_id: str):
     c, user = request.app.ctx.c, request.ctx.user
     data = parse_json(request, EvidenceIn)
@@ -190,7 +199,7 @@ async def api_shop_cases(request: Request):
 
 @bp.post("/api/v1/merchant/after-sales/<case_id:str>/decision", ctx_access="merchant")
 @doc("Answer a request: accept (a return: with return_address), offer a partial refund (amount), or reject (reason)",
-     body=MerchantDecisionIn, response=CaseOut, tag="merchant")  # fmt: skip
+     body=MerchantDecisionIn, response=CaseOut, tag="merchant", errors=CONFLICT)  # fmt: skip
 async def api_merchant_decision(request: Request, case_id: str):
     data = parse_json(request, MerchantDecisionIn)
     call = services.merchant_decide(
@@ -202,7 +211,7 @@ async def api_merchant_decision(request: Request, case_id: str):
 
 @bp.post("/api/v1/merchant/after-sales/<case_id:str>/received", ctx_access="merchant")
 @doc("The return arrived: the refund runs; restock puts the units back into stock", body=ReceivedIn,
-     response=CaseOut, tag="merchant")  # fmt: skip
+     response=CaseOut, tag="merchant", errors=CONFLICT)  # fmt: skip
 async def api_received(request: Request, case_id: str):
     data = parse_json(request, ReceivedIn)
     return _out(await _run(services.merchant_received(request.app.ctx.c, shop_id=request.ctx.shop_id,
@@ -215,7 +224,7 @@ async def api_received(request: Request, case_id: str):
 
 @bp.post("/api/v1/operator/disputes/<case_id:str>/decision", ctx_access="operator")
 @doc("Decide a dispute: refund_full, refund_partial (amount) or no_refund, with a reason both sides see",
-     body=OperatorDecisionIn, response=CaseOut, tag="operator")  # fmt: skip
+     body=OperatorDecisionIn, response=CaseOut, tag="operator", errors=CONFLICT)  # fmt: skip
 async def api_operator_decision(request: Request, case_id: str):
     data = parse_json(request, OperatorDecisionIn)
     call = services.operator_decide(request.app.ctx.c, case_id=case_id, operator_id=request.ctx.user.id,
