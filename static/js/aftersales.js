@@ -4,10 +4,10 @@
   "use strict";
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  function left(ms) {
+  function left(ms, days) {  // days: the page's own wording of "N days and a time" ("{d}d {t}", "{d} 天 {t}")
     var s = Math.floor(ms / 1000), d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
-    var m = Math.floor((s % 3600) / 60);
-    return (d ? d + "d " : "") + pad(h) + ":" + pad(m) + ":" + pad(s % 60);
+    var m = Math.floor((s % 3600) / 60), time = pad(h) + ":" + pad(m) + ":" + pad(s % 60);
+    return d > 0 && days ? days.replace("{d}", String(d)).replace("{t}", time) : (d ? d + "d " : "") + time;
   }
 
   function tick() {
@@ -29,7 +29,7 @@
       var ms = due - (now + el._skew);
       el.classList.toggle("as-due", ms <= 0);
       el.classList.toggle("as-soon", ms > 0 && ms < 86400000);
-      out.textContent = ms <= 0 ? el.getAttribute("data-overdue") : left(ms);
+      out.textContent = ms <= 0 ? el.getAttribute("data-overdue") : left(ms, el.getAttribute("data-days"));
     });
   }
 
