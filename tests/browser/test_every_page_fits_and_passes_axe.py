@@ -73,6 +73,11 @@ async def demo(container, app):
     coupon = await db["coupons"].find_one({"code": "WELCOME50"})
     own_product = await db["products"].find_one({"shop_id": clothes.id})
     category = await db["categories"].find_one({"slug": "tea"})
+    shopper = await db["users"].find_one({"email": "shopper@demo.mall"})
+    to_review = await db["orders"].find_one({"user_id": shopper["_id"], "status": "delivered"})
+    own_case = await db["aftersales_cases"].find_one({"user_id": shopper["_id"]})
+    shop_case = await db["aftersales_cases"].find_one({"shop_id": clothes.id})
+    dispute = await db["aftersales_cases"].find_one({"status": "disputed"})
     return {
         "guest": [
             "/",
@@ -102,6 +107,10 @@ async def demo(container, app):
             "/notifications",
             "/apply",
             "/invites",
+            f"/orders/{to_review['_id']}/review",
+            f"/orders/{to_review['_id']}/after-sales/new",
+            "/account/after-sales",
+            f"/account/after-sales/{own_case['_id']}",
         ],
         "merchant": [
             "/merchant",
@@ -125,6 +134,10 @@ async def demo(container, app):
             "/merchant/promotions/funding",
             "/merchant/campaigns",
             f"/merchant/campaigns/{campaign['_id']}",
+            "/merchant/reviews",
+            "/merchant/reputation",
+            "/merchant/after-sales",
+            f"/merchant/after-sales/{shop_case['_id']}",
         ],
         "marketer": [
             "/marketing",
@@ -148,7 +161,11 @@ async def demo(container, app):
             "/operator/orders",
             f"/operator/orders/{order['_id']}",
             "/operator/flash-sales",
+            f"/operator/flash-sales/{waiting['_id']}",
             "/operator/campaign-entries",
+            "/operator/reviews",
+            "/operator/disputes",
+            f"/operator/disputes/{dispute['_id']}",
         ],
     }
 
