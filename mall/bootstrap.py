@@ -3,6 +3,7 @@ the CLI and the tests. Services receive what they need from here."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,20 @@ from mall.promotions.repository import PromotionRepository
 from mall.promotions.services import lifecycle as promotions_lifecycle
 from mall.realtime import live
 from mall.realtime.repository import ChannelStore, NotificationRepository
+from mall.settlement import live as settlement_live
+from mall.settlement import services as settlement
+from mall.settlement.repository import LedgerRepository, RuleRepository, StatementRepository
 from mall.shops.repository import InviteRepository, ShopRepository
+
+
+async def no_open_case(order_id: str) -> set[int]:
+    """Until after-sales is wired in: no after-sales case is open on any line (every line settles on time)."""
+    return set()
+
+
+async def no_dispute(shop_id: str) -> int:
+    """Until after-sales is wired in: no shop has an open dispute (nothing is held back from payouts)."""
+    return 0
 
 
 @dataclass
@@ -58,6 +72,13 @@ class Container:
     flash_store: FlashSaleStore
     sold_ledger: Any  # what orders say sold through each flash sale (mall.flash_sales.models.SoldLedger)
     promotions: PromotionRepository
+    ledger: LedgerRepository
+    statements: StatementRepository
+    commission_rules: RuleRepository
+    # After-sales as settlement sees it: the positions of an order's lines with an open case (not settled while
+    # open) and the amount of a shop's open disputes (held back from its payouts). After-sales replaces both here.
+    aftersales_open_lines: Callable[[str], Awaitable[set[int]]] = no_open_case
+    disputed_amount: Callable[[str], Awaitable[int]] = no_dispute
 
     async def ensure_indexes(self) -> None:
         for repo in (
@@ -76,6 +97,9 @@ class Container:
             self.orders,
             self.flash_sales,
             self.promotions,
+            self.ledger,
+            self.statements,
+            self.commission_rules,
         ):
             await repo.ensure_indexes()
 
@@ -112,9 +136,14 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         flash_store=FlashSaleStore(redis),
         sold_ledger=FlashLedger(checkouts),
         promotions=PromotionRepository(db),
+        ledger=LedgerRepository(db),
+        statements=StatementRepository(db),
+        commission_rules=RuleRepository(db),
     )
     live.install(container)
     flash_samples.install(container)
     flash_lifecycle.install(container)
     promotions_lifecycle.install(container)
+    settlement.install(container)
+    settlement_live.install(container)
     return container

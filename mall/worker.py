@@ -10,9 +10,11 @@ from mall.orders.jobs import CRON as ORDER_CRON
 from mall.orders.jobs import JOBS as ORDER_JOBS
 from mall.promotions.jobs import CRON as PROMO_CRON
 from mall.promotions.jobs import JOBS as PROMO_JOBS
+from mall.settlement.jobs import CRON as SETTLEMENT_CRON
+from mall.settlement.jobs import JOBS as SETTLEMENT_JOBS
 
-JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS]
-CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON]
+JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *SETTLEMENT_JOBS]
+CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *SETTLEMENT_CRON]
 
 
 def functions() -> list:

@@ -266,6 +266,8 @@ class OrderRepository:
         await self.orders.create_index([("status", 1), ("created_at", -1)])
         await self.orders.create_index("lines.allocations.promotion_id")
         await self.orders.create_index("address.name")  # the operator's search by recipient
+        await self.orders.create_index("paid_at", sparse=True)  # settlement's catch-up and check
+        await self.orders.create_index("completed_at", sparse=True)
 
     async def add(self, order: Order) -> bool:
         """Insert once; False when it is already there (a repeated step)."""
@@ -379,6 +381,17 @@ class OrderRepository:
         if shop_id is not None:
             query["shop_id"] = str(shop_id)
         return [_order(doc) async for doc in self.orders.find(query).limit(20_000)]
+
+    async def many(self, order_ids: list[str]) -> dict[str, Order]:
+        cursor = self.orders.find({"_id": {"$in": [str(i) for i in order_ids]}})
+        return {doc["_id"]: _order(doc) async for doc in cursor}
+
+    async def stream(self, field: str, since: datetime | None = None, batch: int = 500):
+        """Every order whose `field` (paid_at / completed_at) is set (and at or after `since`), oldest first, a batch
+        at a time from the database: never all of them in memory."""
+        query: dict = {field: {"$ne": None} if since is None else {"$gte": since}}
+        async for doc in self.orders.find(query).sort([(field, 1), ("_id", 1)]).batch_size(batch):
+            yield _order(doc)
 
     async def count_by_status(self, *, shop_id: str | None = None) -> dict[str, int]:
         match = {"shop_id": shop_id} if shop_id else {}

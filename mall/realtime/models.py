@@ -58,6 +58,9 @@ NOTE_KINDS = {
     "shop.approved": N_("Your shop %(shop)s is approved. Welcome aboard!"),
     "shop.rejected": N_("Your application for %(shop)s was not approved. See why."),
     "flash.reminder": N_("The flash sale you asked about has started: %(product)s"),
+    "settlement.statement_issued": N_("Your statement %(number)s is ready."),
+    "settlement.payout_paid": N_("The payout of statement %(number)s was paid."),
+    "settlement.payout_failed": N_("The payout of statement %(number)s failed: it is back in your balance."),
 }
 
 

@@ -64,7 +64,10 @@ from mall.orders.services.queries import (
     SEARCH_CAP,
     all_orders,
     any_order,
+    completed_orders,
     merchant_order,
+    orders_by_ids,
+    paid_orders,
     search_pages,
     shop_orders,
     shopper_order,
@@ -75,6 +78,7 @@ from mall.orders.services.queries import (
     status_counts,
 )
 from mall.orders.services.shipping import InvalidTemplate, save_template, template_for, templates_for
+from mall.orders.services.transitions import whole_refund
 
 __all__ = [
     "PER_PAGE",
@@ -111,6 +115,7 @@ __all__ = [
     "cancel_by_shopper",
     "cancel_checkout",
     "checkout_for_user",
+    "completed_orders",
     "confirm_receipt",
     "default_address",
     "delete_address",
@@ -122,6 +127,8 @@ __all__ = [
     "merchant_order",
     "on_payment_failed",
     "on_payment_succeeded",
+    "orders_by_ids",
+    "paid_orders",
     "pay_in_sandbox",
     "place_checkout",
     "place_flash_checkout",
@@ -144,4 +151,5 @@ __all__ = [
     "templates_for",
     "unacknowledged",
     "update_address",
+    "whole_refund",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from mall.orders import events
 from mall.orders.models import (
     TRANSITIONS,
     Action,
@@ -87,3 +88,13 @@ async def refund_if_due(c, checkout: Checkout, order: Order) -> None:
         return
     step = entry(c, Actor.SYSTEM, Action.REFUND, amount=order.refund_due)
     await c.orders.note(order.id, step, {"refund_id": refund.id})
+    await c.events.publish(events.ORDER_REFUNDED, whole_refund(order, refund.id))
+
+
+def whole_refund(order: Order, refund_id: str) -> dict:
+    """The order.refunded payload of a whole order given back: every line's net and the shipping paid."""
+    line_amounts = {n: line.net for n, line in enumerate(order.lines)}
+    shipping = order.refund_due - sum(line_amounts.values())
+    return events.refund_payload(
+        order, order.refund_due, refund_id=refund_id, line_amounts=line_amounts, shipping=shipping
+    )
