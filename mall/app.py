@@ -133,12 +133,24 @@ def blueprints() -> Blueprint:
     from mall.payments.routes import bp as payments
     from mall.promotions.routes import bp as promotions
     from mall.realtime.routes import bp as realtime
+    from mall.settlement.routes import bp as settlement
     from mall.shops.routes import bp as shops
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
     return Blueprint.group(
-        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions
+        pages,
+        accounts,
+        payments,
+        storefront,
+        shops,
+        catalog,
+        realtime,
+        cart,
+        orders,
+        flash_sales,
+        promotions,
+        settlement,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Closed = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Money = Annotated[int, Field(description="minor units of `currency`")]
@@ -151,7 +151,20 @@ class CommissionRuleIn(BaseModel):
     scope: Literal["default", "category", "shop"]
     target_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{24}$", description="the category or shop")
     rate_bp: int = Field(ge=0, le=10_000, description="basis points: 500 = 5%")
-    effective_from: date = Field(description="the rule applies from this day on (platform time zone), today or later")
+    effective_from: str = Field(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        json_schema_extra={"format": "date"},
+        description="YYYY-MM-DD: the rule applies from this day on (platform time zone), today or later",
+    )
+
+    @field_validator("effective_from")
+    @classmethod
+    def _a_real_day(cls, value: str) -> str:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("a calendar date, YYYY-MM-DD") from None
+        return value
 
 
 class CommissionRulesIn(BaseModel):
@@ -178,3 +191,14 @@ class LedgerCheckOut(BaseModel):
     accounts: dict[str, int] = Field(description="balance (debit − credit) of every account, from the entries")
     entries: int
     problems: list[str]
+
+
+class RuleFormIn(BaseModel):
+    """The commission rule form as posted (text; parsed by mall.settlement.forms)."""
+
+    model_config = Closed
+    scope: str = Field(default="default", max_length=20)
+    category_id: str = Field(default="", max_length=24)
+    shop_id: str = Field(default="", max_length=24)
+    rate: str = Field(default="", max_length=20)
+    effective_from: str = Field(default="", max_length=20)

@@ -13,13 +13,24 @@ from __future__ import annotations
 
 from mall.settlement.services.check import LedgerReport, check_ledger
 from mall.settlement.services.daily import run_daily
-from mall.settlement.services.figures import Balance, PayoutPoint, Summary, payout_points, shop_balance, summary
+from mall.settlement.services.figures import (
+    Balance,
+    PayoutPoint,
+    ShopFigures,
+    Summary,
+    payout_points,
+    shop_balance,
+    shop_figures,
+    summary,
+)
 from mall.settlement.services.intake import catch_up, install
 from mall.settlement.services.payouts import (
     PayoutReceipt,
     PayoutRefused,
     approve,
     approve_period,
+    get_payout,
+    payout_for,
     payouts_of_shop,
     queue,
     receive_webhook,
@@ -49,16 +60,19 @@ __all__ = [
     "PayoutRefused",
     "RuleDraft",
     "RuleRefused",
+    "ShopFigures",
     "Summary",
     "approve",
     "approve_period",
     "catch_up",
     "check_ledger",
     "due_shops",
+    "get_payout",
     "get_statement",
     "install",
     "issue_statement",
     "list_rules",
+    "payout_for",
     "payout_points",
     "payouts_of_shop",
     "period_of",
@@ -73,6 +87,7 @@ __all__ = [
     "settle",
     "settle_after",
     "shop_balance",
+    "shop_figures",
     "statement_items",
     "statements_page",
     "stream_items",

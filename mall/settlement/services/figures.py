@@ -105,3 +105,35 @@ def payout_points(c, payouts: list[Payout]) -> list[PayoutPoint]:
         PayoutPoint(p.settled_at.astimezone(zone).date().isoformat(), p.amount, p.status is PayoutStatus.FAILED)
         for p in settled
     ]
+
+
+@dataclass(frozen=True)
+class ShopFigures:
+    shop_id: str
+    gmv: int
+    refunds: int
+    commission: int
+    subsidies: int
+    paid_out: int
+    pending: int
+    available: int
+    in_transit: int
+
+
+async def shop_figures(c) -> list[ShopFigures]:
+    """Every shop that ever earned: its sales, refunds, commission, subsidies, payouts and what it is owed now."""
+    figures = {doc["_id"].split(":")[2]: doc for doc in await c.ledger.totals_prefixed("figures:shop:")}
+    owed: dict[str, dict[str, int]] = {}
+    for doc in await c.ledger.totals_prefixed("account:shop:"):
+        _account, _shop, shop_id, part = doc["_id"].split(":")
+        owed.setdefault(shop_id, {})[part] = -doc.get("balance", 0)
+    rows = []
+    for shop_id in sorted(set(figures) | set(owed)):
+        f, o = figures.get(shop_id, {}), owed.get(shop_id, {})
+        rows.append(
+            ShopFigures(
+                shop_id, f.get("gmv", 0), f.get("refunds", 0), f.get("commission", 0), f.get("subsidies", 0),
+                f.get("paid_out", 0), o.get("pending", 0), o.get("available", 0), o.get("transit", 0),
+            )
+        )  # fmt: skip
+    return rows

@@ -165,6 +165,16 @@ async def repair(c) -> int:
     return done
 
 
+async def get_payout(c, payout_id: str, *, shop_id: str | None = None) -> Payout | None:
+    """A payout (of `shop_id` when given: another shop's is None, like a missing one)."""
+    payout = await c.statements.payout(payout_id) if is_id(payout_id) else None
+    return payout if payout and (shop_id is None or payout.shop_id == shop_id) else None
+
+
+async def payout_for(c, statement_id: str) -> Payout | None:
+    return (await c.statements.payouts_of([statement_id])).get(statement_id)
+
+
 async def payouts_of_shop(c, shop_id: str) -> list[Payout]:
     return await c.statements.payouts_of_shop(shop_id)
 
