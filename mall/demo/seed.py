@@ -14,6 +14,7 @@ from mall.catalog.models import AttributeDef, AttrType, ProductDraft, VariantDra
 from mall.demo.data import CATEGORIES, DESCRIPTION, PENDING_APPLICATION, PRODUCTS, SHOPS
 from mall.demo.images import banner_image, logo_image, product_image
 from mall.demo.promotions import seed_promotions
+from mall.demo.settlement import seed_settlement
 from mall.flash_sales import services as flash
 from mall.shops import services as shops
 from mall.shops.models import Application
@@ -165,6 +166,7 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
     sales = await seed_flash_sales(c, made, people)
     progress(f"seed: {sales} flash sales")
     progress(f"seed: {await seed_promotions(c, made, people)} promotions")
+    progress(f"seed: {await seed_settlement(c, made, people)} statements")
     return {"users": people, "shops": made, "categories": category_ids}
 
 
