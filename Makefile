@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser-deps lint unit seed worker bench bench-flash screenshots messages vendor-htmx clean
+.PHONY: run test install browser-deps lint unit seed worker bench bench-flash bench-settlement screenshots messages vendor-htmx clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ bench: $(STAMP)
 bench-flash: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/flash_sale.py $(ARGS)
+
+# Issuing statements for 100,000 paid lines across 50 shops: time and peak memory (streamed), then the ledger proven.
+bench-settlement: $(STAMP)
+	$(BIN)/python bench/settlement.py --check $(ARGS)
 
 screenshots: $(STAMP) browser-deps
 	$(BIN)/python bench/screenshots.py

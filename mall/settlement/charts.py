@@ -26,7 +26,7 @@ class BarChart:
     base: float  # y of the baseline
 
 
-def payout_bars(points, *, width: int = 640, height: int = 180, pad: int = 8, label_room: int = 18) -> BarChart | None:
+def payout_bars(points, *, width: int = 640, height: int = 160, pad: int = 8, label_room: int = 0) -> BarChart | None:
     """Bars for payout points (day, amount, failed), oldest left; None when there are none. Bars keep a visible
     minimum height, and at most 60 of the latest are drawn."""
     points = list(points)[-60:]

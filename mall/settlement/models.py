@@ -128,7 +128,7 @@ class Totals:
     """A statement's figures. net = sales + shipping + refunds (negative) − commission (net of reversals)."""
 
     sales: int = 0  # revenue of the lines settled: what shoppers paid + platform subsidies
-    subsidies: int = 0  # of which the platform funded
+    subsidies: int = 0  # of the sales, what the platform funded
     shipping: int = 0
     refunds: int = 0  # revenue taken back by refunds (<= 0)
     commission: int = 0  # commission net of reversals

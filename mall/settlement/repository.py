@@ -29,10 +29,6 @@ GUARD = 200
 AFTER = ReturnDocument.AFTER
 
 
-class ChainTaken(Exception):
-    """Another entry took this place in the order's chain first (two refunds of one order at once): read again."""
-
-
 def item_doc(item: Item) -> dict:
     doc = asdict(item)
     doc["_id"] = doc.pop("id")
@@ -52,9 +48,8 @@ class LedgerRepository:
         self.items = db["settlement_items"]
 
     async def ensure_indexes(self) -> None:
-        await self.entries.create_index("key", unique=True)
-        await self.entries.create_index("chain", unique=True, partialFilterExpression={"chain": {"$type": "string"}})
-        await self.entries.create_index([("order_id", 1), ("chain", 1)])
+        # an entry's _id is its key (source event and kind): the _id index makes it once, and finds it at once
+        await self.entries.create_index([("order_id", 1), ("recorded_at", 1)])
         await self.entries.create_index([("applied", 1), ("recorded_at", 1)])
         await self.entries.create_index([("shop_id", 1), ("at", 1)])
         await self.items.create_index([("shop_id", 1), ("statement_id", 1), ("eligible_at", 1), ("order_id", 1)])
@@ -64,20 +59,18 @@ class LedgerRepository:
     # --- entries ---------------------------------------------------------------------------------------------
 
     async def insert(self, doc: dict) -> bool:
-        """Insert a new entry; False when one with its key exists (a replay). ChainTaken on a lost race."""
+        """Insert a new entry (its _id is its key); False when one with that key exists (a replay)."""
         try:
             await self.entries.insert_one(doc)
-        except DuplicateKeyError as exc:
-            if await self.entries.count_documents({"key": doc["key"]}, limit=1):
-                return False
-            raise ChainTaken() from exc
+        except DuplicateKeyError:
+            return False
         return True
 
     async def by_key(self, key: str) -> dict | None:
-        return await self.entries.find_one({"key": key})
+        return await self.entries.find_one({"_id": key})
 
     async def of_order(self, order_id: str) -> list[dict]:
-        return [doc async for doc in self.entries.find({"order_id": str(order_id)}).sort("chain", 1)]
+        return [doc async for doc in self.entries.find({"order_id": str(order_id)}).sort("recorded_at", 1)]
 
     async def apply(self, entry: dict) -> None:
         """Count the entry in every total it moves (once each, however often this runs), write its statement items,
@@ -133,7 +126,8 @@ class LedgerRepository:
     def claimable(self, shop_id: str, now: datetime, batch: int = 500):
         """The shop's items not in a statement and eligible by `now`, by order: streamed."""
         query = {"shop_id": shop_id, "statement_id": None, "eligible_at": {"$lte": now}}
-        return self.items.find(query).sort([("order_id", 1), ("_id", 1)]).batch_size(batch)
+        fields = {"order_id": 1, "position": 1}
+        return self.items.find(query, fields).sort([("order_id", 1), ("_id", 1)]).batch_size(batch)
 
     async def claim(self, item_ids: list[str], statement_id: str) -> int:
         result = await self.items.update_many(
@@ -155,33 +149,17 @@ class LedgerRepository:
         return [item_of(doc) async for doc in self.items.find({"order_id": str(order_id)})]
 
     async def statement_sums(self, statement_id: str) -> Totals:
-        """A statement's figures, summed by the database from its items (nothing loaded)."""
-        pipeline = [
-            {"$match": {"statement_id": statement_id}},
-            {
-                "$group": {
-                    "_id": "$kind",
-                    "net": {"$sum": "$net"},
-                    "subsidy": {"$sum": "$subsidy"},
-                    "commission": {"$sum": "$commission"},
-                    "n": {"$sum": 1},
-                }
-            },
-        ]
-        by_kind = {doc["_id"]: doc async for doc in self.items.aggregate(pipeline)}
-
-        def revenue(*kinds: ItemKind) -> int:
-            found = [by_kind.get(kind.value, {}) for kind in kinds]
-            return sum(doc.get("net", 0) + doc.get("subsidy", 0) for doc in found)
-
-        return Totals(
-            sales=revenue(ItemKind.SALE),
-            subsidies=sum(doc["subsidy"] for kind, doc in by_kind.items() if kind != ItemKind.SHIPPING_REFUND.value),
-            shipping=revenue(ItemKind.SHIPPING),
-            refunds=revenue(ItemKind.REFUND, ItemKind.SHIPPING_REFUND),
-            commission=sum(doc["commission"] for doc in by_kind.values()),
-            lines=sum(doc["n"] for doc in by_kind.values()),
-        )
+        """A statement's figures, summed from its items as they stream by (a batch at a time, nothing kept)."""
+        fields = {"kind": 1, "net": 1, "subsidy": 1, "commission": 1}
+        sums = {"sales": 0, "subsidies": 0, "shipping": 0, "refunds": 0, "commission": 0, "lines": 0}
+        async for doc in self.items.find({"statement_id": statement_id}, fields).batch_size(1000):
+            revenue = doc["net"] + doc["subsidy"]
+            bucket = {"sale": "sales", "shipping": "shipping"}.get(doc["kind"], "refunds")
+            sums[bucket] += revenue
+            sums["subsidies"] += doc["subsidy"] if doc["kind"] == ItemKind.SALE.value else 0
+            sums["commission"] += doc["commission"]
+            sums["lines"] += 1
+        return Totals(**sums)
 
 
 def statement_of(doc: dict) -> Statement:

@@ -60,7 +60,7 @@ class StatementOut(BaseModel):
     period: date
     issued_at: datetime | None
     sales: Money = Field(description="revenue of the lines settled: what shoppers paid + platform-funded discounts")
-    subsidies: Money = Field(description="of which the platform funded")
+    subsidies: Money = Field(description="of the sales, the part the platform funded (platform coupons, campaigns)")
     shipping: Money
     refunds: Money = Field(description="revenue taken back by refunds (zero or negative)")
     commission: Money = Field(description="commission, net of what refunds reversed")

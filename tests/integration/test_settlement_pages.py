@@ -174,3 +174,18 @@ async def test_the_ledger_check_in_the_app(web, api, container, factory):
     await web.sign_in(operator.email, PASSWORD)
     fragment = await web.get("/operator/finance/check", headers={"HX-Request": "true"})
     assert 'data-ledger="balanced"' in fragment.text
+
+
+async def test_the_finance_api_is_described(api):
+    spec = (await api.get("/api/v1/openapi.json")).json()
+    paths = spec["paths"]
+    for path, method in (
+        ("/api/v1/merchant/finance/balance", "get"), ("/api/v1/merchant/finance/statements", "get"),
+        ("/api/v1/merchant/finance/statements/{statement_id}", "get"), ("/api/v1/operator/finance/summary", "get"),
+        ("/api/v1/operator/finance/statements/{statement_id}/approve", "post"),
+        ("/api/v1/operator/finance/commission-rules", "put"), ("/api/v1/operator/finance/ledger/check", "get"),
+        ("/api/v1/payouts/webhook/sandbox", "post"),
+    ):  # fmt: skip
+        assert "200" in paths[path][method]["responses"], path
+    one = paths["/api/v1/merchant/finance/statements/{statement_id}"]["get"]["responses"]["200"]["content"]
+    assert set(one) == {"application/json", "text/csv"}

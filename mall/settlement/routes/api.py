@@ -31,7 +31,7 @@ from mall.settlement.schemas import (
     StatementPageOut,
     SummaryOut,
 )
-from mall.web.apidoc import doc
+from mall.web.apidoc import _inline, doc
 from mall.web.forms import Invalid, parse_json, parse_query
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
@@ -73,9 +73,21 @@ async def api_statements(request: Request):
 
 
 @bp.get("/api/v1/merchant/finance/statements/<statement_id:str>", ctx_access="owner")
-@doc("One of your statements with its lines, each traceable to its order (?page=, 50 lines a page)",
-     response=StatementDetailOut, tag="finance")  # fmt: skip
+@openapi.definition(
+    summary="One of your statements with its lines, each traceable to its order (?page=, 50 lines a page); "
+    "{statement_id}.csv: the whole statement as CSV (cells that could run as spreadsheet formulas neutralised)",
+    response=[
+        openapi.definitions.Response(
+            {"application/json": _inline(StatementDetailOut), "text/csv": {"type": "string"}}, status=200
+        )
+    ],
+    tag="finance",
+    secured={"bearer": []},
+)
 async def api_statement(request: Request, statement_id: str):
+    if statement_id.endswith(".csv"):
+        statement = await _statement(request, statement_id.removesuffix(".csv"), shop_id=request.ctx.shop_id)
+        return await statement_csv(request, statement)
     c = request.app.ctx.c
     query = parse_query(request, PageQuery)
     statement = await _statement(request, statement_id, shop_id=request.ctx.shop_id)
@@ -96,17 +108,6 @@ async def api_statement(request: Request, statement_id: str):
         lines=lines, page=query.page, pages=pages_of(total, LINES_PER_PAGE), total=total,
     )  # fmt: skip
     return json(out.model_dump(mode="json"))
-
-
-@bp.get("/api/v1/merchant/finance/statements/<statement_id:ext=csv>", ctx_access="owner")
-@openapi.definition(
-    summary="One of your statements as CSV (cells that could run as spreadsheet formulas neutralised)",
-    response=[openapi.definitions.Response({"text/csv": {"type": "string"}}, status=200)],
-    tag="finance",
-    secured={"bearer": []},
-)
-async def api_statement_csv(request: Request, statement_id: str, ext: str):
-    return await statement_csv(request, await _statement(request, statement_id, shop_id=request.ctx.shop_id))
 
 
 @bp.get("/api/v1/operator/finance/summary", ctx_access="operator")

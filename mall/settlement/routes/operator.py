@@ -22,7 +22,7 @@ from mall.shops import services as shops
 from mall.shops.models import ShopStatus
 from mall.web.forms import parse_form
 from mall.web.i18n import gettext as _
-from mall.web.i18n import money
+from mall.web.i18n import money, ngettext
 from mall.web.spreadsheet import BOM, csv_chunk, download_name
 from mall.web.templating import is_htmx, render
 
@@ -62,32 +62,32 @@ async def operator_approve(request: Request, statement_id: str):
     try:
         payout = await services.approve(c, statement_id, operator_id=request.ctx.user.id)
     except services.PayoutRefused as exc:
-        request.ctx.session.flash(_(REFUSALS[exc.reason]), "error")
+        return await _back(request, "error", _(REFUSALS[exc.reason]))
     except services.Busy:
-        request.ctx.session.flash(_("That shop's statements are being worked on right now: try again."), "error")
-    else:
-        request.ctx.session.flash(_("Payout of %(amount)s sent.") % {"amount": _money(c, payout.amount)}, "success")
-    return await _back(request)
+        return await _back(request, "error", _("That shop's statements are being worked on right now: try again."))
+    return await _back(request, "success", _("Payout of %(amount)s approved.") % {"amount": _money(c, payout.amount)})
 
 
 @bp.post("/operator/finance/periods/<period:str>/approve", ctx_access="operator")
 async def operator_approve_period(request: Request, period: str):
     c = request.app.ctx.c
-    if PERIOD.match(period):
-        try:
-            sent = await services.approve_period(c, period, operator_id=request.ctx.user.id)
-        except services.Busy:
-            sent = None
-            request.ctx.session.flash(_("Some statements are being worked on right now: try again."), "error")
-        if sent is not None:
-            message = _("%(count)s payouts sent for %(period)s.") % {"count": len(sent), "period": period}
-            request.ctx.session.flash(message, "success")
-    return await _back(request)
+    if not PERIOD.match(period):
+        return await _back(request, "error", _("That is not a day (YYYY-MM-DD)."))
+    try:
+        sent = await services.approve_period(c, period, operator_id=request.ctx.user.id)
+    except services.Busy:
+        return await _back(request, "error", _("Some statements are being worked on right now: try again."))
+    return await _back(request, "success", ngettext(
+        "%(num)d payout approved for %(period)s.", "%(num)d payouts approved for %(period)s.", len(sent)
+    ) % {"num": len(sent), "period": period})  # fmt: skip
 
 
-async def _back(request: Request):
+async def _back(request: Request, tone: str, message: str):
+    """An htmx form gets the queue back with the message in it; a plain form a redirect and the message flashed."""
     if is_htmx(request):
-        return await render(request, "settlement/_operator_queue.html", **await _finance_context(request.app.ctx.c))
+        context = await _finance_context(request.app.ctx.c)
+        return await render(request, "settlement/_operator_queue.html", notice=(tone, message), **context)
+    request.ctx.session.flash(message, tone)
     return redirect("/operator/finance")
 
 

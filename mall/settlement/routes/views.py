@@ -34,7 +34,7 @@ def payout_status(statement: Statement, payout: Payout | None) -> tuple[str, str
             return "bad", _("Negative balance carried forward")
         return "", _("Nothing to pay")
     if payout.status is PayoutStatus.PAID:
-        return "ok", _("Paid")
+        return "ok", _("Paid out")
     if payout.status is PayoutStatus.FAILED:
         return "bad", _("Payout failed: back in the balance")
     return "pending", _("Payout on its way")

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
-from mall.infra.ids import new_id
 from mall.settlement.models import EntryKind, Item, Leg, is_balanced
 from mall.settlement.repository import item_doc
 
@@ -48,19 +47,17 @@ async def post(
     at,
     shop_id: str | None = None,
     order_id: str | None = None,
-    chain: str | None = None,
     figures: Iterable[tuple[str, str, int]] = (),
     items: Iterable[Item] = (),
     refs: dict | None = None,
 ) -> dict | None:
     """Append one entry and apply it; None when an entry with this key exists (nothing new is posted).
 
-    Raises Unbalanced (nothing written) when its debits and credits differ, and repository.ChainTaken when another
-    entry took its place in the order's chain (two refunds of one order computed at once: compute again)."""
+    Raises Unbalanced (nothing written) when its debits and credits differ."""
     if not is_balanced(entry_legs):
         raise Unbalanced(key)
     doc = {
-        "_id": new_id(),
+        "_id": key,
         "key": key,
         "kind": kind.value,
         "shop_id": shop_id,
@@ -73,8 +70,6 @@ async def post(
         "applied": False,
         **(refs or {}),
     }
-    if chain is not None:
-        doc["chain"] = chain
     if not await c.ledger.insert(doc):
         existing = await c.ledger.by_key(key)
         if existing is not None and not existing.get("applied"):

@@ -23,12 +23,11 @@ from mall.settlement.models import (
     legs,
     pending,
 )
-from mall.settlement.repository import ChainTaken
 from mall.settlement.services.ledger import new_item_id, post
+from mall.settlement.services.locks import order_lock
 from mall.settlement.services.rules import rates_for_order
 
 log = logging.getLogger("mall.settlement")
-CHAIN_TRIES = 20
 
 
 def paid_key(order_id: str) -> str:
@@ -102,7 +101,7 @@ async def post_paid(c, order) -> bool:
         items.append(_item(order, key, ItemKind.SHIPPING, None, shipping, 1, order.paid_at))
     posted = await post(
         c, key=key, kind=EntryKind.PAID, entry_legs=entry_legs, at=order.paid_at, shop_id=order.shop_id,
-        order_id=order.id, chain=f"{order.id}:0", figures=_figures(order.shop_id, parts, 1, gmv=collected),
+        order_id=order.id, figures=_figures(order.shop_id, parts, 1, gmv=collected),
         items=items,
     )  # fmt: skip
     return posted is not None
@@ -141,12 +140,8 @@ async def post_refund(c, payload: dict) -> bool:
                             shop_id=order.shop_id, order_id=order.id, figures=figures)  # fmt: skip
         return posted is not None
     await post_paid(c, order)
-    for _ in range(CHAIN_TRIES):
-        try:
-            return await _post_reversal(c, order, payload, key, amount)
-        except ChainTaken:
-            continue
-    raise RuntimeError(f"refund {refund_id}: the order's chain kept moving")
+    async with order_lock(c, order.id):  # two refunds of one order are reversed one after the other
+        return await _post_reversal(c, order, payload, key, amount)
 
 
 async def _post_reversal(c, order, payload: dict, key: str, amount: int) -> bool:
@@ -186,7 +181,7 @@ async def _post_reversal(c, order, payload: dict, key: str, amount: int) -> bool
     figures = _figures(order.shop_id, parts, -1, refunds=returned + excess)
     posted = await post(
         c, key=key, kind=EntryKind.REFUND, entry_legs=entry_legs, at=at, shop_id=order.shop_id, order_id=order.id,
-        chain=f"{order.id}:{len(entries)}", figures=figures, items=items,
+        figures=figures, items=items,
         refs={"refund_id": payload.get("refund_id"), "case_id": _case(payload)},
     )  # fmt: skip
     return posted is not None

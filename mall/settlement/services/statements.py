@@ -8,40 +8,16 @@ nothing. Items are read and claimed a batch at a time: never all of them in memo
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from mall.infra.ids import is_id, new_id, token
+from mall.infra.ids import is_id, new_id
 from mall.settlement import events
 from mall.settlement.models import EntryKind, PayoutStatus, Statement, StatementStatus, available, legs, pending
 from mall.settlement.repository import item_of
 from mall.settlement.services.ledger import balances, post
+from mall.settlement.services.locks import shop_lock
 
 CLAIM_BATCH = 500
-LEASE = timedelta(seconds=120)
-
-
-class Busy(Exception):
-    """Another worker is issuing or paying this shop's statements right now."""
-
-
-@contextlib.asynccontextmanager
-async def shop_lock(c, shop_id: str, tries: int = 40):
-    """Statement issue and payout approval of one shop take turns (a lease, so a dead holder frees it)."""
-    name, mine = f"shop:{shop_id}", token(12)
-    for attempt in range(tries):
-        now = c.clock.now()
-        if await c.statements.lock(name, mine, now, now + LEASE):
-            break
-        if attempt == tries - 1:
-            raise Busy()
-        await asyncio.sleep(0.05)
-    try:
-        yield
-    finally:
-        await c.statements.unlock(name, mine)
 
 
 def period_of(c, moment=None) -> str:
