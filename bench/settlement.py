@@ -47,11 +47,25 @@ def synthetic_order(rng: random.Random, shop_id: str, n: int, paid_at: datetime)
         allocations = []
         if k % 3 == 0:  # a campaign split 60/40
             amount = unit * qty // 10 // 100 * 100
-            allocations.append({"promotion_id": "campaign", "kind": "campaign", "amount": amount,
-                                "platform_funded": amount * 6 // 10, "merchant_funded": amount - amount * 6 // 10})
+            allocations.append(
+                {
+                    "promotion_id": "campaign",
+                    "kind": "campaign",
+                    "amount": amount,
+                    "platform_funded": amount * 6 // 10,
+                    "merchant_funded": amount - amount * 6 // 10,
+                }
+            )
         elif k % 3 == 1:  # the shop's own spend threshold
-            allocations.append({"promotion_id": f"threshold-{shop_id}", "kind": "spend_threshold", "amount": 3000,
-                                "platform_funded": 0, "merchant_funded": 3000})
+            allocations.append(
+                {
+                    "promotion_id": f"threshold-{shop_id}",
+                    "kind": "spend_threshold",
+                    "amount": 3000,
+                    "platform_funded": 0,
+                    "merchant_funded": 3000,
+                }
+            )
         lines.append(OrderLine(product_id=new_id(), variant_id=new_id(), sku=f"SKU-{k}", name={"en": f"Item {k}"},
                                options={}, unit_price=unit, qty=qty, discount=sum(a["amount"] for a in allocations),
                                allocations=allocations))  # fmt: skip
@@ -101,14 +115,16 @@ async def main(lines: int, shops: int, check: bool) -> int:
 
         settled = sum(s.totals.lines for s in issued if s)
         expected = orders * LINES_PER_ORDER + (orders // 2)  # every line, and shipping on every other order
-        print(f"storage: {'MongoDB ' + settings.mongo_url if settings.mongo_url else 'embedded mongomock (no indexes)'}")
+        where = f"MongoDB {settings.mongo_url}" if settings.mongo_url else "embedded mongomock (no indexes)"
+        print(f"storage: {where}")
         print(f"paid lines posted       {orders * LINES_PER_ORDER:>12,}  ({orders:,} orders, {shops} shops)")
         print(f"posting                 {posting:>12.1f} s   ({orders * LINES_PER_ORDER / posting:,.0f} lines/s)")
         print(f"statements issued       {sum(1 for s in issued if s):>12,}  (again: {sum(1 for s in again if s)} new)")
         print(f"items settled           {settled:>12,}  (expected {expected:,})")
         print(f"issuing all statements  {issuing:>12.1f} s   ({issuing / shops:.2f} s per shop)")
         print(f"peak memory issuing     {(peak - before) / 2**20:>12.1f} MiB (tracemalloc, above the start)")
-        print(f"max RSS of the process  {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>12.1f} MiB (the database included)")
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"max RSS of the process  {rss:>12.1f} MiB (the database included)")
         ok = settled == expected and not any(again)
         if check:
             report = await settlement.check_ledger(c, paid_lines=False)  # (the bench's orders are not stored)

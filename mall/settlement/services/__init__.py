@@ -24,6 +24,7 @@ from mall.settlement.services.figures import (
     summary,
 )
 from mall.settlement.services.intake import catch_up, install
+from mall.settlement.services.locks import Busy
 from mall.settlement.services.payouts import (
     PayoutReceipt,
     PayoutRefused,
@@ -40,7 +41,6 @@ from mall.settlement.services.payouts import (
 from mall.settlement.services.payouts import repair as repair_payouts
 from mall.settlement.services.postings import post_paid, post_refund, settle_after
 from mall.settlement.services.rules import RuleDraft, RuleRefused, list_rules, put_rules, today, withdraw_rule
-from mall.settlement.services.locks import Busy
 from mall.settlement.services.statements import (
     due_shops,
     get_statement,
