@@ -4,7 +4,10 @@ operator's payouts queue drops the statement in place. Screenshots of every fina
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from mall.settlement import services as settlement
+from mall.settlement.models import RuleScope
 from mall.web.i18n import money
 from tests.browser.conftest import shot, sign_in
 from tests.browser.test_live_orders import connected
@@ -99,6 +102,11 @@ async def test_an_approved_payout_reaches_the_merchants_open_page_live(page, bro
     await shot(chinese, "finance-merchant-zh-phone")
     await z_context.close()
 
+    today = settlement.today(container)
+    await settlement.put_rules(container, [
+        settlement.RuleDraft(RuleScope.DEFAULT, None, 600, today + timedelta(days=14)),
+        settlement.RuleDraft(RuleScope.SHOP, shop.id, 450, today),
+    ], actor_id=operator.id)  # fmt: skip
     await page.goto("/operator/finance/commission")
     await shot(page, "finance-commission-phone")
     await watcher.goto("/operator/finance/commission")

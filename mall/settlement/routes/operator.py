@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from zoneinfo import ZoneInfo
 
 from sanic import Request
 from sanic.response import redirect
@@ -153,6 +154,7 @@ async def _rules_page(request: Request, *, form: RuleForm | None = None, errors=
         category_of=names, shop_names=shop_names, open_shops=open_shops, today=services.today(c),
         form=form, values=asdict(form), errors=errors or {},
         default_bp=c.settings.commission_default_bp,
+        local_day=lambda moment: moment.astimezone(ZoneInfo(c.settings.timezone)).date().isoformat(),
     )  # fmt: skip
 
 
