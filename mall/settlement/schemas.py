@@ -202,3 +202,16 @@ class RuleFormIn(BaseModel):
     shop_id: str = Field(default="", max_length=24)
     rate: str = Field(default="", max_length=20)
     effective_from: str = Field(default="", max_length=20)
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+    request_id: str
+    fields: dict[str, str] | None = Field(default=None, description="on a 422: what is wrong with each field")
+
+
+class ErrorOut(BaseModel):
+    """Every refusal the finance API gives (mall.web.errors)."""
+
+    error: ErrorDetail

@@ -187,5 +187,9 @@ async def test_the_finance_api_is_described(api):
         ("/api/v1/payouts/webhook/sandbox", "post"),
     ):  # fmt: skip
         assert "200" in paths[path][method]["responses"], path
-    one = paths["/api/v1/merchant/finance/statements/{statement_id}"]["get"]["responses"]["200"]["content"]
-    assert set(one) == {"application/json", "text/csv"}
+    one = paths["/api/v1/merchant/finance/statements/{statement_id}"]["get"]["responses"]
+    assert set(one["200"]["content"]) == {"application/json", "text/csv"}
+    assert {"401", "403", "404", "422"} <= set(one)  # every refusal it gives is declared, with its body
+    assert {"401", "403", "404", "409"} <= set(
+        paths["/api/v1/operator/finance/statements/{statement_id}/approve"]["post"]["responses"]
+    )

@@ -22,6 +22,7 @@ from mall.settlement.schemas import (
     CommissionRuleOut,
     CommissionRulesIn,
     CommissionRulesOut,
+    ErrorOut,
     LedgerCheckOut,
     PageQuery,
     PayoutOut,
@@ -42,6 +43,28 @@ class Conflict(SanicException):
     quiet = True
 
 
+REFUSALS = {
+    400: "the request is malformed",
+    401: "sign in first: no token, or an expired one",
+    403: "not allowed: finance is for the shop's owner (merchant calls) or operators (operator calls)",
+    404: "no such statement (another shop's is not found either)",
+    409: "the statement has nothing to pay, or the shop's statements are being worked on",
+    422: "invalid input: see error.fields",
+}
+
+
+def refusals(*statuses: int):
+    """Declare the refusals an operation gives, with the one error body every refusal has."""
+
+    def declare(handler):
+        for status in statuses:
+            content = {"application/json": _inline(ErrorOut)}
+            handler = openapi.response(status, content, REFUSALS[status])(handler)
+        return handler
+
+    return declare
+
+
 async def _statement(request: Request, statement_id: str, *, shop_id: str | None):
     statement = await services.get_statement(request.app.ctx.c, statement_id, shop_id=shop_id)
     if statement is None:
@@ -51,6 +74,7 @@ async def _statement(request: Request, statement_id: str, *, shop_id: str | None
 
 @bp.get("/api/v1/merchant/finance/balance", ctx_access="owner")
 @doc("Your shop's balance now: pending, available, held back, in transit, paid out", response=BalanceOut, tag="finance")
+@refusals(401, 403)
 async def api_balance(request: Request):
     c = request.app.ctx.c
     b = await services.shop_balance(c, request.ctx.shop_id)
@@ -61,6 +85,7 @@ async def api_balance(request: Request):
 
 @bp.get("/api/v1/merchant/finance/statements", ctx_access="owner")
 @doc("Your shop's statements (對帳單), newest first (?page=)", response=StatementPageOut, tag="finance")
+@refusals(401, 403, 422)
 async def api_statements(request: Request):
     c = request.app.ctx.c
     query = parse_query(request, PageQuery)
@@ -84,6 +109,7 @@ async def api_statements(request: Request):
     tag="finance",
     secured={"bearer": []},
 )
+@refusals(401, 403, 404, 422)
 async def api_statement(request: Request, statement_id: str):
     if statement_id.endswith(".csv"):
         statement = await _statement(request, statement_id.removesuffix(".csv"), shop_id=request.ctx.shop_id)
@@ -113,6 +139,7 @@ async def api_statement(request: Request, statement_id: str):
 @bp.get("/api/v1/operator/finance/summary", ctx_access="operator")
 @doc("The platform's finance: GMV, refunds, commission, subsidies per campaign, take rate, payouts queue",
      response=SummaryOut, tag="finance")  # fmt: skip
+@refusals(401, 403)
 async def api_summary(request: Request):
     c = request.app.ctx.c
     s = await services.summary(c)
@@ -131,6 +158,7 @@ async def api_summary(request: Request):
 @bp.post("/api/v1/operator/finance/statements/<statement_id:str>/approve", ctx_access="operator")
 @doc("Approve a statement: its payable is paid out through the payout provider (once; again answers the same payout)",
      response=ApprovedOut, tag="finance")  # fmt: skip
+@refusals(401, 403, 404, 409)
 async def api_approve(request: Request, statement_id: str):
     c = request.app.ctx.c
     await _statement(request, statement_id, shop_id=None)
@@ -160,6 +188,7 @@ def _rules_out(c, rules) -> dict:
 @bp.get("/api/v1/operator/finance/commission-rules", ctx_access="operator")
 @doc("Every commission rule (default, per category, per shop; each from a date)", response=CommissionRulesOut,
      tag="finance")  # fmt: skip
+@refusals(401, 403)
 async def api_rules(request: Request):
     c = request.app.ctx.c
     return json(_rules_out(c, await services.list_rules(c)))
@@ -169,6 +198,7 @@ async def api_rules(request: Request):
 @doc("Set commission rules (basis points, from a date: today or later); the same scope, target and date replaces "
      "that rule's rate. All or nothing.",
      body=CommissionRulesIn, response=CommissionRulesOut, tag="finance")  # fmt: skip
+@refusals(400, 401, 403, 422)
 async def api_put_rules(request: Request):
     c = request.app.ctx.c
     data = parse_json(request, CommissionRulesIn)
@@ -186,6 +216,7 @@ async def api_put_rules(request: Request):
 @bp.get("/api/v1/operator/finance/ledger/check", ctx_access="operator")
 @doc("Prove the ledger: every entry balanced, every balance the sum of its entries, every paid line posted once",
      response=LedgerCheckOut, tag="finance")  # fmt: skip
+@refusals(401, 403)
 async def api_ledger_check(request: Request):
     report = await services.check_ledger(request.app.ctx.c)
     out = LedgerCheckOut(balanced=report.balanced, accounts=report.accounts, entries=report.entries,

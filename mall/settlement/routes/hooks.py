@@ -12,6 +12,7 @@ from mall.payments.models import WebhookRejected
 from mall.payments.schemas import WebhookAck
 from mall.settlement import services
 from mall.settlement.routes import bp
+from mall.settlement.routes.api import refusals
 from mall.settlement.routes.views import statement_or_404
 from mall.settlement.schemas import PayoutEventIn
 from mall.web.apidoc import doc
@@ -29,6 +30,7 @@ class Refused(SanicException):
 @bp.post("/api/v1/payouts/webhook/sandbox", ctx_access="public")
 @doc("Sandbox payout provider webhook: HMAC-signed payout event", body=PayoutEventIn, response=WebhookAck,
      tag="finance", secured=False)  # fmt: skip
+@refusals(400, 401, 404)
 async def payout_webhook(request: Request):
     """Authenticated by the `Mall-Signature: t=<unix>,v1=<hex>` header alone (keyed with payout_webhook_secret)."""
     try:
