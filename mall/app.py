@@ -139,19 +139,9 @@ def blueprints() -> Blueprint:
     from mall.web.pages import bp as pages
 
     return Blueprint.group(
-        pages,
-        accounts,
-        payments,
-        storefront,
-        shops,
-        catalog,
-        realtime,
-        cart,
-        orders,
-        flash_sales,
-        promotions,
+        pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions,
         settlement,
-    )
+    )  # fmt: skip
 
 
 async def signed_in_context(c, user) -> dict:
