@@ -132,6 +132,7 @@ async def main() -> None:
         "MALL_VAR_DIR": str(tmp),
         "MALL_PUBLIC_URL": f"http://127.0.0.1:{app_port}",
         "MALL_PAYMENT_WEBHOOK_SECRET": "bench-secret-0123456789abcdef",
+        "MALL_PAYOUT_WEBHOOK_SECRET": "bench-payout-secret-0123456789",
         "MALL_ACCESS_LOG": "false",
     }
     app = subprocess.Popen(

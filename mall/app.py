@@ -172,13 +172,14 @@ def blueprints() -> Blueprint:
     from mall.realtime.routes import bp as realtime
     from mall.reputation.routes import bp as reputation
     from mall.reviews.routes import bp as reviews
+    from mall.settlement.routes import bp as settlement
     from mall.shops.routes import bp as shops
     from mall.storefront.routes import bp as storefront
     from mall.web.pages import bp as pages
 
     return Blueprint.group(
         pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions,
-        reviews, reputation, aftersales,
+        reviews, reputation, aftersales, settlement,
     )  # fmt: skip
 
 

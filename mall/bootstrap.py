@@ -3,6 +3,7 @@ the CLI and the tests. Services receive what they need from here."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,20 @@ from mall.realtime.repository import ChannelStore, NotificationRepository
 from mall.reputation.repository import HealthRepository
 from mall.reviews import services as reviews_services
 from mall.reviews.repository import ReviewRepository
+from mall.settlement import live as settlement_live
+from mall.settlement import services as settlement
+from mall.settlement.repository import LedgerRepository, RuleRepository, StatementRepository
 from mall.shops.repository import InviteRepository, ShopRepository
+
+
+async def no_open_case(order_id: str) -> set[int]:
+    """Until after-sales is wired in: no after-sales case is open on any line (every line settles on time)."""
+    return set()
+
+
+async def no_dispute(shop_id: str) -> int:
+    """Until after-sales is wired in: no shop has an open dispute (nothing is held back from payouts)."""
+    return 0
 
 
 @dataclass
@@ -67,6 +81,13 @@ class Container:
     reviews: ReviewRepository
     health: HealthRepository
     cases: CaseRepository
+    ledger: LedgerRepository
+    statements: StatementRepository
+    commission_rules: RuleRepository
+    # After-sales as settlement sees it: the positions of an order's lines with an open case (not settled while
+    # open) and the amount of a shop's open disputes (held back from its payouts); after-sales installs both.
+    aftersales_open_lines: Callable[[str], Awaitable[set[int]]] = no_open_case
+    disputed_amount: Callable[[str], Awaitable[int]] = no_dispute
     background: Background = field(default_factory=Background)  # delayed pushes; close() stops them
 
     async def close(self) -> None:
@@ -93,6 +114,9 @@ class Container:
             self.reviews,
             self.health,
             self.cases,
+            self.ledger,
+            self.statements,
+            self.commission_rules,
         ):
             await repo.ensure_indexes()
 
@@ -132,6 +156,9 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         reviews=ReviewRepository(db),
         health=HealthRepository(db),
         cases=CaseRepository(db),
+        ledger=LedgerRepository(db),
+        statements=StatementRepository(db),
+        commission_rules=RuleRepository(db),
     )
     reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)
@@ -139,4 +166,6 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
     flash_lifecycle.install(container)
     promotions_lifecycle.install(container)
     aftersales.install(container)
+    settlement.install(container)
+    settlement_live.install(container)
     return container

@@ -1,4 +1,4 @@
-"""`python -m mall ...`: serve, seed, worker, flash reconcile, reviews recompute."""
+"""`python -m mall ...`: serve, seed, worker, flash reconcile, reviews recompute, finance check."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         "recompute", help="rebuild ratings, distributions, sold counts and shop ratings from the reviews and orders"
     )
     recompute.add_argument("--dry-run", action="store_true", help="report drift without repairing it")
+    finance = sub.add_parser("finance", help="settlement maintenance")
+    finance = finance.add_subparsers(dest="finance_command", required=True)
+    check = finance.add_parser("check", help="prove the ledger: balanced entries, totals = entries, paid lines once")
+    check.add_argument("--catch-up", action="store_true", help="first post what events missed, reading every order")
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.command in ("serve", "worker") and insecure_defaults(settings):
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(flash_command(settings, args))
     if args.command == "reviews":
         return reviews_command(settings, args)
+    if args.command == "finance":
+        return asyncio.run(finance_command(settings, args))
     return 2
 
 
@@ -87,6 +93,48 @@ async def reviews_recompute(c, *, fix: bool = True) -> tuple[int, str]:
 
     report = await reviews.recompute(c, fix=fix)
     return (1 if report.drift else 0), "\n".join(report.lines())
+
+
+EMBEDDED_LEDGER = (
+    "mall: no MALL_MONGO_URL: in embedded mode the ledger lives in the memory of the running server "
+    "(`make run`), which this command cannot reach, so there is nothing here to check.\n"
+    "  Check it in the app instead: Finance > Check the ledger on /operator/finance, or\n"
+    "  GET /api/v1/operator/finance/ledger/check with an operator's token.\n"
+    "  With MALL_MONGO_URL set to a real database this command checks that database."
+)
+
+
+async def finance_command(settings, args) -> int:
+    if not settings.mongo_url:
+        print(EMBEDDED_LEDGER, file=sys.stderr, flush=True)
+        return 2
+    c, _client, embedded = await _standalone_container(settings)
+    try:
+        code, text = await finance_check(c, catch_up=args.catch_up)
+    finally:
+        await c.redis.aclose()
+        if embedded:
+            embedded.stop()
+    print(text, flush=True)
+    return code
+
+
+async def finance_check(c, *, catch_up: bool = False) -> tuple[int, str]:
+    """(exit code, report): 0 when the ledger checks out, 1 with every problem listed."""
+    from mall.settlement import services as settlement
+
+    lines = []
+    if catch_up:
+        lines.append(f"caught up: {await settlement.catch_up(c, full=True)} postings the events had missed")
+    report = await settlement.check_ledger(c)
+    lines.append(f"ledger: {report.entries} entries, {len(report.accounts)} accounts")
+    lines += [f"  {account:<42} {balance:>16}" for account, balance in sorted(report.accounts.items())]
+    if report.balanced:
+        lines.append("OK: every entry balanced, every total equal to its entries, every paid line posted once")
+        return 0, "\n".join(lines)
+    lines.append(f"PROBLEMS ({len(report.problems)}):")
+    lines += [f"  - {problem}" for problem in report.problems]
+    return 1, "\n".join(lines)
 
 
 async def flash_command(settings, args) -> int:

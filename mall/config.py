@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_WEBHOOK_SECRET = "dev-only-sandbox-webhook-secret"  # noqa: S105 (settings.toml documents it)
+DEV_PAYOUT_SECRET = "dev-only-sandbox-payout-secret"  # noqa: S105 (settings.toml documents it)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ class Settings:
     no_reason_return_days: int = 7
     no_reason_excluded_categories: str = "food"
     after_sales_days: int = 15
+    settle_after_days: int = 7
+    commission_default_bp: int = 500
+    shipping_commission_free: bool = True
+    payout_provider: str = "sandbox"
+    payout_webhook_secret: str = DEV_PAYOUT_SECRET
+    payout_sandbox_delay_seconds: int = 5
 
     @property
     def embedded(self) -> bool:
@@ -123,4 +130,6 @@ def insecure_defaults(settings: Settings) -> list[str]:
     problems = []
     if settings.payment_webhook_secret == DEV_WEBHOOK_SECRET or len(settings.payment_webhook_secret) < 16:
         problems.append("MALL_PAYMENT_WEBHOOK_SECRET must be set to a random value of 16+ characters")
+    if settings.payout_webhook_secret == DEV_PAYOUT_SECRET or len(settings.payout_webhook_secret) < 16:
+        problems.append("MALL_PAYOUT_WEBHOOK_SECRET must be set to a random value of 16+ characters")
     return problems

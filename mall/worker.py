@@ -14,9 +14,11 @@ from mall.promotions.jobs import CRON as PROMO_CRON
 from mall.promotions.jobs import JOBS as PROMO_JOBS
 from mall.reputation.jobs import CRON as REPUTATION_CRON
 from mall.reputation.jobs import JOBS as REPUTATION_JOBS
+from mall.settlement.jobs import CRON as SETTLEMENT_CRON
+from mall.settlement.jobs import JOBS as SETTLEMENT_JOBS
 
-JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *REPUTATION_JOBS, *AFTERSALES_JOBS]
-CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON]
+JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *REPUTATION_JOBS, *AFTERSALES_JOBS, *SETTLEMENT_JOBS]
+CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON, *SETTLEMENT_CRON]
 
 
 def functions() -> list:

@@ -146,6 +146,11 @@ class CaseRepository:
         query = {"order_id": str(order_id), "status": {"$in": OPEN_VALUES}}
         return [_case(doc) async for doc in self.cases.find(query)]
 
+    async def disputed_sum(self, shop_id: str) -> int:
+        """What the shop's open disputes ask for in all (index: shop_id, status)."""
+        query = {"shop_id": str(shop_id), "status": Status.DISPUTED.value}
+        return sum(int(doc.get("amount", 0)) async for doc in self.cases.find(query, {"amount": 1}))
+
     async def of_shop_since(self, shop_id: str, since: datetime) -> list[dict]:
         """Small projections of a shop's cases opened since `since` (for its health figures)."""
         query = {"shop_id": str(shop_id), "created_at": {"$gte": since}}

@@ -18,6 +18,7 @@ from mall.demo.data import CATEGORIES, DESCRIPTION, PENDING_APPLICATION, PRODUCT
 from mall.demo.images import banner_image, logo_image, product_image
 from mall.demo.promotions import seed_promotions
 from mall.demo.reviews import seed_reviews
+from mall.demo.settlement import seed_settlement
 from mall.flash_sales import services as flash
 from mall.shops import services as shops
 from mall.shops.models import Application
@@ -182,6 +183,7 @@ async def seed(c, progress: Callable[[str], None] = print) -> dict:
     progress(f"seed: {await seed_promotions(c, made, people)} promotions")
     progress(f"seed: {await seed_reviews(c, made, people)} reviews of completed orders, and every shop's health score")
     progress(f"seed: {await seed_aftersales(c, made, people)} after-sales cases")
+    progress(f"seed: {await seed_settlement(c, made, people)} statements")
     return {"users": people, "shops": made, "categories": category_ids}
 
 

@@ -2,8 +2,7 @@
 
 order.status_changed: order_id, number, shop_id, user_id, status, previous, total
 order.realert: the same keys, for a paid order its shop has not acknowledged yet
-order.refunded: the same keys, plus amount (minor units), full (the whole order) and lines (the positions of
-  the lines refunded: every line when full)
+order.refunded: the same keys and amount, full, lines, refund_id, line_amounts, shipping (refund_payload)
 stock.low: shop_id, product_id, variant_id, sku, remaining"""
 
 from __future__ import annotations
@@ -26,7 +25,18 @@ def order_payload(order, previous=None) -> dict:
     }
 
 
-def refund_payload(order, amount: int, lines: list[int] | None = None) -> dict:
+def refund_payload(order, amount: int, lines=None, *, refund_id=None, line_amounts=None, shipping: int = 0) -> dict:
+    """Money given back on `order` (settlement reverses what it earned from this): `amount` in all, of which
+    `line_amounts` {"<position>": minor units of that line's net} and `shipping`; `lines` the positions refunded
+    (every line when the refund is full or none are named). `refund_id` is unique per refund (payments' refund id)."""
     full = amount >= order.total
-    chosen = list(range(len(order.lines))) if full or lines is None else sorted(set(lines))
-    return {**order_payload(order), "amount": amount, "full": full, "lines": chosen}
+    positions = list(range(len(order.lines))) if full or lines is None else sorted(set(lines))
+    return {
+        **order_payload(order),
+        "amount": amount,
+        "full": full,
+        "lines": positions,
+        "refund_id": refund_id,
+        "line_amounts": {str(k): int(v) for k, v in (line_amounts or {}).items()},
+        "shipping": shipping,
+    }

@@ -274,6 +274,8 @@ class OrderRepository:
         await self.orders.create_index("address.name")  # the operator's search by recipient
         await self.orders.create_index([("shop_id", 1), ("paid_at", -1)])
         await self.orders.create_index("after_sales_open.at")  # the after-sales sweep's check of holds
+        await self.orders.create_index("paid_at", sparse=True)  # settlement's catch-up and check
+        await self.orders.create_index("completed_at", sparse=True)
 
     async def add(self, order: Order) -> bool:
         """Insert once; False when it is already there (a repeated step)."""
@@ -441,6 +443,17 @@ class OrderRepository:
 
     async def count_paid_since(self, shop_id: str, since) -> int:
         return await self.orders.count_documents({"shop_id": str(shop_id), "paid_at": {"$gte": since}})
+
+    async def many(self, order_ids: list[str]) -> dict[str, Order]:
+        cursor = self.orders.find({"_id": {"$in": [str(i) for i in order_ids]}})
+        return {doc["_id"]: _order(doc) async for doc in cursor}
+
+    async def stream(self, field: str, since: datetime | None = None, batch: int = 500):
+        """Every order whose `field` (paid_at / completed_at) is set (and at or after `since`), oldest first, a batch
+        at a time from the database: never all of them in memory."""
+        query: dict = {field: {"$ne": None} if since is None else {"$gte": since}}
+        async for doc in self.orders.find(query).sort([(field, 1), ("_id", 1)]).batch_size(batch):
+            yield _order(doc)
 
     async def count_by_status(self, *, shop_id: str | None = None) -> dict[str, int]:
         match = {"shop_id": shop_id} if shop_id else {}

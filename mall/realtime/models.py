@@ -64,6 +64,9 @@ NOTE_KINDS = {
     "aftersales.answered": N_("The shop answered your after-sales request %(number)s."),
     "aftersales.decided": N_("The platform decided on your after-sales request %(number)s."),
     "aftersales.refunded": N_("Your refund for after-sales request %(number)s is on its way."),
+    "settlement.statement_issued": N_("Your statement %(number)s is ready."),
+    "settlement.payout_paid": N_("The payout of statement %(number)s was paid."),
+    "settlement.payout_failed": N_("The payout of statement %(number)s failed: it is back in your balance."),
 }
 
 

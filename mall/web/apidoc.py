@@ -67,6 +67,7 @@ class ApiDoc:
     response: type[BaseModel] | dict | None = None
     status: int = 200
     media: str = "application/json"
+    also: tuple[tuple[str, dict], ...] = ()  # other media types the success answer may take: (type, JSON Schema)
     query: type[BaseModel] | None = None
     headers: tuple[Header, ...] = ()
     upload: str | None = None
@@ -162,7 +163,8 @@ def _success(api: ApiDoc) -> dict:
     if api.response is None:
         return {"description": "Done" if api.status != 204 else "Done; nothing to answer"}
     schema = api.response if isinstance(api.response, dict) else schema_of(api.response, mode="serialization")
-    return {"description": "OK", "content": {api.media: {"schema": schema}}}
+    content = {api.media: {"schema": schema}, **{media: {"schema": other} for media, other in api.also}}
+    return {"description": "OK", "content": content}
 
 
 def _error(answer: Answer) -> dict:

@@ -125,6 +125,7 @@ async def test_an_event_from_one_app_process_reaches_a_client_of_another(app, co
         "MALL_REDIS_URL": embedded_redis.url,
         "MALL_DEMO": "false",
         "MALL_PAYMENT_WEBHOOK_SECRET": "test-secret-0123456789abcdef",
+        "MALL_PAYOUT_WEBHOOK_SECRET": "test-payout-secret-0123456789",
         "MALL_VAR_DIR": str(tmp_path),
         "MALL_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }

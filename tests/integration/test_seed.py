@@ -8,6 +8,7 @@ from mall.catalog.models import SearchQuery
 from mall.demo import seed
 from mall.orders import services as orders
 from mall.reviews import services as reviews
+from mall.settlement import services as settlement
 
 
 async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
@@ -70,6 +71,17 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
     amounts += [line[key] for o in paid for line in o["lines"] for key in ("unit_price", "discount")]
     assert amounts and all(amount % 100 == 0 for amount in amounts)
 
+    # weeks of finance history: the first two shops' completed orders settled into statements, paid out but one
+    statements, total = await settlement.statements_page(container, per_page=50)
+    assert total == 8 and {s.shop_id for s, _p in statements} == {first["shops"][0].id, first["shops"][1].id}
+    paid_out = [p for _s, p in statements if p is not None and p.status == "paid"]
+    waiting, _moving = await settlement.queue(container)
+    assert len(paid_out) == 7 and [s.shop_id for s in waiting] == [first["shops"][1].id]
+    assert (await settlement.shop_balance(container, first["shops"][0].id)).paid_out == sum(
+        p.amount for s, p in statements if p and s.shop_id == first["shops"][0].id
+    )
+    assert (await settlement.check_ledger(container)).balanced
+
     orders_made = await container.db["orders"].count_documents({})
     users_made = await container.db["users"].count_documents({})
     again: list[str] = []
@@ -77,6 +89,7 @@ async def test_seed_builds_the_demo_mall_and_is_idempotent(container, app, api):
     assert await container.db["orders"].count_documents({}) == orders_made
     assert await container.db["reviews"].count_documents({}) == await demo_reviews(container)
     assert await container.db["aftersales_cases"].count_documents({}) == 4
+    assert (await settlement.statements_page(container, per_page=50))[1] == 8
     assert await container.db["flash_sales"].count_documents({}) == 3
     assert await container.db["campaigns"].count_documents({}) == 2
     assert await container.db["products"].count_documents({}) == len(products)

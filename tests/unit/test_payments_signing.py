@@ -133,9 +133,10 @@ def test_the_sandbox_simulation_produces_a_delivery_the_provider_accepts():
 def test_production_settings_need_a_real_webhook_secret():
     settings = load_settings(environ={"MALL_DEMO": "false"})
     assert insecure_defaults(settings) == [
-        "MALL_PAYMENT_WEBHOOK_SECRET must be set to a random value of 16+ characters"
+        "MALL_PAYMENT_WEBHOOK_SECRET must be set to a random value of 16+ characters",
+        "MALL_PAYOUT_WEBHOOK_SECRET must be set to a random value of 16+ characters",
     ]
-    assert insecure_defaults(settings.replace(payment_webhook_secret="x" * 32)) == []
+    assert insecure_defaults(settings.replace(payment_webhook_secret="x" * 32, payout_webhook_secret="y" * 32)) == []
     assert insecure_defaults(settings.replace(demo=True)) == []
 
 

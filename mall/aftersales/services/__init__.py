@@ -4,6 +4,7 @@ payment: mall.orders.services.refund_lines).
 
 For other areas:
   refunds_of_order(c, order_id) -> [CaseRefund]; refunded_per_line(c, order_id) -> {line: amount}   (settlement)
+  open_lines(c, order_id) -> {line}; disputed_amount(c, shop_id) -> minor units   (settlement, via the container)
   refund_rate(c, shop_id, since), disputes_lost(c, shop_id, since)                               (reputation)
 Jobs (mall/aftersales/jobs.py): act_on_deadline(c, case_id, version), sweep(c)."""
 

@@ -120,7 +120,7 @@ async def run_refund(c, case: Case) -> Case:
     try:
         done = await orders.refund_lines(
             c, order_id=case.order_id, key=f"case:{case.id}", lines=lines, shipping=case.decided_shipping,
-            reason=f"after-sales {case.number}",
+            reason=f"after-sales {case.number}", case_id=case.id,
         )  # fmt: skip
     except orders.NotRefundable as exc:
         if exc.reason == "order_closed":

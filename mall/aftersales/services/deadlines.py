@@ -90,7 +90,12 @@ async def order_changed(c, payload: dict) -> None:
 
 
 def install(c) -> None:
-    """Listen for the orders' changes (orders never import after-sales: they only publish)."""
+    """Listen for the orders' changes (orders never import after-sales: they only publish), and tell settlement
+    which lines are under an open case and what open disputes hold back."""
+    from mall.aftersales.services.queries import disputed_amount, open_lines
+
+    c.aftersales_open_lines = lambda order_id: open_lines(c, order_id)
+    c.disputed_amount = lambda shop_id: disputed_amount(c, shop_id)
 
     async def handler(_name: str, payload: dict) -> None:
         await order_changed(c, payload)

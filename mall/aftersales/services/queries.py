@@ -164,3 +164,13 @@ async def disputes_lost(c, shop_id: str, since: datetime) -> DisputesLost:
     lost = sum(1 for r in rows if r["outcome"] in ("refund_full", "refund_partial"))
     paid = await orders.orders_paid_since(c, shop_id=shop_id, since=since)
     return DisputesLost(orders=paid, decided=len(rows), lost=lost)
+
+
+async def open_lines(c, order_id: str) -> set[int]:
+    """Settlement: the positions of the order's lines with an open case (they are not settled while it is open)."""
+    return {case.line for case in await c.cases.open_of_order(order_id)}
+
+
+async def disputed_amount(c, shop_id: str) -> int:
+    """Settlement: what the shop's open disputes ask for (held back from its payouts until decided)."""
+    return await c.cases.disputed_sum(shop_id)

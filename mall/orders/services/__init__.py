@@ -73,7 +73,10 @@ from mall.orders.services.queries import (
     SEARCH_CAP,
     all_orders,
     any_order,
+    completed_orders,
     merchant_order,
+    orders_by_ids,
+    paid_orders,
     search_pages,
     shop_orders,
     shopper_order,
@@ -94,6 +97,7 @@ from mall.orders.services.refunds import (
     release_case,
 )
 from mall.orders.services.shipping import InvalidTemplate, save_template, template_for, templates_for
+from mall.orders.services.transitions import whole_refund
 
 __all__ = [
     "PER_PAGE",
@@ -137,6 +141,7 @@ __all__ = [
     "catch_up",
     "check_refund",
     "checkout_for_user",
+    "completed_orders",
     "confirm_receipt",
     "default_address",
     "delete_address",
@@ -151,7 +156,9 @@ __all__ = [
     "merchant_order",
     "on_payment_failed",
     "on_payment_succeeded",
+    "orders_by_ids",
     "orders_paid_since",
+    "paid_orders",
     "pay_in_sandbox",
     "place_checkout",
     "place_flash_checkout",
@@ -179,4 +186,5 @@ __all__ = [
     "templates_for",
     "unacknowledged",
     "update_address",
+    "whole_refund",
 ]

@@ -95,3 +95,19 @@ async def shoppers_of(c, orders: list[Order]) -> dict:
 async def sibling_orders(c, order: Order) -> list[Order]:
     """The other orders paid together with `order` (same checkout)."""
     return [o for o in await c.orders.of_checkout(order.checkout_id) if o.id != order.id]
+
+
+async def orders_by_ids(c, order_ids: list[str]) -> dict[str, Order]:
+    """Orders by id, whoever they belong to (for the platform's own bookkeeping)."""
+    wanted = [i for i in dict.fromkeys(order_ids) if is_id(i)]
+    return await c.orders.many(wanted) if wanted else {}
+
+
+def paid_orders(c, *, since=None):
+    """Every order that was ever paid (paid_at set), paid at or after `since` when given; streamed, oldest first."""
+    return c.orders.stream("paid_at", since)
+
+
+def completed_orders(c, *, since=None):
+    """Every completed order (completed_at set), completed at or after `since` when given; streamed, oldest first."""
+    return c.orders.stream("completed_at", since)

@@ -76,13 +76,21 @@ def check_refund(order: Order, lines: dict[int, tuple[int, int]], shipping: int)
 
 
 async def refund_lines(
-    c, *, order_id: str, key: str, lines: dict[int, tuple[int, int]], shipping: int = 0, reason: str = ""
+    c,
+    *,
+    order_id: str,
+    key: str,
+    lines: dict[int, tuple[int, int]],
+    shipping: int = 0,
+    reason: str = "",
+    case_id: str | None = None,
 ) -> LineRefund:
     """Refund `lines` ({position: (units, amount)}) and `shipping` of the order through its payment, keyed by `key`.
 
     The same key again returns the refund already recorded. A paid order whose every unit is now refunded (before
     shipping) is cancelled without a further refund: its stock goes back, and its coupons (the platform's once
-    every order of the checkout is gone). Publishes order.refunded. NotRefundable(reason) when it does not fit."""
+    every order of the checkout is gone). Publishes order.refunded (with what went back per line, the shipping and
+    the after-sales `case_id` it came from). NotRefundable(reason) when it does not fit."""
     order = await c.orders.get(order_id) if is_id(order_id) else None
     if order is None:
         raise NotFound()
@@ -114,7 +122,11 @@ async def refund_lines(
         if moved is None:  # recorded meanwhile under the same key (we hold the lock, so only after a lost lease)
             moved = await c.orders.get(order.id)
         else:
-            await c.events.publish(events.ORDER_REFUNDED, events.refund_payload(moved, amount, sorted(lines)))
+            per_line = {n: a for n, (_u, a) in lines.items()}
+            payload = events.refund_payload(
+                moved, amount, sorted(lines), refund_id=refund.id, line_amounts=per_line, shipping=shipping
+            )
+            await c.events.publish(events.ORDER_REFUNDED, {**payload, "case_id": case_id})
         if moved.status is OrderStatus.PAID and moved.every_unit_refunded_after({}):
             changes = {"cancel_reason": reason or "refunded", "refund_due": 0}
             await apply(c, moved, Action.CANCEL, Actor.SYSTEM, changes=changes, code=Reason.REFUNDED_IN_FULL)

@@ -90,4 +90,14 @@ async def refund_if_due(c, checkout: Checkout, order: Order) -> None:
         return
     step = entry(c, Actor.SYSTEM, Action.REFUND, amount=order.refund_due)
     await c.orders.note(order.id, step, {"refund_id": refund.id})
-    await c.events.publish(events.ORDER_REFUNDED, events.refund_payload(order, order.refund_due))
+    await c.events.publish(events.ORDER_REFUNDED, whole_refund(order, refund.id))
+
+
+def whole_refund(order: Order, refund_id: str) -> dict:
+    """The order.refunded payload of what is left of an order given back (a cancel): what each line has not had
+    back yet (after-sales may have refunded part of it) and the rest of the shipping paid."""
+    line_amounts = {n: line.net - order.line_refunded(n)[1] for n, line in enumerate(order.lines)}
+    shipping = order.refund_due - sum(line_amounts.values())
+    return events.refund_payload(
+        order, order.refund_due, refund_id=refund_id, line_amounts=line_amounts, shipping=shipping
+    )
