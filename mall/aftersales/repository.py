@@ -149,7 +149,7 @@ class CaseRepository:
     async def disputed_sum(self, shop_id: str) -> int:
         """What the shop's open disputes ask for in all (index: shop_id, status)."""
         query = {"shop_id": str(shop_id), "status": Status.DISPUTED.value}
-        return sum(int(doc.get("amount", 0)) async for doc in self.cases.find(query, {"amount": 1}))
+        return sum([int(doc.get("amount", 0)) async for doc in self.cases.find(query, {"amount": 1})])
 
     async def of_shop_since(self, shop_id: str, since: datetime) -> list[dict]:
         """Small projections of a shop's cases opened since `since` (for its health figures)."""
