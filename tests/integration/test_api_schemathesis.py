@@ -13,9 +13,11 @@ from mall.accounts import services as accounts
 from mall.aftersales import services as aftersales
 from mall.aftersales.models import Kind, Reason
 from mall.promotions import services as promotions
+from mall.settlement import services as settlement
 from tests.integration.flash_helpers import loosen_rate_limits, make_sale
 from tests.integration.promo_helpers import campaign, coupon
 from tests.integration.reviews_helpers import deliver, review
+from tests.integration.settlement_helpers import complete
 
 EXAMPLES_PER_OPERATION = 5  # fuzzing; the coverage phase adds its boundary and invalid cases (~2,700 calls in all)
 ENOUGH = 240  # seconds: the run takes ~15 s on an idle 2-core machine; a hang is not a pass
@@ -25,10 +27,14 @@ ROLE_PATHS = {"merchant": "merchant", "marketer": "marketing", "operator": "oper
 async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
     """(Bearer tokens by role, a value for every path parameter): a shop with products, a shopper with a cart
     line, a paid order and a pending payment, a running flash sale, a claimable coupon and a live campaign
-    with the shop's product entered, and a review and an after-sales request of a delivered order."""
+    with the shop's product entered, a review and an after-sales request of a delivered order, and a statement of a completed one."""
     shop = await factory.shop()
     product = await factory.stocked_product(shop=shop, stock=50)
     other = await factory.stocked_product(shop=shop, stock=50)
+    settled = await factory.paid_checkout(await factory.user(), (other, 1))
+    await complete(c, settled.orders[0])
+    c.clock.advance(days=c.settings.settle_after_days + 1)
+    statement = await settlement.issue_statement(c, shop.id)
     shopper = await factory.user()
     await factory.address(shopper, default=True)
     paid = await factory.paid_checkout(shopper, (other, 1))
@@ -66,6 +72,7 @@ async def _world(c, factory) -> tuple[dict[str, str], dict[str, str]]:
         "entry_id": entry.id,
         "review_id": written.id,
         "case_id": case.id,
+        "statement_id": statement.id,
         "shop_id": shop.id,
     }
     return tokens, ids
