@@ -57,8 +57,8 @@ async def test_return_rejected_escalated_and_decided_live_on_every_open_page(pag
     await connected(page)
     await page.evaluate("() => { window.__noReload = true; }")
 
-    await merchant.locator(f".toast:has-text('{case.number}')").wait_for(timeout=5000)
-    await merchant.locator(f"#as-list tr.as-row[data-case='{case.number}']").wait_for(timeout=5000)
+    await merchant.locator(f".toast:has-text('{case.number}')").wait_for(timeout=15_000)
+    await merchant.locator(f"#as-list tr.as-row[data-case='{case.number}']").wait_for(timeout=15_000)
     assert await merchant.evaluate("() => window.__noReload === true")
     await shot(merchant, "aftersales-merchant-list-laptop")
     await merchant.goto(f"/merchant/after-sales/{case.id}")
@@ -69,7 +69,7 @@ async def test_return_rejected_escalated_and_decided_live_on_every_open_page(pag
     await connected(merchant)
     await merchant.evaluate("() => { window.__noReload = true; }")
 
-    await page.locator("#case-live[data-status=rejected]").wait_for(timeout=5000)
+    await page.locator("#case-live[data-status=rejected]").wait_for(timeout=15_000)
     assert "The photo shows a different lid" in await page.inner_text("#case-live")
     assert await page.evaluate("() => window.__noReload === true")
     await page.fill("#f-note", "It really was cracked on arrival")
@@ -93,11 +93,11 @@ async def test_return_rejected_escalated_and_decided_live_on_every_open_page(pag
 
     refunded = money(15000, c.settings.currency)
     for tab in (page, merchant):
-        await tab.locator("#case-live[data-status=refunded]").wait_for(timeout=5000)
+        await tab.locator("#case-live[data-status=refunded]").wait_for(timeout=15_000)
         text = await tab.inner_text("#case-live")
         assert "Both photos are unclear: half back" in text and refunded in text
         assert await tab.evaluate("() => window.__noReload === true")
-    await page.locator(".toast").first.wait_for(timeout=5000)
+    await page.locator(".toast").first.wait_for(timeout=15_000)
     await shot(page, "aftersales-decided-phone")
     await shot(merchant, "aftersales-decided-laptop")
     await merchant.set_viewport_size(PHONE)

@@ -33,11 +33,14 @@ class Served:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MALL_")}
         env |= {"MALL_PORT": str(self.port), "MALL_VAR_DIR": str(var), "MALL_DEMO": "true" if demo else "false"}
         env |= {"MALL_PAYMENT_WEBHOOK_SECRET": "test-secret-0123456789abcdef", "MALL_PASSWORD_HASH_PROFILE": "test"}
+        env |= {"MALL_PAYOUT_WEBHOOK_SECRET": "test-payout-secret-0123456789"}
         with self.log.open("wb") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "mall", "serve"], env=env, stdout=out, stderr=out)
         self.base = f"http://127.0.0.1:{self.port}"
 
     async def health(self, client: httpx.AsyncClient) -> dict | None:
+        if self.process.poll() is not None:  # it will never answer: say why now, not after a minute of waiting
+            raise AssertionError(f"the server exited with {self.process.returncode}: {self.output()[-2000:]}")
         try:
             answer = await client.get(f"{self.base}/healthz")
         except httpx.TransportError:
