@@ -4,19 +4,23 @@ PyMongo's AsyncMongoClient is a change to this file only."""
 
 from __future__ import annotations
 
+from mall.infra.interleave import handle
 
-def connect(mongo_url: str, db_name: str):
-    """Return (client, database). Empty URL -> embedded in-memory database."""
+
+def connect(mongo_url: str, db_name: str, *, interleave: str = "off", seed: int | None = None):
+    """Return (client, database). Empty URL -> embedded in-memory database, which yields to the event loop
+    around every call as `interleave` says ("off", "yield", "random": see mall.infra.interleave); a real
+    server interleaves by itself."""
     if mongo_url:
         from motor.motor_asyncio import AsyncIOMotorClient
 
         client = AsyncIOMotorClient(mongo_url, tz_aware=True)
-    else:
-        from mongomock_motor import AsyncMongoMockClient
+        return client, client[db_name]
+    from mongomock_motor import AsyncMongoMockClient
 
-        _index_ids_in_mongomock()
-        client = AsyncMongoMockClient(tz_aware=True)
-    return client, client[db_name]
+    _index_ids_in_mongomock()
+    client = AsyncMongoMockClient(tz_aware=True)
+    return client, handle(client[db_name], interleave, seed=seed)
 
 
 def close(client) -> None:
