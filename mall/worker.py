@@ -6,6 +6,7 @@ from saq import CronJob
 
 from mall.aftersales.jobs import CRON as AFTERSALES_CRON
 from mall.aftersales.jobs import JOBS as AFTERSALES_JOBS
+from mall.catalog.jobs import CRON as CATALOG_CRON
 from mall.flash_sales.jobs import CRON as FLASH_CRON
 from mall.flash_sales.jobs import JOBS as FLASH_JOBS
 from mall.orders.jobs import CRON as ORDER_CRON
@@ -16,7 +17,7 @@ from mall.reputation.jobs import CRON as REPUTATION_CRON
 from mall.reputation.jobs import JOBS as REPUTATION_JOBS
 
 JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *REPUTATION_JOBS, *AFTERSALES_JOBS]
-CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON]
+CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON, *CATALOG_CRON]
 
 
 def functions() -> list:
