@@ -13,6 +13,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from mall.catalog.models import AttributeDef, AttrType, Category, Product, ProductStatus, Variant
+from mall.infra import mongo
 
 
 class SlugTaken(Exception):
@@ -279,8 +280,11 @@ class ProductRepository:
         return result.deleted_count == 1
 
     async def set_shop_visible(self, shop_id: str, visible: bool) -> int:
-        result = await self.products.update_many(
-            {"shop_id": str(shop_id), "shop_visible": {"$ne": visible}}, {"$set": {"shop_visible": visible}}
+        """Every product of the shop; repeated after a failover (it leaves out what it already changed)."""
+        result = await mongo.idempotent(
+            lambda: self.products.update_many(
+                {"shop_id": str(shop_id), "shop_visible": {"$ne": visible}}, {"$set": {"shop_visible": visible}}
+            )
         )
         return result.modified_count
 

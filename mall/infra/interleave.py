@@ -1,6 +1,11 @@
-"""The embedded database, made to interleave like a real one.
+"""mall's handle on a database: the driver's (or mongomock-motor's) objects behind a thin proxy that does
+two things the code everywhere else must not have to think about.
 
-mongomock-motor runs every call to the end without ever
+Index conflicts (any database): `create_index` on a database that already holds an older version of an
+index (other options, or another index under the name) does not stop the server: the conflict is logged
+with what to migrate (see mall.infra.indexes) and start-up goes on.
+
+Interleaving (the embedded database only). mongomock-motor runs every call to the end without ever
 handing control back to the event loop, so two requests can never meet half-way through a read-then-write:
 a race that a real MongoDB (a network round trip per call) produces daily never happens in a test. With
 interleaving on, every call yields to the event loop before it is sent and after its answer (each call
@@ -17,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import random
+
+from mall.infra.indexes import create_index_or_report
 
 MODES = ("off", "yield", "random")
 TURNS = (0, 0, 1, 1, 2, 3, 5, 8)  # "random": how many turns of the loop a pause takes
@@ -46,9 +53,9 @@ class Interleaving:
 
 
 def handle(db, interleave: str = "off", *, seed: int | None = None):
-    """`db` (a mongomock-motor database) whose every call yields as `interleave` says; `db` itself for "off"."""
+    """`db` behind the proxy; its calls yield to the event loop as `interleave` says (embedded only)."""
     loop = Interleaving(interleave, seed)
-    return Database(db, loop) if loop.mode != "off" else db
+    return Database(db, loop if loop.mode != "off" else None)
 
 
 class _Proxy:
@@ -80,17 +87,31 @@ class _Proxy:
 
 
 class Database(_Proxy):
+    index_problems: list[str]
+
+    def __init__(self, inner, loop: Interleaving | None):
+        super().__init__(inner, loop)
+        self.index_problems = []  # what create_index could not do (logged too): migrations to run
+
     def __getitem__(self, name: str):
-        return Collection(self._inner[name], self._loop)
+        return Collection(self._inner[name], self._loop, self)
 
     def get_collection(self, name: str, *args, **kwargs):
-        return Collection(self._inner.get_collection(name, *args, **kwargs), self._loop)
+        return Collection(self._inner.get_collection(name, *args, **kwargs), self._loop, self)
 
     def aggregate(self, *args, **kwargs):
         return Cursor(self._inner.aggregate(*args, **kwargs), self._loop)
 
 
 class Collection(_Proxy):
+    def __init__(self, inner, loop: Interleaving | None, database: Database):
+        super().__init__(inner, loop)
+        self._database = database
+
+    async def create_index(self, keys, **options):
+        create = self._paused(self._inner.create_index) if self._loop else self._inner.create_index
+        return await create_index_or_report(self._inner, create, keys, options, self._database.index_problems)
+
     def find(self, *args, **kwargs):
         return Cursor(self._inner.find(*args, **kwargs), self._loop)
 
