@@ -216,3 +216,17 @@ async def test_a_failover_that_lasts_is_given_up_on_and_reported(container, fact
             await shops.suspend(c.shops, c.products, c.clock, shop_id=shop.id, operator_id=None, reason="Checks")
     await shops.suspend(c.shops, c.products, c.clock, shop_id=shop.id, operator_id=None, reason="Checks")  # again
     assert (await shops.get_shop(c.shops, shop.id)).status is ShopStatus.SUSPENDED
+
+
+async def test_a_real_server_out_of_reach_is_unavailable_through_malls_handle_too():
+    client, db = mongo.connect("mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=200&connectTimeoutMS=200", "mall")
+    stored = db["shops"]
+    try:
+        with pytest.raises(mongo.UNAVAILABLE):
+            await stored.find_one({})
+        with pytest.raises(mongo.UNAVAILABLE):
+            [doc async for doc in stored.find({}).sort("name").limit(1)]
+        with pytest.raises(mongo.UNAVAILABLE):
+            await stored.find({}).to_list(None)
+    finally:
+        mongo.close(client)

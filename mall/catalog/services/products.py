@@ -191,7 +191,7 @@ async def create_product(
 
 
 async def _follow_shop(products: ProductRepository, product: Product, visible_now) -> bool:
-    """Set the new product's visibility until a read of the shop's after the write agrees with it."""
+    """Set the new product's visibility until the shop's status, read after the write, agrees with it."""
     visible = product.shop_visible
     for _ in range(FOLLOW_ROUNDS):
         now = await visible_now()
