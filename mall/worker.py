@@ -17,7 +17,9 @@ from mall.reputation.jobs import CRON as REPUTATION_CRON
 from mall.reputation.jobs import JOBS as REPUTATION_JOBS
 
 JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *REPUTATION_JOBS, *AFTERSALES_JOBS]
-CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON, *CATALOG_CRON]
+CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON]
+
+CRON += CATALOG_CRON  # the catalog's repair of category renames cut short
 
 
 def functions() -> list:
