@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             app.ctx.embedded_redis = start_embedded_redis(settings)
             app.ctx.redis_watch = asyncio.create_task(app.ctx.embedded_redis.supervise(), name="redis-supervisor")
             redis_url = app.ctx.embedded_redis.url
-        client, db = mongo.connect(settings.mongo_url, settings.mongo_db)
+        client, db = mongo.connect(settings.mongo_url, settings.mongo_db, interleave=settings.mongo_interleave)
         app.ctx.mongo_client = client
         from mall.bootstrap import build
 

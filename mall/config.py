@@ -23,6 +23,7 @@ class Settings:
     access_log: bool = False
     mongo_url: str = ""
     mongo_db: str = "mall"
+    mongo_interleave: str = "off"
     redis_url: str = ""
     var_dir: str = "var"
     secret_key: str = "dev-only-change-me"  # noqa: S105 (settings.toml documents it)

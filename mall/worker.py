@@ -6,6 +6,7 @@ from saq import CronJob
 
 from mall.aftersales.jobs import CRON as AFTERSALES_CRON
 from mall.aftersales.jobs import JOBS as AFTERSALES_JOBS
+from mall.catalog.jobs import CRON as CATALOG_CRON
 from mall.flash_sales.jobs import CRON as FLASH_CRON
 from mall.flash_sales.jobs import JOBS as FLASH_JOBS
 from mall.orders.jobs import CRON as ORDER_CRON
@@ -19,6 +20,8 @@ from mall.settlement.jobs import JOBS as SETTLEMENT_JOBS
 
 JOBS: list = [*ORDER_JOBS, *FLASH_JOBS, *PROMO_JOBS, *REPUTATION_JOBS, *AFTERSALES_JOBS, *SETTLEMENT_JOBS]
 CRON: list = [*ORDER_CRON, *FLASH_CRON, *PROMO_CRON, *REPUTATION_CRON, *AFTERSALES_CRON, *SETTLEMENT_CRON]
+
+CRON += CATALOG_CRON  # the catalog's repair of category renames cut short
 
 
 def functions() -> list:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +83,7 @@ def settings(tmp_var):
         redis_url="",
         auth_rate_limit=1000,
         password_hash_profile="test",
+        mongo_interleave=os.environ.get("MALL_TEST_MONGO_INTERLEAVE", "yield"),  # "random": the stress mode
     )
 
 
@@ -91,7 +93,7 @@ async def container(settings, embedded_redis):
     the world is closed (its background work cancelled and awaited), and a task of ours still running
     fails the test: nothing a test started may fire in the next one."""
     before = set(asyncio.all_tasks())
-    _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
+    _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}", **interleaving(settings))
     redis = redis_infra.client(embedded_redis.url)
     await redis.flushdb()
     c = build(settings, db, redis, embedded_redis.url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
@@ -100,6 +102,12 @@ async def container(settings, embedded_redis):
     await c.close()
     await redis.aclose()
     await no_task_left_running(before)
+
+
+def interleaving(settings) -> dict:
+    """The embedded database yields to the event loop around every call (mall.infra.interleave); the stress
+    mode draws its turns from the test's random seed (pytest-randomly reseeds `random` per test)."""
+    return {"interleave": settings.mongo_interleave, "seed": random.getrandbits(32)}
 
 
 OURS = tuple(str(Path(__file__).resolve().parent.parent / folder) for folder in ("mall", "tests"))

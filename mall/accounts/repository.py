@@ -89,9 +89,14 @@ class UserRepository:
         await self.users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
         self.recent.drop(str(user_id))
 
-    async def set_shop(self, user_id: str, shop_id: str | None, shop_role: str | None) -> None:
-        await self.users.update_one({"_id": str(user_id)}, {"$set": {"shop_id": shop_id, "shop_role": shop_role}})
+    async def set_shop(self, user_id: str, shop_id: str, shop_role: str) -> bool:
+        """Join `shop_id` only if the user is in no shop or already in this one (one conditional update)."""
+        result = await self.users.update_one(
+            {"_id": str(user_id), "shop_id": {"$in": [None, str(shop_id)]}},
+            {"$set": {"shop_id": str(shop_id), "shop_role": shop_role}},
+        )
         self.recent.drop(str(user_id))
+        return result.matched_count == 1
 
     async def set_shop_if_free(self, user_id: str, shop_id: str, shop_role: str) -> bool:
         """Join `shop_id` only if the user is in no shop yet (one conditional update)."""

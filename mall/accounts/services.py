@@ -65,8 +65,10 @@ async def find_by_email(users: UserRepository, email: str) -> User | None:
     return await users.by_email(normalize_email(email))
 
 
-async def join_shop(users: UserRepository, user_id: str, shop_id: str, shop_role: str) -> None:
-    await users.set_shop(user_id, shop_id, shop_role)
+async def join_shop(users: UserRepository, user_id: str, shop_id: str, shop_role: str) -> bool:
+    """Join `shop_id` as `shop_role` unless the user belongs to another shop (one conditional update, so a
+    join to another shop that lands first is never overwritten); True when the user is in `shop_id` now."""
+    return await users.set_shop(user_id, shop_id, shop_role)
 
 
 async def join_shop_if_free(users: UserRepository, user_id: str, shop_id: str, shop_role: str) -> bool:

@@ -6,6 +6,8 @@ adding at once never lose a line."""
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Callable, MutableMapping
 
 from pymongo.errors import DuplicateKeyError
@@ -15,6 +17,7 @@ from mall.infra.ids import new_id
 
 SESSION_KEY = "cart"
 CAS_ATTEMPTS = 20
+CAS_BACKOFF = 0.002  # seconds: the longest first wait after a collision, growing with each one
 
 
 class CartFull(Exception):
@@ -147,9 +150,12 @@ class UserCart(CartStore):
         return (await self.repo.load(self.user_id))[0]
 
     async def edit(self, change: Edit):
-        for _ in range(CAS_ATTEMPTS):
+        """Read, change, write if nobody wrote in between; after a miss, wait a random moment before trying
+        again, so writers that collided do not collide again in step (each round only one of them can win)."""
+        for attempt in range(CAS_ATTEMPTS):
             lines, version = await self.repo.load(self.user_id)
             result = change(lines)
             if await self.repo.save(self.user_id, lines, version):
                 return result
+            await asyncio.sleep(random.uniform(0, CAS_BACKOFF * min(attempt + 1, 8)))
         raise Busy()

@@ -13,6 +13,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from mall.catalog.models import AttributeDef, AttrType, Category, Product, ProductStatus, Variant
+from mall.infra import mongo
 
 
 class SlugTaken(Exception):
@@ -59,6 +60,20 @@ class CategoryRepository:
             {"_id": str(category_id)}, {"$set": fields}, return_document=ReturnDocument.AFTER
         )
         return _category(doc) if doc else None
+
+    async def rename(self, category_id: str, name: dict[str, str], reindex: str) -> Category | None:
+        """New names, with the intent to rebuild its products' search terms (`reindex`, a token) in the same
+        write: a rebuild cut short by a crash is found and finished (see `to_reindex`)."""
+        return await self.set_fields(category_id, name=name, reindex=reindex)
+
+    async def to_reindex(self) -> list[tuple[str, str]]:
+        """(category id, token) of every rename whose products' terms are not rebuilt yet."""
+        cursor = self.categories.find({"reindex": {"$exists": True}}, {"reindex": 1})
+        return [(doc["_id"], doc["reindex"]) async for doc in cursor]
+
+    async def reindexed(self, category_id: str, token: str) -> None:
+        """The rebuild for `token` is done (a newer rename keeps its own token until its rebuild is done)."""
+        await self.categories.update_one({"_id": str(category_id), "reindex": token}, {"$unset": {"reindex": ""}})
 
     async def has_children(self, category_id: str) -> bool:
         return await self.categories.count_documents({"parent_id": str(category_id)}, limit=1) > 0
@@ -137,20 +152,21 @@ class ProductRepository:
         await p.create_index([("sold", DESCENDING)])
         await p.create_index([("shop_id", ASCENDING), ("variants.sku", ASCENDING)], unique=True)
 
-    async def add(self, product: Product, *, terms: list[str], weights: dict[str, int]) -> None:
+    async def add(self, product: Product, *, terms: list[str], weights: dict[str, int], rev: str) -> None:
+        """`rev` names this version of the texts the search terms come from (see `set_terms`)."""
         await self._guard_skus(product)
         try:
-            await self.products.insert_one(to_doc(product, terms=terms, weights=weights))
+            await self.products.insert_one({**to_doc(product, terms=terms, weights=weights), "rev": rev})
         except DuplicateKeyError as exc:
             raise SkuTaken() from exc
 
     async def replace(
-        self, product: Product, *, terms: list[str], weights: dict[str, int], expected: list[Variant]
+        self, product: Product, *, terms: list[str], weights: dict[str, int], expected: list[Variant], rev: str
     ) -> bool:
         """Store the edited product, within its own shop, only while its variants' stock is still `expected`
         (stock moves by checkouts are not overwritten); False when that no longer holds or there is no product."""
         await self._guard_skus(product)
-        doc = to_doc(product, terms=terms, weights=weights)
+        doc = {**to_doc(product, terms=terms, weights=weights), "rev": rev}
         for fixed in ("_id", "shop_id", "created_at", "shop_visible"):
             doc.pop(fixed)
         unchanged = [{"$elemMatch": {"id": v.id, "stock": v.stock}} for v in expected]
@@ -240,8 +256,8 @@ class ProductRepository:
         return [doc.get("category_id") async for doc in self.products.find(query, {"category_id": 1})]
 
     async def in_categories(self, category_ids: list[str]) -> list[dict]:
-        """{_id, name, category_id, attributes, variants.sku} of every product in these categories (re-indexing)."""
-        fields = {"_id": 1, "name": 1, "category_id": 1, "attributes": 1, "variants.sku": 1}
+        """{_id, name, category_id, attributes, variants.sku, rev} of every product in these categories (reindex)."""
+        fields = {"_id": 1, "name": 1, "category_id": 1, "attributes": 1, "variants.sku": 1, "rev": 1}
         cursor = self.products.find({"category_id": {"$in": [str(i) for i in category_ids]}}, fields)
         return [doc async for doc in cursor]
 
@@ -264,10 +280,18 @@ class ProductRepository:
         return result.deleted_count == 1
 
     async def set_shop_visible(self, shop_id: str, visible: bool) -> int:
-        result = await self.products.update_many(
-            {"shop_id": str(shop_id), "shop_visible": {"$ne": visible}}, {"$set": {"shop_visible": visible}}
+        """Every product of the shop; repeated after a failover (it leaves out what it already changed)."""
+        result = await mongo.idempotent(
+            lambda: self.products.update_many(
+                {"shop_id": str(shop_id), "shop_visible": {"$ne": visible}}, {"$set": {"shop_visible": visible}}
+            )
         )
         return result.modified_count
+
+    async def set_visible(self, product_id: str, shop_id: str, visible: bool) -> None:
+        """One product follows its shop's status (a product created while the shop was suspended or reinstated)."""
+        query = {"_id": str(product_id), "shop_id": str(shop_id)}
+        await self.products.update_one(query, {"$set": {"shop_visible": visible}})
 
     async def set_review_figures(
         self, product_id: str, *, rating: float | None, count: int, sold: int, version: int
@@ -278,8 +302,12 @@ class ProductRepository:
         result = await self.products.update_one(query, {"$set": changes})
         return result.modified_count == 1
 
-    async def set_terms(self, product_id: str, terms: list[str], weights: dict[str, int]) -> None:
-        await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms, "term_weights": weights}})
+    async def set_terms(self, product_id: str, terms: list[str], weights: dict[str, int], *, rev: str | None) -> bool:
+        """Store terms worked out from the product's texts as they were at `rev` (None: a product stored before
+        revisions); False when the merchant has saved it since (that save's terms stand)."""
+        query = {"_id": str(product_id), "rev": rev}
+        result = await self.products.update_one(query, {"$set": {"terms": terms, "term_weights": weights}})
+        return result.matched_count == 1
 
 
 PUBLIC = {"status": ProductStatus.LISTED.value, "shop_visible": True}

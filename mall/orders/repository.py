@@ -59,40 +59,67 @@ class DuplicateCheckout(Exception):
 
 
 class AddressRepository:
+    """Each user's address book. Two rules hold under concurrent requests, with no transaction:
+    - at most `limit` addresses: each takes a numbered slot whose (user, slot) key is unique, so two adds
+      racing for the last free slot cannot both succeed;
+    - exactly one default: the book's own document names it (one write), and when that address is gone the
+      oldest one is the default."""
+
     def __init__(self, db):
         self.addresses = db["addresses"]
+        self.books = db["address_books"]
 
     async def ensure_indexes(self) -> None:
         await self.addresses.create_index([("user_id", 1), ("created_at", 1)])
+        await self.addresses.create_index("slot_key", unique=True, sparse=True)
 
-    async def add(self, address: Address) -> None:
-        await self.addresses.insert_one(_doc(address))
+    async def add(self, address: Address, *, limit: int) -> bool:
+        """Store it in a free slot of its user's book; False when the book holds `limit` addresses."""
+        doc = _doc(address)
+        doc.pop("is_default")
+        for _ in range(limit + 1):  # each miss means another add took a slot
+            held = [d async for d in self.addresses.find({"user_id": address.user_id}, {"slot": 1})]
+            used = {d.get("slot") for d in held}
+            free = next((n for n in range(limit) if n not in used), None)
+            if len(held) >= limit or free is None:
+                return False
+            try:
+                await self.addresses.insert_one({**doc, "slot": free, "slot_key": f"{address.user_id}:{free}"})
+                return True
+            except DuplicateKeyError:
+                continue
+        return False
 
     async def list_for(self, user_id: str) -> list[Address]:
+        """Oldest first; `is_default` marks the book's default."""
         cursor = self.addresses.find({"user_id": str(user_id)}).sort([("created_at", 1), ("_id", 1)])
-        return [Address(**_fields(Address, doc)) async for doc in cursor]
+        docs = [doc async for doc in cursor]
+        if not docs:
+            return []
+        book = await self.books.find_one({"_id": str(user_id)}) or {}
+        ids = [doc["_id"] for doc in docs]
+        legacy = next((doc["_id"] for doc in docs if doc.get("is_default")), None)  # stored before books
+        default = next((i for i in (book.get("default_id"), legacy) if i in ids), ids[0])
+        return [Address(**{**_fields(Address, doc), "is_default": doc["_id"] == default}) for doc in docs]
 
     async def count_for(self, user_id: str) -> int:
         return await self.addresses.count_documents({"user_id": str(user_id)})
 
     async def get(self, user_id: str, address_id: str) -> Address | None:
-        doc = await self.addresses.find_one({"_id": str(address_id), "user_id": str(user_id)})
-        return Address(**_fields(Address, doc)) if doc else None
+        return next((a for a in await self.list_for(user_id) if a.id == str(address_id)), None)
 
     async def update(self, user_id: str, address_id: str, changes: dict) -> bool:
         result = await self.addresses.update_one({"_id": str(address_id), "user_id": str(user_id)}, {"$set": changes})
         return result.matched_count == 1
 
     async def delete(self, user_id: str, address_id: str) -> bool:
+        """Its slot is free again; if it was the default, the oldest remaining address is."""
         result = await self.addresses.delete_one({"_id": str(address_id), "user_id": str(user_id)})
         return result.deleted_count == 1
 
     async def set_default(self, user_id: str, address_id: str) -> None:
-        """Default first, then clear the others: a crash leaves two defaults, never none."""
-        await self.addresses.update_one({"_id": address_id, "user_id": user_id}, {"$set": {"is_default": True}})
-        await self.addresses.update_many(
-            {"user_id": user_id, "_id": {"$ne": address_id}, "is_default": True}, {"$set": {"is_default": False}}
-        )
+        """One write: the last choice wins, and there is never a book without a default."""
+        await self.books.update_one({"_id": str(user_id)}, {"$set": {"default_id": str(address_id)}}, upsert=True)
 
 
 class ShippingRepository:

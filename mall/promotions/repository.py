@@ -108,6 +108,7 @@ class PromotionRepository:
         await self.coupons.create_index("code", unique=True)
         await self.coupons.create_index([("shop_id", 1), ("ends_at", 1)])
         await self.wallets.create_index([("user_id", 1), ("claimed_at", -1)])
+        await self.wallets.create_index("counting", sparse=True)  # only the claims in flight
         await self.campaigns.create_index([("status", 1), ("ends_at", 1)])
         await self.entries.create_index([("campaign_id", 1), ("status", 1)])
         await self.entries.create_index([("product_id", 1), ("status", 1)])
@@ -236,13 +237,36 @@ class PromotionRepository:
     # --- wallets -----------------------------------------------------------------------------------
 
     async def claim(self, wallet: WalletCoupon) -> bool:
-        """False when the shopper already has it."""
+        """False when the shopper already has it. The wallets are the truth and the coupon's `claimed` counts
+        them, exactly once each with no transaction: the wallet is stored `counting`, the coupon counts it with
+        the wallet's id in the same update (its `claims` list holds only the ones in flight), the wallet is
+        marked counted, the id leaves the list. `finish_claims` completes what a crash left half-way."""
+        wallet_id = f"{wallet.coupon_id}:{wallet.user_id}"
         try:
-            await self.wallets.insert_one({"_id": f"{wallet.coupon_id}:{wallet.user_id}", **_plain(asdict(wallet))})
+            await self.wallets.insert_one({"_id": wallet_id, **_plain(asdict(wallet)), "counting": True})
         except DuplicateKeyError:
             return False
-        await self.coupons.update_one({"_id": wallet.coupon_id}, {"$inc": {"claimed": 1}})
+        await self._count_claim(wallet.coupon_id, wallet_id)
         return True
+
+    async def _count_claim(self, coupon_id: str, wallet_id: str) -> None:
+        query = {"_id": coupon_id, "claims": {"$ne": wallet_id}}
+        await self.coupons.update_one(query, {"$inc": {"claimed": 1}, "$push": {"claims": wallet_id}})
+        await self.wallets.update_one({"_id": wallet_id}, {"$unset": {"counting": ""}})
+        await self.coupons.update_one({"_id": coupon_id}, {"$pull": {"claims": wallet_id}})
+
+    async def finish_claims(self, before, limit: int = 500) -> int:
+        """Count the wallets claimed before `before` whose count a crash interrupted (an id still in a coupon's
+        `claims` means it was counted), and clear what was left in flight; how many were finished."""
+        finished = 0
+        async for doc in self.wallets.find({"counting": True, "claimed_at": {"$lt": before}}).limit(limit):
+            await self._count_claim(doc["coupon_id"], doc["_id"])
+            finished += 1
+        async for coupon in self.coupons.find({"claims.0": {"$exists": True}}, {"claims": 1}).limit(limit):
+            for wallet_id in coupon["claims"]:
+                if await self.wallets.count_documents({"_id": wallet_id, "counting": True}, limit=1) == 0:
+                    await self.coupons.update_one({"_id": coupon["_id"]}, {"$pull": {"claims": wallet_id}})
+        return finished
 
     async def wallet(self, user_id: str, *, limit: int = 200) -> list[WalletCoupon]:
         cursor = self.wallets.find({"user_id": str(user_id)}).sort("claimed_at", -1).limit(limit)

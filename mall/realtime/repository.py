@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from mall.infra import mongo
+
 BUS = "rt:bus"
 LOG_LENGTH = 500
 
@@ -73,5 +75,6 @@ class NotificationRepository:
         return [doc async for doc in cursor], total
 
     async def mark_read(self, user_id: str, at) -> int:
-        result = await self.items.update_many({"user_id": str(user_id), "read_at": None}, {"$set": {"read_at": at}})
+        query = {"user_id": str(user_id), "read_at": None}
+        result = await mongo.idempotent(lambda: self.items.update_many(query, {"$set": {"read_at": at}}))
         return result.modified_count

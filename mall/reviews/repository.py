@@ -12,6 +12,7 @@ from datetime import datetime
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from mall.infra import mongo
 from mall.reviews.models import (
     STARS,
     FollowUp,
@@ -184,9 +185,8 @@ class ReviewRepository:
         await self.reviews.update_one({"_id": str(review_id)}, {"$inc": {"reports_open": 1}})
 
     async def mark_refunded(self, order_id: str) -> int:
-        result = await self.reviews.update_many(
-            {"order_id": str(order_id), "refunded": {"$ne": True}}, {"$set": {"refunded": True}}
-        )
+        query = {"order_id": str(order_id), "refunded": {"$ne": True}}
+        result = await mongo.idempotent(lambda: self.reviews.update_many(query, {"$set": {"refunded": True}}))
         return result.modified_count
 
     async def visible_rows(self):
@@ -344,17 +344,18 @@ class ReviewRepository:
         ]  # fmt: skip
 
     async def close_reports(self, review_id: str, status: ReportStatus, *, by: str, at: datetime) -> int:
-        result = await self.reports.update_many(
-            {"review_id": str(review_id), "status": ReportStatus.OPEN.value},
-            {"$set": {"status": status.value, "decided_by": by, "decided_at": at}},
+        result = await mongo.idempotent(
+            lambda: self.reports.update_many(
+                {"review_id": str(review_id), "status": ReportStatus.OPEN.value},
+                {"$set": {"status": status.value, "decided_by": by, "decided_at": at}},
+            )
         )
         return result.modified_count
 
     async def claim_photos_back(self, photo_ids: list[str], review_id: str) -> None:
         """Undo a claim whose review was not written."""
-        await self.photos.update_many(
-            {"_id": {"$in": list(photo_ids)}, "used_by": review_id}, {"$set": {"used_by": None}}
-        )
+        query = {"_id": {"$in": list(photo_ids)}, "used_by": review_id}
+        await mongo.idempotent(lambda: self.photos.update_many(query, {"$set": {"used_by": None}}))
 
     async def add_photo(self, photo: Photo) -> None:
         doc = asdict(photo)
@@ -370,8 +371,9 @@ class ReviewRepository:
         if not photo_ids:
             return True
         query = {"_id": {"$in": list(photo_ids)}, "user_id": str(user_id), "used_by": None}
-        result = await self.photos.update_many(query, {"$set": {"used_by": review_id}})
-        if result.modified_count == len(set(photo_ids)):
+        await mongo.idempotent(lambda: self.photos.update_many(query, {"$set": {"used_by": review_id}}))
+        mine = {"_id": {"$in": list(photo_ids)}, "user_id": str(user_id), "used_by": review_id}
+        if await self.photos.count_documents(mine) == len(set(photo_ids)):  # counted after: safe to repeat
             return True
         await self.claim_photos_back(photo_ids, review_id)
         return False

@@ -10,6 +10,7 @@ import re
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from mall.infra.mongo import duplicate_keys
 from mall.shops.models import InviteStatus, Shop, ShopInvite, ShopStatus
 
 
@@ -39,7 +40,18 @@ class ShopRepository:
         try:
             await self.shops.insert_one(shop.to_doc())
         except DuplicateKeyError as exc:
-            raise _which(exc, shop.slug) from exc
+            raise await self._which(exc, shop.id, slug=shop.slug, owner_id=shop.owner_id) from exc
+
+    async def _which(self, exc: DuplicateKeyError, shop_id: str, *, slug: str, owner_id: str | None = None):
+        """OwnerTaken or SlugTaken: which unique key the write hit. Another shop holding the value is asked first
+        (the embedded database's errors may say nothing, or name the wrong index for an update); the error's
+        own details decide when that shop is gone again (a real server's `keyPattern` or message)."""
+        others = {"_id": {"$ne": str(shop_id)}}
+        if owner_id and await self.shops.count_documents({"owner_id": str(owner_id), **others}, limit=1):
+            return OwnerTaken()
+        if slug and await self.shops.count_documents({"slug": str(slug), **others}, limit=1):
+            return SlugTaken(slug)
+        return OwnerTaken() if "owner_id" in duplicate_keys(exc) else SlugTaken(slug)
 
     async def get(self, shop_id: str) -> Shop | None:
         doc = await self.shops.find_one({"_id": str(shop_id)})
@@ -73,7 +85,7 @@ class ShopRepository:
                 return_document=ReturnDocument.AFTER,
             )
         except DuplicateKeyError as exc:
-            raise _which(exc, changes.get("slug", "")) from exc
+            raise await self._which(exc, str(shop_id), slug=changes.get("slug", "")) from exc
         return Shop.from_doc(doc) if doc else None
 
     async def update(self, shop_id: str, changes: dict) -> Shop | None:
@@ -161,8 +173,3 @@ class InviteRepository:
 
 def _plain(changes: dict) -> dict:
     return {k: (v.value if isinstance(v, ShopStatus) else v) for k, v in changes.items()}
-
-
-def _which(exc: DuplicateKeyError, slug: str) -> Exception:
-    details = str(getattr(exc, "details", None) or exc)
-    return OwnerTaken() if "owner_id" in details else SlugTaken(slug)

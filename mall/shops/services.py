@@ -44,6 +44,7 @@ __all__ = [  # the errors callers catch (the repository's are re-exported)
 ]
 
 PUBLIC = (ShopStatus.APPROVED,)
+FOLLOW_ROUNDS = 10  # passes over a shop's products while operators keep flipping its status
 
 
 class ShopError(Exception):
@@ -137,7 +138,10 @@ def _check_application(app: Application) -> None:
 
 
 async def approve(shops: ShopRepository, users, clock, *, shop_id: str, operator_id: str | None, events=None) -> Shop:
-    """Open the shop and make its applicant the owner (a merchant)."""
+    """Open the shop and make its applicant the owner (a merchant).
+
+    The owner joins with one conditional update: one who joined another shop's staff meanwhile stays there,
+    and the shop goes back to the queue (OwnerInAnotherShop). Approving again repairs a crash in between."""
     shop = await _get(shops, shop_id)
     owner = await accounts.get_user(users, shop.owner_id)
     if owner is None:
@@ -146,12 +150,14 @@ async def approve(shops: ShopRepository, users, clock, *, shop_id: str, operator
         raise OwnerInAnotherShop()
     review = {"reviewed_at": clock.now(), "reviewed_by": operator_id, "reject_reason": None}
     approved = await shops.transition(shop.id, (ShopStatus.PENDING,), {"status": ShopStatus.APPROVED, **review})
-    if approved is None:
-        approved = await _already(shops, shop.id, ShopStatus.APPROVED)
-        await accounts.join_shop(users, owner.id, shop.id, ShopRole.OWNER.value)
-        return approved
-    await accounts.join_shop(users, owner.id, shop.id, ShopRole.OWNER.value)
-    await _announce(events, ev.SHOP_APPROVED, approved)
+    fresh = approved is not None
+    approved = approved or await _already(shops, shop.id, ShopStatus.APPROVED)
+    if not await accounts.join_shop(users, owner.id, shop.id, ShopRole.OWNER.value):
+        back = {"status": ShopStatus.PENDING, "reviewed_at": None, "reviewed_by": None}
+        await shops.transition(shop.id, (ShopStatus.APPROVED,), back)
+        raise OwnerInAnotherShop()
+    if fresh:
+        await _announce(events, ev.SHOP_APPROVED, approved)
     return approved
 
 
@@ -175,7 +181,7 @@ async def suspend(
     shop = await shops.transition(shop_id, (ShopStatus.APPROVED,), {**changes, "reviewed_by": operator_id})
     fresh = shop is not None
     shop = shop or await _already(shops, shop_id, ShopStatus.SUSPENDED)
-    await catalog.set_shop_visibility(products, shop.id, False)
+    await products_follow(shops, products, shop)
     if fresh:
         await _announce(events, ev.SHOP_SUSPENDED, shop, reason=reason)
     return shop
@@ -189,10 +195,23 @@ async def reinstate(
     shop = await shops.transition(shop_id, (ShopStatus.SUSPENDED,), {**changes, "reviewed_by": operator_id})
     fresh = shop is not None
     shop = shop or await _already(shops, shop_id, ShopStatus.APPROVED)
-    await catalog.set_shop_visibility(products, shop.id, True)
+    await products_follow(shops, products, shop)
     if fresh:
         await _announce(events, ev.SHOP_REINSTATED, shop)
     return shop
+
+
+async def products_follow(shops: ShopRepository, products, shop: Shop) -> None:
+    """Show or hide every product of the shop as its status says. The status is read again after each pass:
+    a suspend and a reinstate racing each other may land their passes in either order, and whichever pass
+    is last sees the status it must match (a crash before it is repaired by repeating the action)."""
+    visible = shop.is_public
+    for _ in range(FOLLOW_ROUNDS):
+        await catalog.set_shop_visibility(products, shop.id, visible)
+        now = await _get(shops, shop.id)
+        if now.is_public == visible:
+            return
+        visible = now.is_public
 
 
 async def review_queue(shops: ShopRepository, *, page: int = 1, per_page: int = 20) -> tuple[list[Shop], int]:

@@ -45,6 +45,8 @@ async def health(request: Request):
     c = ctx.c
     redis, database = await asyncio.gather(_probe(c.redis.ping()), _probe(c.db.command("ping")))
     components = {"redis": redis, "database": database}
+    if problems := getattr(c.db, "index_problems", None):  # older indexes start-up could not build over
+        components["database"]["indexes_to_migrate"] = problems
     embedded = getattr(ctx, "embedded_redis", None)
     if embedded is not None:
         components["redis"] |= {"embedded": embedded.state, "restarts": embedded.restarts}

@@ -1,11 +1,13 @@
 """503 answers that say when to come back (Retry-After): while the app is still starting, and when a
-dependency (Redis) cannot be reached. JSON under /api/, the friendly error page elsewhere (errors.py)."""
+dependency (Redis, or MongoDB during a failover) cannot be reached. JSON under /api/, the friendly error
+page elsewhere (errors.py)."""
 
 from __future__ import annotations
 
 from sanic import Request
 from sanic.exceptions import SanicException
 
+from mall.infra.mongo import UNAVAILABLE as MONGO_UNAVAILABLE
 from mall.infra.redis import UNAVAILABLE
 from mall.web import i18n
 
@@ -23,10 +25,12 @@ class Unavailable(SanicException):
 
 
 def dependency_down(exception: Exception) -> Exception:
-    """A Redis that cannot be reached (or is loading after a restart) is a 503, not a 500."""
-    if isinstance(exception, UNAVAILABLE):
-        message = i18n.gettext("Part of the mall is not answering right now. Try again in a few seconds.")
-        return Unavailable(message, cause=f"Redis unavailable: {exception!r}")
+    """A Redis that cannot be reached (or is loading after a restart), or a MongoDB without a primary (a
+    failover: an election takes seconds), is a 503, not a 500."""
+    for errors, name in ((UNAVAILABLE, "Redis"), (MONGO_UNAVAILABLE, "MongoDB")):
+        if isinstance(exception, errors):
+            message = i18n.gettext("Part of the mall is not answering right now. Try again in a few seconds.")
+            return Unavailable(message, cause=f"{name} unavailable: {exception!r}")
     return exception
 
 

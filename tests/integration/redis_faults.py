@@ -24,7 +24,7 @@ async def own_world(settings, *, server=None, supervised: bool = False):
     directory = redis_infra.temporary_directory("mall-fault-")
     embedded = redis_infra.EmbeddedRedis(directory / "redis", fsync="always").start()  # every write kept
     watch = asyncio.create_task(embedded.supervise(every=0.02)) if supervised else None
-    _client, db = mongo.connect("", f"fault_{os.urandom(4).hex()}")
+    _client, db = mongo.connect("", f"fault_{os.urandom(4).hex()}", interleave=settings.mongo_interleave)
     redis = redis_infra.client(embedded.url)
     c = build(settings, db, redis, embedded.url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
     await c.ensure_indexes()

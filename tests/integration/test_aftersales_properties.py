@@ -54,7 +54,7 @@ def test_refunds_never_exceed_what_was_paid_and_stock_returns_only_what_came_bac
 
 
 async def _story(settings, embedded_redis, ops):
-    _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
+    _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}", interleave=settings.mongo_interleave)
     redis = redis_infra.client(embedded_redis.url)
     c = build(settings, db, redis, embedded_redis.url, clock=FrozenClock(datetime(2026, 11, 24, 12, tzinfo=UTC)))
     await c.ensure_indexes()

@@ -46,7 +46,7 @@ def test_flash_sale_state_machine(settings, embedded_redis):
             self.suspended = False
 
         async def _start(self):
-            _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
+            _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}", interleave=settings.mongo_interleave)
             self.redis = redis_infra.client(embedded_redis.url)
             await self.redis.flushdb()
             clock = FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))

@@ -35,7 +35,7 @@ def test_kept_review_figures_always_equal_a_recomputation(settings, embedded_red
             self.run(self._start())
 
         async def _start(self):
-            _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}")
+            _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}", interleave=settings.mongo_interleave)
             self.redis = redis_infra.client(embedded_redis.url)
             await self.redis.flushdb()
             clock = FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))

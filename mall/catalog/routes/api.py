@@ -188,7 +188,7 @@ async def api_create_product(request: Request):
     try:
         product = await services.create_product(
             c.products, c.categories, c.attribute_sets, c.clock,
-            shop_id=request.ctx.shop_id, draft=draft, shop_visible=await shop_is_visible(request),
+            shop_id=request.ctx.shop_id, draft=draft, shop_visible=lambda: shop_is_visible(request),
         )  # fmt: skip
     except services.InvalidInput as exc:
         raise _fail(exc) from None

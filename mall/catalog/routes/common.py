@@ -20,7 +20,7 @@ def translated(errors: dict[str, str]) -> dict[str, str]:
 
 
 async def shop_is_visible(request: Request) -> bool:
-    """New products of a suspended shop stay hidden until it is reinstated."""
+    """New products of a suspended shop stay hidden until it is reinstated (asked before and after storing one)."""
     shop = await shops.get_shop(request.app.ctx.c.shops, request.ctx.shop_id)
     return shop is not None and shop.is_public
 

@@ -145,7 +145,7 @@ async def _submit(request: Request, product: Product | None):
         if product is None:
             await services.create_product(
                 c.products, c.categories, c.attribute_sets, c.clock,
-                shop_id=shop_id, draft=draft, status=status, shop_visible=await shop_is_visible(request),
+                shop_id=shop_id, draft=draft, status=status, shop_visible=lambda: shop_is_visible(request),
             )  # fmt: skip
         else:
             await services.update_product(

@@ -11,7 +11,8 @@ list_categories / category_tree / get_category_by_slug / descendant_ids (categor
 create_category(categories, *, slug, name, parent_id=None) -> Category
 save_attribute_defs(attribute_sets, clock, shop_id, defs) -> list[AttributeDef]
 create_product(products, categories, attribute_sets, clock, *, shop_id, draft, status=LISTED,
-               shop_visible=True) -> Product
+               shop_visible=True | async () -> bool) -> Product
+finish_reindexing(categories, products) -> int   (the minutely repair of renames cut short)
 update_product(products, categories, attribute_sets, clock, *, shop_id, product_id, draft) -> Product
 set_review_figures(products, product_id, *, rating, count, sold, version) -> bool   (the reviews domain's copy)
 main_category(products, categories, shop_id) / top_category_of(categories, category_id) -> str | None
@@ -31,6 +32,7 @@ from mall.catalog.services.categories import (
     create_category,
     delete_category,
     descendant_ids,
+    finish_reindexing,
     get_category,
     get_category_by_slug,
     list_categories,
@@ -75,6 +77,7 @@ __all__ = [
     "descendant_ids",
     "draft_from",
     "facet_value",
+    "finish_reindexing",
     "get_attribute_defs",
     "get_category",
     "get_category_by_slug",

@@ -112,20 +112,39 @@ async def create_category(
 async def rename_category(
     categories: CategoryRepository, products: ProductRepository, category_id: str, *, name: dict[str, str]
 ) -> Category:
-    """New names in both languages; the search terms of the products filed under it are rebuilt."""
+    """New names in both languages; the search terms of the products filed under it (and under its
+    subcategories) are rebuilt. The rename carries the intent to rebuild, cleared once the rebuild is done,
+    so a rebuild cut short (a crash) is finished by `finish_reindexing`."""
     errors = check_name(name)
     if errors:
         raise InvalidInput(errors)
     if not is_id(category_id):
         raise NotFound(category_id)
-    category = await categories.set_fields(category_id, name={lang: name[lang].strip() for lang in LANGS})
+    token = new_id()
+    category = await categories.rename(category_id, {lang: name[lang].strip() for lang in LANGS}, token)
     if category is None:
         raise NotFound(category_id)
-    await reindex_categories(categories, products, await descendant_ids(categories, category.id))
+    await _reindex(categories, products, category.id, token)
     return category
 
 
+async def finish_reindexing(categories: CategoryRepository, products: ProductRepository) -> int:
+    """The minutely repair: rebuild the terms under every rename whose rebuild never finished; how many."""
+    found = await categories.to_reindex()
+    for category_id, token in found:
+        await _reindex(categories, products, category_id, token)
+    return len(found)
+
+
+async def _reindex(categories: CategoryRepository, products: ProductRepository, category_id: str, token: str) -> None:
+    await reindex_categories(categories, products, await descendant_ids(categories, category_id))
+    await categories.reindexed(category_id, token)
+
+
 async def reindex_categories(categories: CategoryRepository, products: ProductRepository, ids: list[str]) -> None:
+    """Terms from the categories' names now. Each product's write is conditional on the revision read, so a
+    merchant's save in between is never overwritten with terms of its old texts (that save, in turn, checks
+    the category names again after it is stored: see products.update_product)."""
     everything = await categories.all()
     for row in await products.in_categories(ids):
         terms, weights = product_terms(
@@ -136,7 +155,7 @@ async def reindex_categories(categories: CategoryRepository, products: ProductRe
                 *(v.get("sku", "") for v in row.get("variants", [])),
             ],
         )
-        await products.set_terms(row["_id"], terms, weights)
+        await products.set_terms(row["_id"], terms, weights, rev=row.get("rev"))
 
 
 def category_texts(all_categories: list[Category], category_id: str | None) -> list[str]:

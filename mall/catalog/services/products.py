@@ -6,6 +6,7 @@ derived here, never taken from the input. Attributes are validated against the s
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from mall.catalog.models import (
     AttributeDef,
@@ -33,6 +34,7 @@ MAX_VARIANTS = 100
 MAX_DIMENSIONS = 3
 MAX_IMAGES = 10
 OPTION_MAX = 40
+FOLLOW_ROUNDS = 10  # passes while the shop's status keeps changing under a new product
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
@@ -152,10 +154,14 @@ async def create_product(
     shop_id: str,
     draft: ProductDraft,
     status: ProductStatus = ProductStatus.LISTED,
-    shop_visible: bool = True,
+    shop_visible: bool | Callable[[], Awaitable[bool]] = True,
 ) -> Product:
-    """A new product in `shop_id`; raises InvalidInput with every problem. `shop_visible=False` for a
-    suspended shop, so the product stays hidden until the shop is reinstated."""
+    """A new product in `shop_id`; raises InvalidInput with every problem. `shop_visible`: False for a
+    suspended shop, so the product stays hidden until the shop is reinstated; or a function that reads the
+    shop's visibility now, asked again after the product is stored, so a suspend or reinstate landing in
+    between (whose pass over the shop's products missed this one) is followed."""
+    visible_now = shop_visible if callable(shop_visible) else None
+    shop_visible = await visible_now() if visible_now else shop_visible
     everything = await _validated(categories, attribute_sets, shop_id, draft)
     now = clock.now()
     product = Product(
@@ -173,11 +179,27 @@ async def create_product(
         shop_visible=shop_visible,
     )
     terms, weights = _terms(product, everything)
+    rev = new_id()
     try:
-        await products.add(product, terms=terms, weights=weights)
+        await products.add(product, terms=terms, weights=weights, rev=rev)
     except SkuTaken as exc:
         raise _sku_taken(draft, exc) from None
+    await _terms_follow_categories(products, categories, product, everything, rev)
+    if visible_now is not None:
+        product.shop_visible = await _follow_shop(products, product, visible_now)
     return product
+
+
+async def _follow_shop(products: ProductRepository, product: Product, visible_now) -> bool:
+    """Set the new product's visibility until the shop's status, read after the write, agrees with it."""
+    visible = product.shop_visible
+    for _ in range(FOLLOW_ROUNDS):
+        now = await visible_now()
+        if now == visible:
+            break
+        visible = now
+        await products.set_visible(product.id, product.shop_id, visible)
+    return visible
 
 
 async def update_product(
@@ -211,12 +233,28 @@ async def update_product(
             shop_visible=current.shop_visible,
         )
         terms, weights = _terms(product, everything)
+        rev = new_id()
         try:
-            if await products.replace(product, terms=terms, weights=weights, expected=current.variants):
+            if await products.replace(product, terms=terms, weights=weights, expected=current.variants, rev=rev):
+                await _terms_follow_categories(products, categories, product, everything, rev)
                 return product
         except SkuTaken as exc:
             raise _sku_taken(draft, exc) from None
     raise Busy(product_id)
+
+
+async def _terms_follow_categories(products, categories, product: Product, used: list, rev: str) -> None:
+    """A category renamed while the product was being saved: the rename's rebuild may have read the product
+    before this save stored terms made from the old name. The names are read again after the save, and the
+    terms rebuilt (only while this save is the latest: a later one checks for itself)."""
+    for _ in range(FOLLOW_ROUNDS):
+        everything = await categories.all()
+        if category_texts(everything, product.category_id) == category_texts(used, product.category_id):
+            return
+        terms, weights = _terms(product, everything)
+        if not await products.set_terms(product.id, terms, weights, rev=rev):
+            return
+        used = everything
 
 
 def _sku_taken(draft: ProductDraft, exc: SkuTaken) -> InvalidInput:

@@ -41,15 +41,13 @@ async def default_address(addresses, user_id: str) -> Address | None:
 
 
 async def add_address(addresses, clock, user_id: str, fields: AddressFields, *, make_default: bool = False) -> Address:
-    """Add to the book; the first address becomes the default."""
-    count = await addresses.count_for(user_id)
-    if count >= MAX_ADDRESSES:
-        raise AddressBookFull()
+    """Add to the book (never beyond MAX_ADDRESSES, however many adds race); the first address is the default."""
     address = Address(id=new_id(), user_id=user_id, created_at=clock.now(), is_default=False, **vars(fields))
-    await addresses.add(address)
-    if make_default or count == 0:
+    if not await addresses.add(address, limit=MAX_ADDRESSES):
+        raise AddressBookFull()
+    if make_default:
         await addresses.set_default(user_id, address.id)
-        address.is_default = True
+    address.is_default = make_default or (await get_address(addresses, user_id, address.id)).is_default
     return address
 
 
@@ -60,12 +58,8 @@ async def update_address(addresses, user_id: str, address_id: str, fields: Addre
 
 async def delete_address(addresses, user_id: str, address_id: str) -> None:
     """Remove it; when it was the default, the oldest remaining one takes over."""
-    address = await get_address(addresses, user_id, address_id)
-    await addresses.delete(user_id, address.id)
-    if address.is_default:
-        rest = await addresses.list_for(user_id)
-        if rest:
-            await addresses.set_default(user_id, rest[0].id)
+    if not is_id(address_id) or not await addresses.delete(user_id, address_id):
+        raise NotFound()
 
 
 async def make_default(addresses, user_id: str, address_id: str) -> None:

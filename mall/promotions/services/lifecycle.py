@@ -4,7 +4,7 @@ conditional write decides who moves it, and only that one announces it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mall.promotions.records import CampaignStatus
 from mall.promotions.services.common import announce, enqueue, log
@@ -12,6 +12,7 @@ from mall.shops import events as shop_events
 
 ANNOUNCE_JOB = "promo_announce"
 CAMPAIGN_JOB = "promo_campaign_step"
+CLAIM_LEASE = timedelta(seconds=60)  # a claim still counting after this was interrupted: the sweep finishes it
 
 
 async def schedule_announcements(c, what: str, item_id: str, starts_at: datetime, ends_at: datetime) -> None:
@@ -67,7 +68,8 @@ async def step_campaign(c, campaign_id: str) -> str | None:
 
 
 async def sweep(c) -> int:
-    """The minutely safety net behind the jobs: every campaign and announcement that is due."""
+    """The minutely safety net behind the jobs: every campaign and announcement that is due, and the wallet
+    claims a crash left uncounted."""
     moved = 0
     for campaign in await c.promotions.campaigns_in(
         (CampaignStatus.SCHEDULED, CampaignStatus.LIVE, CampaignStatus.PAUSED)
@@ -81,7 +83,7 @@ async def sweep(c) -> int:
             moved += await announce_edge(c, what, item_id, edge)
         except Exception:
             log.exception("%s %s: announcing its %s failed", what, item_id, edge)
-    return moved
+    return moved + await c.promotions.finish_claims(c.clock.now() - CLAIM_LEASE)
 
 
 def install(c) -> None:
