@@ -15,6 +15,7 @@ def connect(mongo_url: str, db_name: str):
         from mongomock_motor import AsyncMongoMockClient
 
         _index_ids_in_mongomock()
+        _bulk_writes_in_mongomock()
         client = AsyncMongoMockClient(tz_aware=True)
     return client, client[db_name]
 
@@ -32,9 +33,10 @@ async def drop_all(db) -> None:
 
 
 def _index_ids_in_mongomock() -> None:
-    """mongomock scans (and deep-copies) every document of a collection for every query; a query on
-    one `_id` looks that document up instead, as a real server's _id index would. Same answers, only
-    faster: a user or a checkout found by id costs microseconds, not milliseconds, at 5,000 documents."""
+    """mongomock scans (and deep-copies) every document of a collection for every query; a query on one `_id`
+    (or a list of them, `$in`) looks those documents up instead, as a real server's _id index would. Same
+    answers, only faster: a user or a checkout found by id costs microseconds, not milliseconds, at 5,000
+    documents, and a shopper's coupon count among 600,000 no more."""
     from mongomock import filtering
     from mongomock.collection import Collection
 
@@ -44,13 +46,34 @@ def _index_ids_in_mongomock() -> None:
 
     def iter_documents(self, filter):
         key = filter.get("_id") if isinstance(filter, dict) else None
-        if isinstance(key, str | int) and not isinstance(key, bool):
-            store = self._store
-            document = store[key] if key in store else None  # noqa: SIM401 (the store has no get)
-            if document is None or not filtering.filter_applies(filter, document):
-                return iter(())
-            return iter((document,))
-        return scan(self, filter)
+        if _plain_key(key):
+            keys = [key]
+        elif isinstance(key, dict) and list(key) == ["$in"] and all(_plain_key(k) for k in key["$in"]):
+            keys = sorted(set(key["$in"]), key=str)  # a server's _id index hands them back in key order
+        else:
+            return scan(self, filter)
+        store = self._store
+        found = (store[k] for k in keys if k in store)
+        return iter([document for document in found if filtering.filter_applies(filter, document)])
+
+    def _plain_key(key) -> bool:
+        return isinstance(key, str | int) and not isinstance(key, bool)
 
     Collection._iter_documents = iter_documents
     Collection._mall_id_lookup = True
+
+
+def _bulk_writes_in_mongomock() -> None:
+    """PyMongo 4.x hands bulk updates a `sort` option that mongomock 4.3 does not know (and no update here
+    sorts): dropped, so `bulk_write` runs the same embedded as on a server."""
+    from mongomock.collection import BulkOperationBuilder
+
+    if getattr(BulkOperationBuilder, "_mall_accepts_sort", False):
+        return
+    add_update = BulkOperationBuilder.add_update
+
+    def add_update_without_sort(self, selector, doc, multi=False, upsert=False, sort=None, **options):
+        return add_update(self, selector, doc, multi, upsert, **options)
+
+    BulkOperationBuilder.add_update = add_update_without_sort
+    BulkOperationBuilder._mall_accepts_sort = True
