@@ -420,14 +420,54 @@ class OrderRepository:
         cursor = self.orders.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page)
         return [_order(doc) async for doc in cursor.limit(per_page)], total
 
-    async def with_promotion(
-        self, promotion_id: str, statuses: list[str], *, shop_id: str | None = None
-    ) -> list[Order]:
-        """Orders with a line discounted by this promotion (index: lines.allocations.promotion_id)."""
-        query: dict = {"lines.allocations.promotion_id": str(promotion_id), "status": {"$in": statuses}}
+    async def promotion_figures(
+        self, promotion_id: str, statuses: list[str], *, shop_id: str | None = None, top: int = 5
+    ) -> dict[str, list[dict]]:
+        """What a promotion's orders add up to, grouped by the database (index: lines.allocations.promotion_id):
+        `totals` (orders, gmv, checkouts), `shops` and `products` (the `top` of each), `hours`, `lines` (units,
+        discount and its funding). Each answer is a few small groups, however many orders used it."""
+        match: dict = {"lines.allocations.promotion_id": str(promotion_id), "status": {"$in": list(statuses)}}
         if shop_id is not None:
-            query["shop_id"] = str(shop_id)
-        return [_order(doc) async for doc in self.orders.find(query).limit(20_000)]
+            match["shop_id"] = str(shop_id)
+        orders = {"orders": {"$sum": 1}, "gmv": {"$sum": "$total"}}
+        hour = {"$dateToString": {"format": "%Y-%m-%dT%H", "date": {"$ifNull": ["$paid_at", "$created_at"]}}}
+        lines = [  # one group per discounted line: its units once, the promotion's allocations summed
+            {"$unwind": {"path": "$lines", "includeArrayIndex": "n"}},
+            {"$match": {"lines.allocations.promotion_id": str(promotion_id)}},
+            {"$unwind": "$lines.allocations"},
+            {"$match": {"lines.allocations.promotion_id": str(promotion_id)}},
+            {
+                "$group": {
+                    "_id": {"order": "$_id", "n": "$n"},
+                    "product_id": {"$first": "$lines.product_id"},
+                    "name": {"$first": "$lines.name"},
+                    "qty": {"$first": "$lines.qty"},
+                    "amount": {"$sum": "$lines.allocations.amount"},
+                    "platform": {"$sum": "$lines.allocations.platform_funded"},
+                    "merchant": {"$sum": "$lines.allocations.merchant_funded"},
+                }
+            },
+        ]
+        money = {key: {"$sum": f"${key}"} for key in ("qty", "amount", "platform", "merchant")}
+        pipelines = {
+            "totals": [
+                {"$group": {"_id": "$checkout_id", **orders}},
+                {"$group": {"_id": None, **{k: {"$sum": f"${k}"} for k in orders}, "checkouts": {"$sum": 1}}},
+            ],
+            "shops": [{"$group": {"_id": "$shop_id", **orders}}, {"$sort": {"gmv": -1, "_id": 1}}, {"$limit": top}],
+            "hours": [{"$group": {"_id": hour, **orders}}, {"$sort": {"_id": 1}}],
+            "lines": [*lines, {"$group": {"_id": None, **money}}],
+            "products": [
+                *lines,
+                {"$group": {"_id": "$product_id", "name": {"$last": "$name"}, **money}},
+                {"$sort": {"qty": -1, "_id": 1}},
+                {"$limit": top},
+            ],
+        }
+        return {
+            name: [doc async for doc in self.orders.aggregate([{"$match": match}, *stages])]
+            for name, stages in pipelines.items()
+        }
 
     async def paid_since(self, shop_id: str, since: datetime) -> list[Order]:
         """The shop's orders paid at or after `since` (index: shop_id, paid_at)."""
