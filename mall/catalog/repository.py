@@ -126,8 +126,8 @@ SEARCH_SORTS = {
     Sort.RATING: [("rating_avg", DESCENDING), ("rating_count", DESCENDING), *NEWEST_FIRST],  # unrated last
     Sort.SALES: [("sold", DESCENDING), *NEWEST_FIRST],
 }
-PAGE_FIELDS = {"terms": 0, "term_weights": 0, "stock_moves": 0}  # what a shown product never needs (copy it:
-# mongomock writes into a projection it is given)
+# What a shown product never needs. Pass a copy: mongomock writes into a projection it is given.
+PAGE_FIELDS = {"terms": 0, "term_weights": 0, "stock_moves": 0}
 SAFE_TERM = re.compile(r"^[^.$\x00]+$")
 
 

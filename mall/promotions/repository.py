@@ -31,7 +31,8 @@ from mall.promotions.records import (
 )
 
 AFTER = ReturnDocument.AFTER
-COUPON_FIELDS = {"by_user": 0, "moves": 0}  # what a coupon is read without: the in-flight moves, a legacy map
+# A coupon is read without its in-flight moves or a legacy map. Pass a copy: mongomock writes into a projection.
+COUPON_FIELDS = {"by_user": 0, "moves": 0}
 TIMES = ("starts_at", "ends_at", "created_at", "claimed_at")
 
 
@@ -182,15 +183,15 @@ class PromotionRepository:
             raise CodeTaken(coupon.code) from exc
 
     async def coupon(self, coupon_id: str) -> CouponRecord | None:
-        doc = await self.coupons.find_one({"_id": str(coupon_id)}, COUPON_FIELDS)
+        doc = await self.coupons.find_one({"_id": str(coupon_id)}, {**COUPON_FIELDS})
         return _coupon(doc) if doc else None
 
     async def coupons_by_code(self, codes: list[str]) -> dict[str, CouponRecord]:
-        found = self.coupons.find({"code": {"$in": [str(code) for code in codes]}}, COUPON_FIELDS)
+        found = self.coupons.find({"code": {"$in": [str(code) for code in codes]}}, {**COUPON_FIELDS})
         return {doc["code"]: _coupon(doc) async for doc in found}
 
     async def coupons_by_ids(self, ids: list[str]) -> dict[str, CouponRecord]:
-        found = self.coupons.find({"_id": {"$in": list(ids)}}, COUPON_FIELDS)
+        found = self.coupons.find({"_id": {"$in": list(ids)}}, {**COUPON_FIELDS})
         return {doc["_id"]: _coupon(doc) async for doc in found}
 
     async def update_coupon(self, coupon_id: str, changes: dict, *, shop_id: str | None, scope: Scope):
@@ -198,20 +199,20 @@ class PromotionRepository:
         if shop_id is not None:
             query["shop_id"] = str(shop_id)
         doc = await self.coupons.find_one_and_update(
-            query, {"$set": _plain(changes)}, projection=COUPON_FIELDS, return_document=AFTER
+            query, {"$set": _plain(changes)}, projection={**COUPON_FIELDS}, return_document=AFTER
         )
         return _coupon(doc) if doc else None
 
     async def coupons_of(self, *, scope: Scope, shop_id: str | None = None, limit: int = 200) -> list[CouponRecord]:
         query = {"scope": scope.value, **({"shop_id": str(shop_id)} if shop_id else {})}
-        cursor = self.coupons.find(query, COUPON_FIELDS).sort([("starts_at", -1), ("_id", -1)])
+        cursor = self.coupons.find(query, {**COUPON_FIELDS}).sort([("starts_at", -1), ("_id", -1)])
         return [_coupon(doc) async for doc in cursor.limit(limit)]
 
     async def claimable_coupons(self, now, *, shop_ids: list[str] | None = None) -> list[CouponRecord]:
         query: dict = {"claimable": True, "control": Control.ACTIVE.value, "ends_at": {"$gt": now}}
         if shop_ids is not None:
             query["$or"] = [{"shop_id": {"$in": list(shop_ids)}}, {"scope": Scope.PLATFORM.value}]
-        cursor = self.coupons.find(query, COUPON_FIELDS).sort("ends_at", 1).limit(100)
+        cursor = self.coupons.find(query, {**COUPON_FIELDS}).sort("ends_at", 1).limit(100)
         return [_coupon(doc) async for doc in cursor]
 
     # --- uses: the coupon's count and each shopper's --------------------------------------------------
