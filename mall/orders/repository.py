@@ -267,9 +267,10 @@ class OrderRepository:
     async def ensure_indexes(self) -> None:
         await self.orders.create_index("number", unique=True)
         await self.orders.create_index("checkout_id")
-        await self.orders.create_index([("user_id", 1), ("created_at", -1)])
-        await self.orders.create_index([("shop_id", 1), ("status", 1), ("created_at", -1)])
-        await self.orders.create_index([("status", 1), ("created_at", -1)])
+        newest = [("created_at", -1), ("_id", -1)]  # the lists' order (page()), on an index for each filter
+        for equal in ([("user_id", 1)], [("shop_id", 1)], [("shop_id", 1), ("status", 1)], [("status", 1)], []):
+            await self.orders.create_index([*equal, *newest])
+        await self.orders.create_index([("shop_id", 1), ("status", 1), ("alert_acked_at", 1), ("paid_at", 1)])
         await self.orders.create_index("lines.allocations.promotion_id")
         await self.orders.create_index("address.name")  # the operator's search by recipient
         await self.orders.create_index([("shop_id", 1), ("paid_at", -1)])

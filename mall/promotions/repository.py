@@ -113,6 +113,10 @@ class PromotionRepository:
         await self.promotions.create_index([("shop_id", 1), ("ends_at", 1)])
         await self.coupons.create_index("code", unique=True)
         await self.coupons.create_index([("shop_id", 1), ("ends_at", 1)])
+        await self.coupons.create_index([("claimable", 1), ("control", 1), ("ends_at", 1)])  # claimable_coupons
+        for collection in (self.promotions, self.coupons):  # due_announcements
+            await collection.create_index([("start_announced_at", 1), ("starts_at", 1)])
+            await collection.create_index([("end_announced_at", 1), ("ends_at", 1)])
         await self.wallets.create_index([("user_id", 1), ("claimed_at", -1)])
         await self.campaigns.create_index([("status", 1), ("ends_at", 1)])
         await self.entries.create_index([("campaign_id", 1), ("status", 1)])
