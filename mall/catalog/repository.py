@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from mall.catalog.models import AttributeDef, AttrType, Category, Product, ProductStatus, Sort, Variant
@@ -352,6 +352,14 @@ class ProductRepository:
 
     async def set_terms(self, product_id: str, terms: list[str], weights: dict[str, int]) -> None:
         await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms, "term_weights": weights}})
+
+    async def set_terms_many(self, found: list[tuple[str, list[str], dict[str, int]]]) -> None:
+        """(product id, terms, weights) of many products, in one round trip."""
+        if found:
+            await self.products.bulk_write(
+                [UpdateOne({"_id": pid}, {"$set": {"terms": t, "term_weights": w}}) for pid, t, w in found],
+                ordered=False,
+            )
 
 
 PUBLIC = {"status": ProductStatus.LISTED.value, "shop_visible": True}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -104,26 +104,26 @@ class ShippingRepository:
 
     async def get(self, shop_id: str) -> ShippingTemplate | None:
         doc = await self.templates.find_one({"_id": str(shop_id)})
-        if doc is None:
-            return None
-        return ShippingTemplate(
-            shop_id=doc["_id"],
-            flat_fee=doc["flat_fee"],
-            free_over=doc.get("free_over"),
-            region_fees=dict(doc.get("region_fees") or {}),
-            updated_at=doc.get("updated_at"),
-        )
+        return _template(doc) if doc else None
 
     async def many(self, shop_ids: list[str]) -> dict[str, ShippingTemplate]:
-        found = {}
-        async for doc in self.templates.find({"_id": {"$in": [str(i) for i in shop_ids]}}):
-            found[doc["_id"]] = await self.get(doc["_id"])
-        return found
+        found = self.templates.find({"_id": {"$in": [str(i) for i in shop_ids]}})
+        return {doc["_id"]: _template(doc) async for doc in found}
 
     async def save(self, template: ShippingTemplate) -> None:
         doc = _plain(asdict(template))
         shop_id = doc.pop("shop_id")
         await self.templates.replace_one({"_id": shop_id}, doc, upsert=True)
+
+
+def _template(doc: dict) -> ShippingTemplate:
+    return ShippingTemplate(
+        shop_id=doc["_id"],
+        flat_fee=doc["flat_fee"],
+        free_over=doc.get("free_over"),
+        region_fees=dict(doc.get("region_fees") or {}),
+        updated_at=doc.get("updated_at"),
+    )
 
 
 def _item(doc: dict) -> CheckoutItem:
@@ -470,10 +470,34 @@ class OrderRepository:
             for name, stages in pipelines.items()
         }
 
-    async def paid_since(self, shop_id: str, since: datetime) -> list[Order]:
-        """The shop's orders paid at or after `since` (index: shop_id, paid_at)."""
-        query = {"shop_id": str(shop_id), "paid_at": {"$gte": since}}
-        return [_order(doc) async for doc in self.orders.find(query).limit(50_000)]
+    async def fulfilment_counts(self, shop_id: str, since: datetime, now: datetime, hours: int) -> dict[str, int]:
+        """Of the shop's orders paid since `since`: `paid`, `cancelled_by_shop`, `due` (shipped, or unshipped past
+        `hours` after payment), `late` (shipped after that, or still unshipped and paid past it). Counted by the
+        database (index: shop_id, paid_at): no order is read."""
+        base = {"shop_id": str(shop_id), "paid_at": {"$gte": since}}
+        live = {**base, "status": {"$ne": OrderStatus.CANCELLED.value}}
+        past_due = {"$gte": since, "$lt": now - timedelta(hours=hours)}  # paid, and the deadline has gone by
+        by_shop = {"$elemMatch": {"action": "cancel", "actor": "merchant"}}
+        late_shipped = [
+            {"$match": {**live, "shipped_at": {"$ne": None}}},
+            {"$project": {"late": {"$gt": [{"$subtract": ["$shipped_at", "$paid_at"]}, hours * 3_600_000]}}},
+            {"$match": {"late": True}},
+            {"$count": "n"},
+        ]
+        counts = {
+            "paid": await self.orders.count_documents(base),
+            "cancelled_by_shop": await self.orders.count_documents(
+                {**base, "status": OrderStatus.CANCELLED.value, "timeline": by_shop}
+            ),
+            "due": await self.orders.count_documents(
+                {**live, "$or": [{"shipped_at": {"$ne": None}}, {"paid_at": past_due}]}
+            ),
+            "late": await self.orders.count_documents(
+                {**base, "status": OrderStatus.PAID.value, "shipped_at": None, "paid_at": past_due}
+            ),
+        }
+        counts["late"] += sum([doc["n"] async for doc in self.orders.aggregate(late_shipped)])
+        return counts
 
     async def ever_paid(self):
         """Every order that was paid (whatever happened next), oldest first."""

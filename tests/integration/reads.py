@@ -8,14 +8,19 @@ from collections import Counter
 from mongomock.collection import Collection, Cursor
 from mongomock.command_cursor import CommandCursor
 
+WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one", "find_one_and_update",
+          "bulk_write", "delete_one", "delete_many")  # fmt: skip
+
 
 class DocumentsRead:
     """While installed (monkeypatch), `docs[name]` counts the documents (aggregate results, distinct values) the
-    collection `name` returned, and `queries[name]` the finds, aggregations and distincts it answered."""
+    collection `name` returned, `queries[name]` the finds, aggregations and distincts it answered and
+    `writes[name]` the write calls it took (a bulk write is one)."""
 
     def __init__(self, monkeypatch):
         self.docs: Counter[str] = Counter()
         self.queries: Counter[str] = Counter()
+        self.writes: Counter[str] = Counter()
         self._inside = 0  # mongomock aggregates by iterating a cursor over the whole collection: not a read
         real_next, real_find = Cursor.__next__, Collection.find
         real_aggregate, real_distinct = Collection.aggregate, Collection.distinct
@@ -51,6 +56,22 @@ class DocumentsRead:
             self.docs[collection.name] += len(values)
             return values
 
+        def counting(method):
+            real = getattr(Collection, method)
+
+            def counted(collection, *args, **kwargs):
+                if not self._inside:
+                    self.writes[collection.name] += 1
+                self._inside += 1
+                try:
+                    return real(collection, *args, **kwargs)
+                finally:
+                    self._inside -= 1
+
+            return counted
+
+        for method in WRITES:
+            monkeypatch.setattr(Collection, method, counting(method))
         monkeypatch.setattr(Cursor, "__next__", counted_next)
         monkeypatch.setattr(Collection, "find", counted_find)
         monkeypatch.setattr(Collection, "aggregate", counted_aggregate)
@@ -59,3 +80,4 @@ class DocumentsRead:
     def clear(self) -> None:
         self.docs.clear()
         self.queries.clear()
+        self.writes.clear()

@@ -125,18 +125,25 @@ async def rename_category(
     return category
 
 
+REINDEX_BATCH = 500  # products whose terms are written in one round trip
+
+
 async def reindex_categories(categories: CategoryRepository, products: ProductRepository, ids: list[str]) -> None:
     everything = await categories.all()
-    for row in await products.in_categories(ids):
-        terms, weights = product_terms(
-            names=[v for v in (row.get("name") or {}).values() if v],
-            categories=category_texts(everything, row.get("category_id")),
-            details=[
-                *(v for v in (row.get("attributes") or {}).values() if isinstance(v, str)),
-                *(v.get("sku", "") for v in row.get("variants", [])),
-            ],
-        )
-        await products.set_terms(row["_id"], terms, weights)
+    rows = await products.in_categories(ids)
+    for start in range(0, len(rows), REINDEX_BATCH):
+        batch = []
+        for row in rows[start : start + REINDEX_BATCH]:
+            terms, weights = product_terms(
+                names=[v for v in (row.get("name") or {}).values() if v],
+                categories=category_texts(everything, row.get("category_id")),
+                details=[
+                    *(v for v in (row.get("attributes") or {}).values() if isinstance(v, str)),
+                    *(v.get("sku", "") for v in row.get("variants", [])),
+                ],
+            )
+            batch.append((row["_id"], terms, weights))
+        await products.set_terms_many(batch)
 
 
 def category_texts(all_categories: list[Category], category_id: str | None) -> list[str]:
