@@ -275,9 +275,10 @@ class ProductRepository:
     async def count(self, query: dict) -> int:
         return await self.products.count_documents(query)
 
-    async def shops_matching(self, query: dict) -> list[str]:
-        """The shops with a product matching `query` (at most one value per shop comes back)."""
-        return sorted(str(shop_id) for shop_id in await self.products.distinct("shop_id", query))
+    async def count_per_shop(self, query: dict) -> dict[str, int]:
+        """{shop id: products matching `query`}: one group per shop, however many products match."""
+        pipeline = [{"$match": query}, {"$project": {"shop_id": 1}}, {"$group": {"_id": "$shop_id", "n": {"$sum": 1}}}]
+        return {str(doc["_id"]): int(doc["n"]) async for doc in self.products.aggregate(pipeline)}
 
     async def newest_with_picture(self, shop_id: str) -> Product | None:
         query = {**PUBLIC, "shop_id": str(shop_id), "images.0": {"$exists": True}}
@@ -291,6 +292,7 @@ class ProductRepository:
             return []
         pipeline = [
             {"$match": query},
+            {"$project": {"shop_id": 1, **{f"attributes.{k}": 1 for k in keys}}},
             {"$project": {"shop_id": 1, "pair": {"$objectToArray": {"$ifNull": ["$attributes", {}]}}}},
             {"$unwind": "$pair"},
             {"$match": {"pair.k": {"$in": [str(k) for k in keys]}}},

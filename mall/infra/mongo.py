@@ -14,8 +14,7 @@ def connect(mongo_url: str, db_name: str):
     else:
         from mongomock_motor import AsyncMongoMockClient
 
-        _index_ids_in_mongomock()
-        _bulk_writes_in_mongomock()
+        embedded_fixes()
         client = AsyncMongoMockClient(tz_aware=True)
     return client, client[db_name]
 
@@ -30,6 +29,15 @@ async def drop_all(db) -> None:
     """Drop every collection (tests and `seed --reset`)."""
     for name in await db.list_collection_names():
         await db.drop_collection(name)
+
+
+def embedded_fixes() -> None:
+    """What the embedded database needs to answer like a server, and about as fast (idempotent)."""
+    _index_ids_in_mongomock()
+    _bulk_writes_in_mongomock()
+    _match_first_in_mongomock()
+    _copy_only_the_page_in_mongomock()
+    _group_by_hash_in_mongomock()
 
 
 def _index_ids_in_mongomock() -> None:
@@ -77,3 +85,106 @@ def _bulk_writes_in_mongomock() -> None:
 
     BulkOperationBuilder.add_update = add_update_without_sort
     BulkOperationBuilder._mall_accepts_sort = True
+
+
+def _match_first_in_mongomock() -> None:
+    """mongomock starts every aggregation from a copy of the whole collection, and `distinct` from copies of
+    whole documents; a pipeline that opens with `$match` (and a plain `$project` of fields) starts from copies of
+    the matching documents' fields, and `distinct` copies only its field, as a server reads only what it needs
+    through an index. Same answers."""
+    from mongomock import aggregate
+    from mongomock.collection import Collection
+
+    if getattr(Collection, "_mall_match_first", False):
+        return
+
+    def plain(projection) -> bool:
+        return all(value in (0, 1, True, False) for value in projection.values())
+
+    def aggregate_matched_first(self, pipeline, session=None, **options):
+        stages = list(pipeline)
+        query = stages.pop(0)["$match"] if stages and list(stages[0]) == ["$match"] else {}
+        fields = (
+            stages.pop(0)["$project"]
+            if stages and list(stages[0]) == ["$project"] and plain(stages[0]["$project"])
+            else None
+        )
+        found = list(self.find(query, dict(fields) if fields else None))
+        return aggregate.process_pipeline(found, self.database, stages, session)
+
+    def distinct_of_fields(self, key, filter=None, session=None):
+        return self.find(filter, {key: 1}).distinct(key, session=session)  # copies only that field
+
+    Collection.aggregate = aggregate_matched_first
+    Collection.distinct = distinct_of_fields
+    Collection._mall_match_first = True
+
+
+def _copy_only_the_page_in_mongomock() -> None:
+    """mongomock copies every matching document of a find before it applies skip and limit; with a limit only
+    the page is copied (the sort still sees every match). Same answers."""
+    import itertools
+
+    from mongomock import helpers
+    from mongomock.collection import Cursor
+
+    if getattr(Cursor, "_mall_page_only", False):
+        return
+    every = Cursor._compute_results
+
+    def compute_results(self, with_limit_and_skip=False):
+        if not (with_limit_and_skip and self._limit):
+            return every(self, with_limit_and_skip)
+        key = (self._factory, self._skip, self._limit)
+        if getattr(self, "_mall_page_key", None) != key:
+            page = itertools.islice(self._factory(), self._skip, self._skip + abs(self._limit))
+            aware = self.collection.codec_options.tz_aware
+            self._mall_page = [helpers.make_datetime_timezone_aware_in_document(d) if aware else d for d in page]
+            self._mall_page_key = key
+        return self._mall_page
+
+    Cursor._compute_results = compute_results
+    Cursor._mall_page_only = True
+
+
+def _group_by_hash_in_mongomock() -> None:
+    """mongomock's `$group` sorts every incoming document by its group key (comparing BSON-style, slowly) to
+    group them; the documents are gathered per key instead and only the distinct keys are sorted, so the
+    groups come out the same, in the same order."""
+    from mongomock import aggregate, filtering
+
+    handlers = aggregate._PIPELINE_HANDLERS
+    if getattr(handlers["$group"], "_mall_hashed", False):
+        return
+    sorting = handlers["$group"]
+
+    def canon(value):
+        if isinstance(value, bool):
+            return ("bool", value)  # True is not 1 in a group key
+        if isinstance(value, dict):
+            return ("doc", tuple(sorted((k, canon(v)) for k, v in value.items())))
+        if isinstance(value, list):
+            return ("list", tuple(canon(v) for v in value))
+        hash(value)
+        return value
+
+    def group(in_collection, database, options):
+        if not options.get("_id"):
+            return sorting(in_collection, database, options)
+        groups: dict = {}
+        try:
+            for doc in in_collection:
+                try:
+                    key = aggregate._parse_expression(options["_id"], doc, ignore_missing_keys=True)
+                except KeyError:
+                    key = None
+                groups.setdefault(canon(key), (key, []))[1].append(doc)
+        except TypeError:  # a key that cannot be hashed: mongomock's own way
+            return sorting(in_collection, database, options)
+        out = []
+        for key, docs in sorted(groups.values(), key=lambda found: filtering.BsonComparable(found[0])):
+            out.append({**aggregate._accumulate_group(options, docs), "_id": key})
+        return out
+
+    group._mall_hashed = True
+    handlers["$group"] = group

@@ -8,6 +8,8 @@ from collections import Counter
 from mongomock.collection import Collection, Cursor
 from mongomock.command_cursor import CommandCursor
 
+from mall.infra import mongo
+
 WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one", "find_one_and_update",
           "bulk_write", "delete_one", "delete_many")  # fmt: skip
 
@@ -18,6 +20,7 @@ class DocumentsRead:
     `writes[name]` the write calls it took (a bulk write is one)."""
 
     def __init__(self, monkeypatch):
+        mongo.embedded_fixes()  # counted on top of the embedded database's own fixes, whichever came first
         self.docs: Counter[str] = Counter()
         self.queries: Counter[str] = Counter()
         self.writes: Counter[str] = Counter()

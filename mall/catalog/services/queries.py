@@ -67,18 +67,21 @@ async def search_products(
         )  # fmt: skip
 
     hits = where(chosen)
-    total = await products.count(hits)
+    if query.facets:  # the shops with a match (before the facet choices) give the facets; their sum is the total
+        per_shop = await products.count_per_shop(where({}))
+        total = sum((await products.count_per_shop(hits)).values()) if chosen else sum(per_shop.values())
+    else:
+        total = await products.count(hits)
     skip, items = (page - 1) * per_page, []
     if total > skip:
         items = await products.search_page(hits, sort=query.sort, terms=terms, skip=skip, limit=per_page)
-    facets = await _facets(products, where, chosen) if query.facets else []
+    facets = await _facets(products, where, chosen, sorted(per_shop)) if query.facets and per_shop else []
     return SearchPage(items=items, total=total, page=page, per_page=per_page, facets=facets)
 
 
-async def _facets(products: ProductRepository, where, chosen: dict[str, list[str]]) -> list[Facet]:
+async def _facets(products: ProductRepository, where, chosen: dict[str, list[str]], shop_ids: list[str]) -> list[Facet]:
     """Facets of the shops with a matching product (their own definitions: a key counts only where the shop made
     it an enum or yes/no), each value counted with the other facets' choices applied."""
-    shop_ids = await products.shops_matching(where({}))
     defs_by_shop = await products.attribute_sets.for_shops(shop_ids)
     labels: dict[str, AttributeDef] = {}
     orders: dict[str, list[str]] = {}
