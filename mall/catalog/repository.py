@@ -315,7 +315,7 @@ class ProductRepository:
 
     async def in_categories(self, category_ids: list[str]) -> list[dict]:
         """{_id, name, category_id, attributes, variants.sku} of every product in these categories (re-indexing)."""
-        fields = {"_id": 1, "name": 1, "category_id": 1, "attributes": 1, "variants.sku": 1}
+        fields = {"_id": 1, "name": 1, "category_id": 1, "attributes": 1, "variants.sku": 1, "rev": 1}
         cursor = self.products.find({"category_id": {"$in": [str(i) for i in category_ids]}}, fields)
         return [doc async for doc in cursor]
 
@@ -355,13 +355,16 @@ class ProductRepository:
     async def set_terms(self, product_id: str, terms: list[str], weights: dict[str, int]) -> None:
         await self.products.update_one({"_id": product_id}, {"$set": {"terms": terms, "term_weights": weights}})
 
-    async def set_terms_many(self, found: list[tuple[str, list[str], dict[str, int]]]) -> None:
-        """(product id, terms, weights) of many products, in one round trip."""
-        if found:
-            await self.products.bulk_write(
-                [UpdateOne({"_id": pid}, {"$set": {"terms": t, "term_weights": w}}) for pid, t, w in found],
-                ordered=False,
-            )
+    async def set_terms_many(self, found: list[tuple[str, list[str], dict[str, int], str | None]]) -> int:
+        """(product id, terms, weights, rev) of many products, in one round trip; each only while the product
+        is still at the revision `rev` its texts were read at (None: never revised). -> how many were."""
+        if not found:
+            return 0
+        ops = [
+            UpdateOne({"_id": pid, "rev": rev}, {"$set": {"terms": terms, "term_weights": weights}})
+            for pid, terms, weights, rev in found
+        ]
+        return (await self.products.bulk_write(ops, ordered=False)).matched_count
 
 
 PUBLIC = {"status": ProductStatus.LISTED.value, "shop_visible": True}

@@ -142,7 +142,7 @@ async def reindex_categories(categories: CategoryRepository, products: ProductRe
                     *(v.get("sku", "") for v in row.get("variants", [])),
                 ],
             )
-            batch.append((row["_id"], terms, weights))
+            batch.append((row["_id"], terms, weights, row.get("rev")))
         await products.set_terms_many(batch)
 
 
