@@ -67,15 +67,13 @@ async def search_products(
         )  # fmt: skip
 
     hits = where(chosen)
-    if query.facets:  # the shops with a match (before the facet choices) give the facets; their sum is the total
-        per_shop = await products.count_per_shop(where({}))
-        total = sum((await products.count_per_shop(hits)).values()) if chosen else sum(per_shop.values())
-    else:
-        total = await products.count(hits)
+    # the shops with a match before the facet choices give the facets (and, with no choice, the total)
+    per_shop = await products.count_per_shop(where({})) if query.facets else {}
+    total = sum(per_shop.values()) if query.facets and not chosen else await products.count(hits)
     skip, items = (page - 1) * per_page, []
     if total > skip:
         items = await products.search_page(hits, sort=query.sort, terms=terms, skip=skip, limit=per_page)
-    facets = await _facets(products, where, chosen, sorted(per_shop)) if query.facets and per_shop else []
+    facets = await _facets(products, where, chosen, sorted(per_shop)) if per_shop else []
     return SearchPage(items=items, total=total, page=page, per_page=per_page, facets=facets)
 
 
