@@ -81,6 +81,17 @@ class UserRepository:
             self.recent.put(user.id, user)
         return replace(user, roles=list(user.roles))
 
+    async def many(self, user_ids: list[str]) -> dict[str, User]:
+        """{id: user} of those that exist; the ones not known already are read in one query."""
+        wanted = list(dict.fromkeys(str(user_id) for user_id in user_ids))
+        found = {user_id: user for user_id in wanted if (user := self.recent.get(user_id)) is not None}
+        missing = [user_id for user_id in wanted if user_id not in found]
+        if missing:
+            async for doc in self.users.find({"_id": {"$in": missing}}):
+                found[doc["_id"]] = user = User.from_doc(doc)
+                self.recent.put(user.id, user)
+        return {user_id: replace(user, roles=list(user.roles)) for user_id, user in found.items()}
+
     async def by_email(self, email: str) -> User | None:
         doc = await self.users.find_one({"email": str(email)})
         return User.from_doc(doc) if doc else None

@@ -61,6 +61,11 @@ async def get_user(users: UserRepository, user_id: str) -> User | None:
     return await users.get(user_id)
 
 
+async def users_by_ids(users: UserRepository, user_ids: list[str]) -> dict[str, User]:
+    """{id: user} of the ones that exist, in one query."""
+    return await users.many(user_ids)
+
+
 async def find_by_email(users: UserRepository, email: str) -> User | None:
     return await users.by_email(normalize_email(email))
 

@@ -72,8 +72,9 @@ async def view(store: CartStore, products, shops, *, remember_prices: bool = Tru
         product = found.get(line.product_id)
         shop_id = product.shop_id if product and product.shop_id in open_shops else None
         groups.setdefault(shop_id, []).append(check_line(line, product if shop_id else None))
-    if remember_prices:
-        await store.mark_seen({v.line.id: v.price for vs in groups.values() for v in vs if v.variant is not None})
+    if remember_prices:  # written only when a price moved: looking at a cart changes nothing otherwise
+        moved = {v.line.id: v.price for vs in groups.values() for v in vs if v.variant and v.price != v.line.price_seen}
+        await store.mark_seen(moved)
     return CartView([ShopGroup(open_shops.get(shop_id), views) for shop_id, views in groups.items()])
 
 

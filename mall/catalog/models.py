@@ -122,6 +122,7 @@ class SearchQuery:
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     per_page: int = 24
+    facets: bool = True  # off where no facet is shown: the database is not asked for them
 
 
 @dataclass

@@ -2,17 +2,21 @@
 
 Every product read or write a merchant makes filters by `shop_id` as well as `_id`, so another shop's id
 simply matches nothing. Products carry denormalized `min_price` / `max_price` (filters, sorts) and search
-`terms` / `term_weights`, all derived here from the variants and texts the services pass in."""
+`terms` / `term_weights`, all derived here from the variants and texts the services pass in.
+
+Search reads one page from the database: the filter (`search_filter`) and the sort run there, on an index for
+each shopper's sort (newest, price, rating, sales); best match sums the stored weights of the query's terms in
+an aggregation and keeps the top of it. Counts and facets are aggregates: no request loads every match."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from mall.catalog.models import AttributeDef, AttrType, Category, Product, ProductStatus, Variant
+from mall.catalog.models import AttributeDef, AttrType, Category, Product, ProductStatus, Sort, Variant
 from mall.infra import mongo
 
 
@@ -128,11 +132,62 @@ def _definition(doc: dict) -> AttributeDef:
 
 
 SORTS = {"updated": [("updated_at", DESCENDING), ("_id", DESCENDING)]}
-SEARCH_FIELDS = {
-    "_id": 1, "shop_id": 1, "attributes": 1, "created_at": 1, "min_price": 1,
-    "rating_avg": 1, "rating_count": 1, "sold": 1,
-}  # fmt: skip
+NEWEST_FIRST = [("created_at", DESCENDING), ("_id", DESCENDING)]  # breaks every tie, so pages never overlap
+SEARCH_SORTS = {
+    Sort.NEWEST: NEWEST_FIRST,
+    Sort.RELEVANCE: NEWEST_FIRST,  # without search terms; with them, the stored weights first (see search_page)
+    Sort.PRICE_ASC: [("min_price", ASCENDING), *NEWEST_FIRST],
+    Sort.PRICE_DESC: [("min_price", DESCENDING), *NEWEST_FIRST],
+    Sort.RATING: [("rating_avg", DESCENDING), ("rating_count", DESCENDING), *NEWEST_FIRST],  # unrated last
+    Sort.SALES: [("sold", DESCENDING), *NEWEST_FIRST],
+}
+# What a shown product never needs. Pass a copy: mongomock writes into a projection it is given.
+PAGE_FIELDS = {"terms": 0, "term_weights": 0, "stock_moves": 0}
 SAFE_TERM = re.compile(r"^[^.$\x00]+$")
+
+
+def search_filter(
+    *,
+    terms: list[str],
+    category_ids: list[str] | None,
+    shop_id: str | None,
+    min_price: int | None,
+    max_price: int | None,
+    min_rating: int | None = None,
+    attrs: dict[str, list[str]] | None = None,
+) -> dict:
+    """The MongoDB filter of a shopper's search: public products with every term, in these categories, of this
+    shop, in the price range, rated at least `min_rating`, and with one of the chosen values of each attribute
+    (`attrs`: key -> facet strings, keys already checked against KEY_RE)."""
+    query: dict = dict(PUBLIC)
+    if terms:
+        query["terms"] = {"$all": [str(t) for t in terms]}
+    if category_ids is not None:
+        query["category_id"] = {"$in": [str(i) for i in category_ids]}
+    if shop_id is not None:
+        query["shop_id"] = str(shop_id)
+    price: dict = {}
+    if min_price is not None:
+        price["$gte"] = int(min_price)
+    if max_price is not None:
+        price["$lte"] = int(max_price)
+    if price:
+        query["min_price"] = price
+    if min_rating is not None:
+        query["rating_avg"] = {"$gte": float(min_rating)}
+    for key, values in sorted((attrs or {}).items()):
+        query[f"attributes.{key}"] = {"$in": [stored for value in values for stored in stored_values(value)]}
+    return query
+
+
+def stored_values(value: str) -> list:
+    """What an attribute stored as may look like for a facet string: "true" is true, "12" is 12 too."""
+    found: list = [str(value)]
+    if value in ("true", "false"):
+        found.append(value == "true")
+    elif re.fullmatch(r"-?\d{1,15}", value):
+        found.append(int(value))
+    return found
 
 
 class ProductRepository:
@@ -146,17 +201,17 @@ class ProductRepository:
         await p.create_index([("status", ASCENDING), ("shop_visible", ASCENDING)])
         await p.create_index("terms")
         await p.create_index("category_id")
-        await p.create_index("min_price")
-        await p.create_index("created_at")
-        await p.create_index([("rating_avg", DESCENDING), ("rating_count", DESCENDING)])
-        await p.create_index([("sold", DESCENDING)])
+        for sort in (Sort.NEWEST, Sort.PRICE_ASC, Sort.PRICE_DESC, Sort.RATING, Sort.SALES):  # a page per sort
+            await p.create_index([("status", ASCENDING), ("shop_visible", ASCENDING), *SEARCH_SORTS[sort]])
+        await p.create_index([("shop_id", ASCENDING), ("status", ASCENDING), *NEWEST_FIRST])  # shop pages, home
         await p.create_index([("shop_id", ASCENDING), ("variants.sku", ASCENDING)], unique=True)
 
     async def add(self, product: Product, *, terms: list[str], weights: dict[str, int], rev: str) -> None:
         """`rev` names this version of the texts the search terms come from (see `set_terms`)."""
         await self._guard_skus(product)
+        doc = {**to_doc(product, terms=terms, weights=weights), **NO_FIGURES_YET}
         try:
-            await self.products.insert_one({**to_doc(product, terms=terms, weights=weights), "rev": rev})
+            await self.products.insert_one({**doc, "rev": rev})
         except DuplicateKeyError as exc:
             raise SkuTaken() from exc
 
@@ -215,45 +270,64 @@ class ProductRepository:
         cursor = self.products.find(query).sort(SORTS["updated"]).skip(skip).limit(limit)
         return [from_doc(doc) async for doc in cursor], total
 
-    async def search_rows(
-        self,
-        *,
-        terms: list[str],
-        category_ids: list[str] | None,
-        shop_id: str | None,
-        min_price: int | None,
-        max_price: int | None,
-        min_rating: int | None = None,
-    ) -> list[dict]:
-        """Light rows (no texts, no variants) of every public product matching the filters, with the stored
-        `term_weights` of the query's terms only (for best match)."""
-        query: dict = dict(PUBLIC)
-        if terms:
-            query["terms"] = {"$all": [str(t) for t in terms]}
-        if category_ids is not None:
-            query["category_id"] = {"$in": [str(i) for i in category_ids]}
-        if shop_id is not None:
-            query["shop_id"] = str(shop_id)
-        price: dict = {}
-        if min_price is not None:
-            price["$gte"] = int(min_price)
-        if max_price is not None:
-            price["$lte"] = int(max_price)
-        if price:
-            query["min_price"] = price
-        if min_rating is not None:
-            query["rating_avg"] = {"$gte": float(min_rating)}
-        fields = {**SEARCH_FIELDS, **{f"term_weights.{t}": 1 for t in terms if SAFE_TERM.match(str(t))}}
-        return [doc async for doc in self.products.find(query, fields)]
+    async def search_page(self, query: dict, *, sort: Sort, terms: list[str], skip: int, limit: int) -> list[Product]:
+        """One page of the products matching `query` (a `search_filter`), in the shopper's order. Best match with
+        terms sums the stored weight of each term (`term_weights`) and sorts on that, then newest."""
+        scored = [t for t in terms if SAFE_TERM.match(str(t))]
+        if sort is Sort.RELEVANCE and scored:
+            score = {"$add": [{"$ifNull": [f"$term_weights.{t}", 0]} for t in scored]}
+            pipeline = [
+                {"$match": query},
+                {"$addFields": {"_score": score}},
+                {"$sort": {"_score": -1, **dict(NEWEST_FIRST)}},
+                {"$skip": skip},
+                {"$limit": limit},
+                {"$project": {"_score": 0, **PAGE_FIELDS}},
+            ]
+            return [from_doc(doc) async for doc in self.products.aggregate(pipeline)]
+        cursor = self.products.find(query, {**PAGE_FIELDS}).sort(SEARCH_SORTS[sort]).skip(skip).limit(limit)
+        return [from_doc(doc) async for doc in cursor]
+
+    async def count(self, query: dict) -> int:
+        return await self.products.count_documents(query)
+
+    async def count_per_shop(self, query: dict) -> dict[str, int]:
+        """{shop id: products matching `query`}: one group per shop, however many products match."""
+        pipeline = [{"$match": query}, {"$project": {"shop_id": 1}}, {"$group": {"_id": "$shop_id", "n": {"$sum": 1}}}]
+        return {str(doc["_id"]): int(doc["n"]) async for doc in self.products.aggregate(pipeline)}
+
+    async def newest_with_picture(self, shop_id: str) -> Product | None:
+        query = {**PUBLIC, "shop_id": str(shop_id), "images.0": {"$exists": True}}
+        doc = await self.products.find_one(query, {**PAGE_FIELDS}, sort=NEWEST_FIRST)
+        return from_doc(doc) if doc else None
+
+    async def facet_counts(self, query: dict, keys: list[str]) -> list[tuple[str, str, object, int]]:
+        """(shop id, attribute key, stored value, products) for these attribute keys among the products matching
+        `query`: one group per shop and value, however many products match."""
+        if not keys:
+            return []
+        pipeline = [
+            {"$match": query},
+            {"$project": {"shop_id": 1, **{f"attributes.{k}": 1 for k in keys}}},
+            {"$project": {"shop_id": 1, "pair": {"$objectToArray": {"$ifNull": ["$attributes", {}]}}}},
+            {"$unwind": "$pair"},
+            {"$match": {"pair.k": {"$in": [str(k) for k in keys]}}},
+            {"$group": {"_id": {"shop": "$shop_id", "key": "$pair.k", "value": "$pair.v"}, "n": {"$sum": 1}}},
+        ]
+        found = self.products.aggregate(pipeline)
+        return [(g["_id"]["shop"], g["_id"]["key"], g["_id"].get("value"), int(g["n"])) async for g in found]
 
     async def attributes_of_shop(self, shop_id: str) -> list[dict]:
         cursor = self.products.find({"shop_id": str(shop_id)}, {"_id": 1, "attributes": 1})
         return [doc async for doc in cursor]
 
-    async def category_ids_of_shop(self, shop_id: str) -> list[str | None]:
-        """The category of each of the shop's listed products."""
-        query = {"shop_id": str(shop_id), "status": ProductStatus.LISTED.value}
-        return [doc.get("category_id") async for doc in self.products.find(query, {"category_id": 1})]
+    async def categories_of_shop(self, shop_id: str) -> dict[str | None, int]:
+        """{category id: how many of the shop's listed products are filed there}, counted by the database."""
+        pipeline = [
+            {"$match": {"shop_id": str(shop_id), "status": ProductStatus.LISTED.value}},
+            {"$group": {"_id": "$category_id", "n": {"$sum": 1}}},
+        ]
+        return {doc["_id"]: int(doc["n"]) async for doc in self.products.aggregate(pipeline)}
 
     async def in_categories(self, category_ids: list[str]) -> list[dict]:
         """{_id, name, category_id, attributes, variants.sku, rev} of every product in these categories (reindex)."""
@@ -309,8 +383,20 @@ class ProductRepository:
         result = await self.products.update_one(query, {"$set": {"terms": terms, "term_weights": weights}})
         return result.matched_count == 1
 
+    async def set_terms_many(self, found: list[tuple[str, list[str], dict[str, int], str | None]]) -> int:
+        """(product id, terms, weights, rev) of many products, in one round trip; each only while the product
+        is still at the revision `rev` its texts were read at (None: never revised). -> how many were."""
+        if not found:
+            return 0
+        ops = [
+            UpdateOne({"_id": pid, "rev": rev}, {"$set": {"terms": terms, "term_weights": weights}})
+            for pid, terms, weights, rev in found
+        ]
+        return (await self.products.bulk_write(ops, ordered=False)).matched_count
+
 
 PUBLIC = {"status": ProductStatus.LISTED.value, "shop_visible": True}
+NO_FIGURES_YET = {"rating_avg": None, "rating_count": 0, "sold": 0}  # so every product sorts by them alike
 
 
 def to_doc(product: Product, *, terms: list[str], weights: dict[str, int]) -> dict:

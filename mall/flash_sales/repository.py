@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from mall.flash_sales import lua
 from mall.flash_sales.events import STOCK_TICK_SECONDS
 from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status
+from mall.infra.ids import new_id
 from mall.infra.redis_batch import RedisBatcher
 
 TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
@@ -350,13 +351,15 @@ class FlashSaleRepository:
         return await self.reminders.count_documents({"sale_id": str(sale_id)})
 
     async def take_due_reminders(self, sale_id: str, when, limit: int = 500) -> list[str]:
-        """User ids to tell that the sale opened; each reminder is handed out once (conditional update)."""
-        users = []
-        cursor = self.reminders.find({"sale_id": str(sale_id), "notified_at": None}, {"user_id": 1}).limit(limit)
-        for doc in [d async for d in cursor]:
-            done = await self.reminders.update_one(
-                {"_id": doc["_id"], "notified_at": None}, {"$set": {"notified_at": when}}
-            )
-            if done.modified_count == 1:
-                users.append(doc["user_id"])
-        return users
+        """User ids to tell that the sale opened; each reminder is handed out once: a batch is claimed with one
+        conditional update under a token of this call, and only what carries the token is handed out."""
+        cursor = self.reminders.find({"sale_id": str(sale_id), "notified_at": None}, {"_id": 1}).limit(limit)
+        ids = [doc["_id"] async for doc in cursor]
+        if not ids:
+            return []
+        token = new_id()
+        await self.reminders.update_many(
+            {"_id": {"$in": ids}, "notified_at": None}, {"$set": {"notified_at": when, "claimed_by": token}}
+        )
+        taken = self.reminders.find({"_id": {"$in": ids}, "claimed_by": token}, {"user_id": 1})
+        return [doc["user_id"] async for doc in taken]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -131,26 +131,26 @@ class ShippingRepository:
 
     async def get(self, shop_id: str) -> ShippingTemplate | None:
         doc = await self.templates.find_one({"_id": str(shop_id)})
-        if doc is None:
-            return None
-        return ShippingTemplate(
-            shop_id=doc["_id"],
-            flat_fee=doc["flat_fee"],
-            free_over=doc.get("free_over"),
-            region_fees=dict(doc.get("region_fees") or {}),
-            updated_at=doc.get("updated_at"),
-        )
+        return _template(doc) if doc else None
 
     async def many(self, shop_ids: list[str]) -> dict[str, ShippingTemplate]:
-        found = {}
-        async for doc in self.templates.find({"_id": {"$in": [str(i) for i in shop_ids]}}):
-            found[doc["_id"]] = await self.get(doc["_id"])
-        return found
+        found = self.templates.find({"_id": {"$in": [str(i) for i in shop_ids]}})
+        return {doc["_id"]: _template(doc) async for doc in found}
 
     async def save(self, template: ShippingTemplate) -> None:
         doc = _plain(asdict(template))
         shop_id = doc.pop("shop_id")
         await self.templates.replace_one({"_id": shop_id}, doc, upsert=True)
+
+
+def _template(doc: dict) -> ShippingTemplate:
+    return ShippingTemplate(
+        shop_id=doc["_id"],
+        flat_fee=doc["flat_fee"],
+        free_over=doc.get("free_over"),
+        region_fees=dict(doc.get("region_fees") or {}),
+        updated_at=doc.get("updated_at"),
+    )
 
 
 def _item(doc: dict) -> CheckoutItem:
@@ -294,9 +294,10 @@ class OrderRepository:
     async def ensure_indexes(self) -> None:
         await self.orders.create_index("number", unique=True)
         await self.orders.create_index("checkout_id")
-        await self.orders.create_index([("user_id", 1), ("created_at", -1)])
-        await self.orders.create_index([("shop_id", 1), ("status", 1), ("created_at", -1)])
-        await self.orders.create_index([("status", 1), ("created_at", -1)])
+        newest = [("created_at", -1), ("_id", -1)]  # the lists' order (page()), on an index for each filter
+        for equal in ([("user_id", 1)], [("shop_id", 1)], [("shop_id", 1), ("status", 1)], [("status", 1)], []):
+            await self.orders.create_index([*equal, *newest])
+        await self.orders.create_index([("shop_id", 1), ("status", 1), ("alert_acked_at", 1), ("paid_at", 1)])
         await self.orders.create_index("lines.allocations.promotion_id")
         await self.orders.create_index("address.name")  # the operator's search by recipient
         await self.orders.create_index([("shop_id", 1), ("paid_at", -1)])
@@ -449,19 +450,83 @@ class OrderRepository:
         cursor = self.orders.find(query).sort([("created_at", -1), ("_id", -1)]).skip((page - 1) * per_page)
         return [_order(doc) async for doc in cursor.limit(per_page)], total
 
-    async def with_promotion(
-        self, promotion_id: str, statuses: list[str], *, shop_id: str | None = None
-    ) -> list[Order]:
-        """Orders with a line discounted by this promotion (index: lines.allocations.promotion_id)."""
-        query: dict = {"lines.allocations.promotion_id": str(promotion_id), "status": {"$in": statuses}}
+    async def promotion_figures(
+        self, promotion_id: str, statuses: list[str], *, shop_id: str | None = None, top: int = 5
+    ) -> dict[str, list[dict]]:
+        """What a promotion's orders add up to, grouped by the database (index: lines.allocations.promotion_id):
+        `totals` (orders, gmv, checkouts), `shops` and `products` (the `top` of each), `hours`, `lines` (units,
+        discount and its funding). Each answer is a few small groups, however many orders used it."""
+        match: dict = {"lines.allocations.promotion_id": str(promotion_id), "status": {"$in": list(statuses)}}
         if shop_id is not None:
-            query["shop_id"] = str(shop_id)
-        return [_order(doc) async for doc in self.orders.find(query).limit(20_000)]
+            match["shop_id"] = str(shop_id)
+        orders = {"orders": {"$sum": 1}, "gmv": {"$sum": "$total"}}
+        hour = {"$dateToString": {"format": "%Y-%m-%dT%H", "date": {"$ifNull": ["$paid_at", "$created_at"]}}}
+        lines = [  # one group per discounted line: its units once, the promotion's allocations summed
+            {"$unwind": {"path": "$lines", "includeArrayIndex": "n"}},
+            {"$match": {"lines.allocations.promotion_id": str(promotion_id)}},
+            {"$unwind": "$lines.allocations"},
+            {"$match": {"lines.allocations.promotion_id": str(promotion_id)}},
+            {
+                "$group": {
+                    "_id": {"order": "$_id", "n": "$n"},
+                    "product_id": {"$first": "$lines.product_id"},
+                    "name": {"$first": "$lines.name"},
+                    "qty": {"$first": "$lines.qty"},
+                    "amount": {"$sum": "$lines.allocations.amount"},
+                    "platform": {"$sum": "$lines.allocations.platform_funded"},
+                    "merchant": {"$sum": "$lines.allocations.merchant_funded"},
+                }
+            },
+        ]
+        money = {key: {"$sum": f"${key}"} for key in ("qty", "amount", "platform", "merchant")}
+        pipelines = {
+            "totals": [
+                {"$group": {"_id": "$checkout_id", **orders}},
+                {"$group": {"_id": None, **{k: {"$sum": f"${k}"} for k in orders}, "checkouts": {"$sum": 1}}},
+            ],
+            "shops": [{"$group": {"_id": "$shop_id", **orders}}, {"$sort": {"gmv": -1, "_id": 1}}, {"$limit": top}],
+            "hours": [{"$group": {"_id": hour, **orders}}, {"$sort": {"_id": 1}}],
+            "lines": [*lines, {"$group": {"_id": None, **money}}],
+            "products": [
+                *lines,
+                {"$group": {"_id": "$product_id", "name": {"$last": "$name"}, **money}},
+                {"$sort": {"qty": -1, "_id": 1}},
+                {"$limit": top},
+            ],
+        }
+        return {
+            name: [doc async for doc in self.orders.aggregate([{"$match": match}, *stages])]
+            for name, stages in pipelines.items()
+        }
 
-    async def paid_since(self, shop_id: str, since: datetime) -> list[Order]:
-        """The shop's orders paid at or after `since` (index: shop_id, paid_at)."""
-        query = {"shop_id": str(shop_id), "paid_at": {"$gte": since}}
-        return [_order(doc) async for doc in self.orders.find(query).limit(50_000)]
+    async def fulfilment_counts(self, shop_id: str, since: datetime, now: datetime, hours: int) -> dict[str, int]:
+        """Of the shop's orders paid since `since`: `paid`, `cancelled_by_shop`, `due` (shipped, or unshipped past
+        `hours` after payment), `late` (shipped after that, or still unshipped and paid past it). Counted by the
+        database (index: shop_id, paid_at): no order is read."""
+        base = {"shop_id": str(shop_id), "paid_at": {"$gte": since}}
+        live = {**base, "status": {"$ne": OrderStatus.CANCELLED.value}}
+        past_due = {"$gte": since, "$lt": now - timedelta(hours=hours)}  # paid, and the deadline has gone by
+        by_shop = {"$elemMatch": {"action": "cancel", "actor": "merchant"}}
+        late_shipped = [
+            {"$match": {**live, "shipped_at": {"$ne": None}}},
+            {"$project": {"late": {"$gt": [{"$subtract": ["$shipped_at", "$paid_at"]}, hours * 3_600_000]}}},
+            {"$match": {"late": True}},
+            {"$count": "n"},
+        ]
+        counts = {
+            "paid": await self.orders.count_documents(base),
+            "cancelled_by_shop": await self.orders.count_documents(
+                {**base, "status": OrderStatus.CANCELLED.value, "timeline": by_shop}
+            ),
+            "due": await self.orders.count_documents(
+                {**live, "$or": [{"shipped_at": {"$ne": None}}, {"paid_at": past_due}]}
+            ),
+            "late": await self.orders.count_documents(
+                {**base, "status": OrderStatus.PAID.value, "shipped_at": None, "paid_at": past_due}
+            ),
+        }
+        counts["late"] += sum([doc["n"] async for doc in self.orders.aggregate(late_shipped)])
+        return counts
 
     async def ever_paid(self):
         """Every order that was paid (whatever happened next), oldest first."""

@@ -1,9 +1,12 @@
 """The only code touching the promotion collections: shop promotions, coupons (with their uses and the
 shoppers' wallets), campaigns and their entries.
 
-A coupon's uses are counted in the coupon's own document: taking one is ONE conditional update
-(`used` below `total`, the user's count below `per_user`, this move not applied yet), so 50 checkouts
-racing for a single-use coupon get exactly one use; giving it back is the same with its own move id."""
+A coupon counts its uses in its own small document (`used` below `total`) and each shopper's in a document of
+their own (`coupon_uses`: one per coupon and shopper, `n` below `per_user`), so a coupon used by a million
+shoppers stays a few hundred bytes. Taking a use is one conditional update of each (the shopper's first, then the
+coupon's), each carrying the checkout's move id so a repeat changes nothing and a crashed caller can ask what
+happened: 50 checkouts racing for a single-use coupon get exactly one use. Coupons are read without their
+in-flight `moves` (and without the per-user map older versions kept, which `fold_legacy_uses` moves out)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ import re
 from dataclasses import asdict
 from datetime import UTC
 
-from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo import ReturnDocument, UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from mall.promotions.models import CouponKind, Scope
 from mall.promotions.records import (
@@ -28,6 +31,8 @@ from mall.promotions.records import (
 )
 
 AFTER = ReturnDocument.AFTER
+# A coupon is read without its in-flight moves or a legacy map. Pass a copy: mongomock writes into a projection.
+COUPON_FIELDS = {"by_user": 0, "moves": 0}
 TIMES = ("starts_at", "ends_at", "created_at", "claimed_at")
 
 
@@ -99,6 +104,7 @@ class PromotionRepository:
     def __init__(self, db):
         self.promotions = db["shop_promotions"]
         self.coupons = db["coupons"]
+        self.uses = db["coupon_uses"]  # {_id: "<coupon id>:<user id>", coupon_id, user_id, n, moves}
         self.wallets = db["coupon_wallets"]
         self.campaigns = db["campaigns"]
         self.entries = db["campaign_entries"]
@@ -107,12 +113,17 @@ class PromotionRepository:
         await self.promotions.create_index([("shop_id", 1), ("ends_at", 1)])
         await self.coupons.create_index("code", unique=True)
         await self.coupons.create_index([("shop_id", 1), ("ends_at", 1)])
+        await self.coupons.create_index([("claimable", 1), ("control", 1), ("ends_at", 1)])  # claimable_coupons
+        for collection in (self.promotions, self.coupons):  # due_announcements
+            await collection.create_index([("start_announced_at", 1), ("starts_at", 1)])
+            await collection.create_index([("end_announced_at", 1), ("ends_at", 1)])
         await self.wallets.create_index([("user_id", 1), ("claimed_at", -1)])
         await self.wallets.create_index("counting", sparse=True)  # only the claims in flight
         await self.campaigns.create_index([("status", 1), ("ends_at", 1)])
         await self.entries.create_index([("campaign_id", 1), ("status", 1)])
         await self.entries.create_index([("product_id", 1), ("status", 1)])
         await self.entries.create_index([("shop_id", 1), ("campaign_id", 1)])
+        await self.fold_legacy_uses()  # coupon_uses needs no other index: each is found by its _id
 
     # --- shop promotions --------------------------------------------------------------------------
 
@@ -172,67 +183,133 @@ class PromotionRepository:
 
     async def add_coupon(self, coupon: CouponRecord) -> None:
         try:
-            await self.coupons.insert_one({**_doc(coupon), "by_user": {}, "moves": []})
+            await self.coupons.insert_one({**_doc(coupon), "moves": []})
         except DuplicateKeyError as exc:
             raise CodeTaken(coupon.code) from exc
 
     async def coupon(self, coupon_id: str) -> CouponRecord | None:
-        doc = await self.coupons.find_one({"_id": str(coupon_id)})
+        doc = await self.coupons.find_one({"_id": str(coupon_id)}, {**COUPON_FIELDS})
         return _coupon(doc) if doc else None
 
     async def coupons_by_code(self, codes: list[str]) -> dict[str, CouponRecord]:
-        found = self.coupons.find({"code": {"$in": [str(code) for code in codes]}})
+        found = self.coupons.find({"code": {"$in": [str(code) for code in codes]}}, {**COUPON_FIELDS})
         return {doc["code"]: _coupon(doc) async for doc in found}
 
     async def coupons_by_ids(self, ids: list[str]) -> dict[str, CouponRecord]:
-        return {doc["_id"]: _coupon(doc) async for doc in self.coupons.find({"_id": {"$in": list(ids)}})}
+        found = self.coupons.find({"_id": {"$in": list(ids)}}, {**COUPON_FIELDS})
+        return {doc["_id"]: _coupon(doc) async for doc in found}
 
     async def update_coupon(self, coupon_id: str, changes: dict, *, shop_id: str | None, scope: Scope):
         query = {"_id": str(coupon_id), "scope": scope.value, "control": {"$ne": Control.STOPPED.value}}
         if shop_id is not None:
             query["shop_id"] = str(shop_id)
-        doc = await self.coupons.find_one_and_update(query, {"$set": _plain(changes)}, return_document=AFTER)
+        doc = await self.coupons.find_one_and_update(
+            query, {"$set": _plain(changes)}, projection={**COUPON_FIELDS}, return_document=AFTER
+        )
         return _coupon(doc) if doc else None
 
     async def coupons_of(self, *, scope: Scope, shop_id: str | None = None, limit: int = 200) -> list[CouponRecord]:
         query = {"scope": scope.value, **({"shop_id": str(shop_id)} if shop_id else {})}
-        cursor = self.coupons.find(query, {"by_user": 0, "moves": 0}).sort([("starts_at", -1), ("_id", -1)])
+        cursor = self.coupons.find(query, {**COUPON_FIELDS}).sort([("starts_at", -1), ("_id", -1)])
         return [_coupon(doc) async for doc in cursor.limit(limit)]
 
     async def claimable_coupons(self, now, *, shop_ids: list[str] | None = None) -> list[CouponRecord]:
         query: dict = {"claimable": True, "control": Control.ACTIVE.value, "ends_at": {"$gt": now}}
         if shop_ids is not None:
             query["$or"] = [{"shop_id": {"$in": list(shop_ids)}}, {"scope": Scope.PLATFORM.value}]
-        cursor = self.coupons.find(query, {"by_user": 0, "moves": 0}).sort("ends_at", 1).limit(100)
+        cursor = self.coupons.find(query, {**COUPON_FIELDS}).sort("ends_at", 1).limit(100)
         return [_coupon(doc) async for doc in cursor]
 
+    # --- uses: the coupon's count and each shopper's --------------------------------------------------
+
     async def uses_of(self, coupon_id: str, user_id: str) -> int:
-        doc = await self.coupons.find_one({"_id": str(coupon_id)}, {f"by_user.{user_id}": 1})
-        return int(((doc or {}).get("by_user") or {}).get(user_id, 0))
+        return (await self.uses_of_many(user_id, [coupon_id])).get(str(coupon_id), 0)
+
+    async def uses_of_many(self, user_id: str, coupon_ids: list[str]) -> dict[str, int]:
+        """{coupon id: how often this shopper has used it} for the ones they used (one query)."""
+        ids = [_use_id(coupon_id, user_id) for coupon_id in coupon_ids]
+        found = self.uses.find({"_id": {"$in": ids}}, {"coupon_id": 1, "n": 1})
+        return {doc["coupon_id"]: int(doc.get("n") or 0) async for doc in found}
 
     async def take_use(self, coupon: CouponRecord, user_id: str, move: str) -> bool:
-        """One use for `user_id`, only while some are left and the user is under the limit; once per move."""
-        mine = f"by_user.{user_id}"
-        query = {
-            "_id": coupon.id,
-            "total": coupon.total,
-            "used": {"$lt": coupon.total},
-            "moves": {"$ne": move},
-            "$or": [{mine: {"$exists": False}}, {mine: {"$lt": coupon.per_user}}],
-        }
-        update = {"$inc": {"used": 1, mine: 1}, "$push": {"moves": move}}
-        return (await self.coupons.update_one(query, update)).modified_count == 1
+        """One use for `user_id`, only while some are left and the user is under the limit; once per move.
+        The shopper's count is taken first and put back when the coupon has none left."""
+        if not await self._take_users_use(coupon, user_id, move):
+            return False
+        query = {"_id": coupon.id, "total": coupon.total, "used": {"$lt": coupon.total}, "moves": {"$ne": move}}
+        taken = await self.coupons.update_one(query, {"$inc": {"used": 1}, "$push": {"moves": move}})
+        if taken.modified_count == 1 or await self.move_applied(coupon.id, move):
+            return True
+        await self.undo_users_take(coupon.id, user_id, move)
+        return False
+
+    async def _take_users_use(self, coupon: CouponRecord, user_id: str, move: str) -> bool:
+        """The shopper's count up by one while under `per_user` (the document is made on the first use)."""
+        query = {"_id": _use_id(coupon.id, user_id), "n": {"$lt": coupon.per_user}, "moves": {"$ne": move}}
+        update = {"$inc": {"n": 1}, "$push": {"moves": move}}
+        try:
+            first = {**update, "$setOnInsert": {"coupon_id": coupon.id, "user_id": str(user_id)}}
+            await self.uses.update_one(query, first, upsert=True)
+            return True
+        except DuplicateKeyError:  # it exists (maybe made by a racing take just now) and did not match
+            pass
+        if (await self.uses.update_one(query, update)).modified_count == 1:
+            return True
+        return await self.uses.count_documents({"_id": query["_id"], "moves": move}, limit=1) == 1
+
+    async def undo_users_take(self, coupon_id: str, user_id: str, move: str) -> None:
+        """Put back the shopper's count of a take that did not complete (only if this move reached it)."""
+        await self.uses.update_one(
+            {"_id": _use_id(coupon_id, user_id), "moves": move}, {"$inc": {"n": -1}, "$pull": {"moves": move}}
+        )
 
     async def give_use_back(self, coupon_id: str, user_id: str, move: str) -> bool:
         query = {"_id": str(coupon_id), "moves": {"$ne": move}}
-        update = {"$inc": {"used": -1, f"by_user.{user_id}": -1}, "$push": {"moves": move}}
-        return (await self.coupons.update_one(query, update)).modified_count == 1
+        result = await self.coupons.update_one(query, {"$inc": {"used": -1}, "$push": {"moves": move}})
+        await self.uses.update_one(
+            {"_id": _use_id(coupon_id, user_id), "moves": {"$ne": move}}, {"$inc": {"n": -1}, "$push": {"moves": move}}
+        )
+        return result.modified_count == 1
 
     async def move_applied(self, coupon_id: str, move: str) -> bool:
         return await self.coupons.count_documents({"_id": str(coupon_id), "moves": move}, limit=1) == 1
 
-    async def forget_move(self, coupon_id: str, move: str) -> None:
+    async def forget_move(self, coupon_id: str, user_id: str, move: str) -> None:
         await self.coupons.update_one({"_id": str(coupon_id)}, {"$pull": {"moves": move}})
+        await self.uses.update_one({"_id": _use_id(coupon_id, user_id)}, {"$pull": {"moves": move}})
+
+    async def fold_legacy_uses(self, batch: int = 1000) -> int:
+        """One-off, idempotent, run at start-up: move the per-user map older versions kept inside each coupon
+        (`by_user`) into `coupon_uses`, then drop the map. Each shopper's count is added once (`folded`), also
+        when the step is interrupted and run again. -> shoppers folded now."""
+        folded = 0
+        async for doc in self.coupons.find({"by_user": {"$exists": True}}, {"_id": 1}):
+            coupon_id = doc["_id"]
+            full = await self.coupons.find_one({"_id": coupon_id}, {"by_user": 1})
+            counts = [(user_id, int(n)) for user_id, n in ((full or {}).get("by_user") or {}).items()]
+            for start in range(0, len(counts), batch):
+                folded += await self._fold(coupon_id, counts[start : start + batch])
+            await self.coupons.update_one({"_id": coupon_id}, {"$unset": {"by_user": ""}})
+        return folded
+
+    async def _fold(self, coupon_id: str, counts: list[tuple[str, int]]) -> int:
+        ops = [
+            UpdateOne(
+                {"_id": _use_id(coupon_id, user_id), "folded": {"$ne": True}},
+                {"$inc": {"n": n}, "$set": {"folded": True, "coupon_id": coupon_id, "user_id": user_id}},
+                upsert=True,
+            )
+            for user_id, n in counts
+        ]
+        if not ops:
+            return 0
+        try:
+            result = await self.uses.bulk_write(ops, ordered=False)
+        except BulkWriteError as exc:  # already folded by an earlier, interrupted run: those stand
+            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                raise
+            return exc.details.get("nUpserted", 0) + exc.details.get("nModified", 0)
+        return result.upserted_count + result.modified_count
 
     # --- wallets -----------------------------------------------------------------------------------
 
@@ -352,6 +429,10 @@ class PromotionRepository:
             "status": EntryStatus.APPROVED.value,
         }
         return [_entry(doc) async for doc in self.entries.find(query)]
+
+
+def _use_id(coupon_id: str, user_id: str) -> str:
+    return f"{coupon_id}:{user_id}"
 
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")

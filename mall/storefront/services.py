@@ -74,15 +74,10 @@ class HomeView:
 async def home(products, categories, shops) -> HomeView:
     """Top-level categories, one recent product with a picture per open shop, the newest products, the shops."""
     open_shops, _total = await shops_services.list_public_shops(shops, page=1, per_page=FEATURED_SHOPS)
-    featured: list[Product] = []
-    for shop in open_shops:
-        page = await catalog.search_products(
-            products, categories, SearchQuery(shop_id=shop.id, sort=Sort.NEWEST, per_page=6)
-        )
-        pick = next((p for p in page.items if p.images), None)
-        if pick is not None:
-            featured.append(pick)
-    newest = await catalog.search_products(products, categories, SearchQuery(sort=Sort.NEWEST, per_page=NEW_ARRIVALS))
+    featured = await catalog.newest_with_pictures(products, [shop.id for shop in open_shops])
+    newest = await catalog.search_products(
+        products, categories, SearchQuery(sort=Sort.NEWEST, per_page=NEW_ARRIVALS, facets=False)
+    )
     top = children_of(await catalog.list_categories(categories), None)
     shop_by_id = await _shops_for(shops, [*featured, *newest.items], known=open_shops)
     return HomeView(top, featured, newest.items, open_shops, shop_by_id)
@@ -387,6 +382,6 @@ async def shop_page(products, categories, shops, slug: str, *, sort: Sort, page:
     if shop is None:
         raise NotFound(slug)
     result = await catalog.search_products(
-        products, categories, SearchQuery(shop_id=shop.id, sort=sort, page=page, per_page=PER_PAGE)
+        products, categories, SearchQuery(shop_id=shop.id, sort=sort, page=page, per_page=PER_PAGE, facets=False)
     )
     return ShopView(shop=shop, theme=theme_colour(shop), page=result)

@@ -105,6 +105,7 @@ async def api_products(request: Request):
         sort=data.sort,
         page=data.page,
         per_page=data.per_page,
+        facets=False,  # the API's answer has none
     )
     page = await services.search_products(c.products, c.categories, query)
     return json(

@@ -1,6 +1,7 @@
 """Catalog use cases. Other areas call these (repositories are passed in, see mall.bootstrap):
 
-search_products(products, categories, query: SearchQuery) -> SearchPage
+search_products(products, categories, query: SearchQuery) -> SearchPage   (one page and aggregates from the database)
+newest_with_pictures(products, shop_ids) -> list[Product]                 (the home page: one product per shop)
 get_public_product(products, product_id) -> Product | None
 products_by_ids(products, ids) -> list[Product]
 get_attribute_defs(attribute_sets, shop_id) -> list[AttributeDef]
@@ -56,7 +57,13 @@ from mall.catalog.services.products import (
     set_shop_visibility,
     update_product,
 )
-from mall.catalog.services.queries import facet_value, get_public_product, products_by_ids, search_products
+from mall.catalog.services.queries import (
+    facet_value,
+    get_public_product,
+    newest_with_pictures,
+    products_by_ids,
+    search_products,
+)
 
 __all__ = [
     "Busy",
@@ -87,6 +94,7 @@ __all__ = [
     "main_category",
     "merchant_products",
     "move_category",
+    "newest_with_pictures",
     "products_by_ids",
     "rename_category",
     "save_attribute_defs",

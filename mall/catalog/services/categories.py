@@ -141,21 +141,28 @@ async def _reindex(categories: CategoryRepository, products: ProductRepository, 
     await categories.reindexed(category_id, token)
 
 
+REINDEX_BATCH = 500  # products whose terms are written in one round trip
+
+
 async def reindex_categories(categories: CategoryRepository, products: ProductRepository, ids: list[str]) -> None:
     """Terms from the categories' names now. Each product's write is conditional on the revision read, so a
     merchant's save in between is never overwritten with terms of its old texts (that save, in turn, checks
     the category names again after it is stored: see products.update_product)."""
     everything = await categories.all()
-    for row in await products.in_categories(ids):
-        terms, weights = product_terms(
-            names=[v for v in (row.get("name") or {}).values() if v],
-            categories=category_texts(everything, row.get("category_id")),
-            details=[
-                *(v for v in (row.get("attributes") or {}).values() if isinstance(v, str)),
-                *(v.get("sku", "") for v in row.get("variants", [])),
-            ],
-        )
-        await products.set_terms(row["_id"], terms, weights, rev=row.get("rev"))
+    rows = await products.in_categories(ids)
+    for start in range(0, len(rows), REINDEX_BATCH):
+        batch = []
+        for row in rows[start : start + REINDEX_BATCH]:
+            terms, weights = product_terms(
+                names=[v for v in (row.get("name") or {}).values() if v],
+                categories=category_texts(everything, row.get("category_id")),
+                details=[
+                    *(v for v in (row.get("attributes") or {}).values() if isinstance(v, str)),
+                    *(v.get("sku", "") for v in row.get("variants", [])),
+                ],
+            )
+            batch.append((row["_id"], terms, weights, row.get("rev")))
+        await products.set_terms_many(batch)
 
 
 def category_texts(all_categories: list[Category], category_id: str | None) -> list[str]:

@@ -29,8 +29,8 @@ async def main_category(products: ProductRepository, categories: CategoryReposit
     """The top-level category most of the shop's products are in (None without categorised products)."""
     counts: Counter[str] = Counter()
     everything = await list_categories(categories)
-    for category_id in await products.category_ids_of_shop(shop_id):
+    for category_id, n in (await products.categories_of_shop(shop_id)).items():
         path = trail(everything, category_id) if category_id else []
         if path:
-            counts[path[0].id] += 1
+            counts[path[0].id] += n
     return min(counts, key=lambda key: (-counts[key], key)) if counts else None

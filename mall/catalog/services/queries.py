@@ -1,23 +1,23 @@
 """What shoppers may see: listed products of visible (not suspended) shops, searched without `$text`.
 
-Search runs one indexed query for light rows of everything that matches (terms `$all`, category subtree,
-shop, price), then filters by facet values, counts facets, sorts and pages in Python, and loads full
-documents for the page only. Facet counts are disjunctive: each facet is counted with the other facets'
-filters applied but not its own, so a shopper can widen a choice."""
+Search asks the database for one page (filtered, sorted and cut there, on an index: see the repository) and
+a count; facets are grouped by the database too, one small group per shop and value, never one row per
+product. Facet counts are disjunctive: each facet is counted with the other facets' filters applied but not
+its own, so a shopper can widen a choice (one grouping for the facets nobody chose, one per chosen facet)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import datetime
+from collections import Counter, defaultdict
 
-from mall.catalog.models import AttributeDef, AttrType, Facet, Product, SearchPage, SearchQuery, Sort
-from mall.catalog.repository import CategoryRepository, ProductRepository
+from mall.catalog.models import AttributeDef, AttrType, Facet, Product, SearchPage, SearchQuery
+from mall.catalog.repository import CategoryRepository, ProductRepository, search_filter
 from mall.catalog.schema_gen import KEY_RE
-from mall.catalog.search import query_terms, relevance
+from mall.catalog.search import query_terms
 from mall.catalog.services.categories import descendant_ids
 from mall.infra.ids import is_id
 
 MAX_PER_PAGE = 100
+MAX_CHOSEN_FACETS = 10  # attribute filters at once (the storefront's form allows fewer)
 FACET_TYPES = (AttrType.ENUM, AttrType.BOOLEAN)
 
 
@@ -48,76 +48,72 @@ def facet_value(value) -> str | None:
 async def search_products(
     products: ProductRepository, categories: CategoryRepository, query: SearchQuery
 ) -> SearchPage:
-    """One page of public products matching the query, with facets for enum and yes/no attributes."""
+    """One page of public products matching the query, with facets for enum and yes/no attributes (unless
+    `query.facets` is off)."""
     page, per_page = max(1, int(query.page)), max(1, min(int(query.per_page), MAX_PER_PAGE))
     terms = query_terms(query.q) if query.q else []
     if query.q and query.q.strip() and not terms:
         return SearchPage(items=[], total=0, page=page, per_page=per_page)
     category_ids = await descendant_ids(categories, query.category_id) if query.category_id else None
-    rows = await products.search_rows(
-        terms=terms,
-        category_ids=category_ids,
-        shop_id=query.shop_id,
-        min_price=query.min_price,
-        max_price=query.max_price,
-        min_rating=query.min_rating,
+    chosen = dict(
+        sorted((str(k), sorted(set(map(str, vs)))) for k, vs in query.attrs.items() if KEY_RE.match(str(k)) and vs)
     )
-    chosen = {k: set(map(str, vs)) for k, vs in query.attrs.items() if KEY_RE.match(str(k)) and vs}
-    defs_by_shop = await products.attribute_sets.for_shops(sorted({row["shop_id"] for row in rows}))
-    facetable = {(shop_id, d.key) for shop_id, defs in defs_by_shop.items() for d in defs if d.type in FACET_TYPES}
+    chosen = dict(list(chosen.items())[:MAX_CHOSEN_FACETS])
 
-    def matches(row: dict, skip: str | None = None) -> bool:
-        attrs = row.get("attributes") or {}
-        return all(facet_value(attrs.get(k)) in vs for k, vs in chosen.items() if k != skip)
+    def where(attrs: dict[str, list[str]]) -> dict:
+        return search_filter(
+            terms=terms, category_ids=category_ids, shop_id=query.shop_id, min_price=query.min_price,
+            max_price=query.max_price, min_rating=query.min_rating, attrs=attrs,
+        )  # fmt: skip
 
-    hits = _sorted([row for row in rows if matches(row)], query.sort, terms)
-    facets = _facets(rows, defs_by_shop, facetable, chosen, matches)
-    start = (page - 1) * per_page
-    page_ids = [row["_id"] for row in hits[start : start + per_page]]
-    by_id = {p.id: p for p in await products.many(page_ids, public=True)} if page_ids else {}
-    items = [by_id[i] for i in page_ids if i in by_id]
-    return SearchPage(items=items, total=len(hits), page=page, per_page=per_page, facets=facets)
-
-
-def _sorted(rows: list[dict], sort: Sort, terms: list[str]) -> list[dict]:
-    """Deterministic orders: newest (then id) breaks every tie."""
-    rows = sorted(rows, key=lambda r: (r.get("created_at") or datetime.min, r["_id"]), reverse=True)
-    if sort == Sort.PRICE_ASC:
-        rows.sort(key=lambda r: r.get("min_price", 0))
-    elif sort == Sort.PRICE_DESC:
-        rows.sort(key=lambda r: r.get("min_price", 0), reverse=True)
-    elif sort == Sort.RATING:  # best rated first; more reviews win a tie; unrated last
-        rows.sort(key=lambda r: (r.get("rating_avg") or 0, r.get("rating_count") or 0), reverse=True)
-    elif sort == Sort.SALES:
-        rows.sort(key=lambda r: r.get("sold") or 0, reverse=True)
-    elif sort == Sort.RELEVANCE and terms:
-        rows.sort(key=lambda r: relevance(r.get("term_weights") or {}, terms), reverse=True)
-    return rows
+    hits = where(chosen)
+    # the shops with a match before the facet choices give the facets (and, with no choice, the total)
+    per_shop = await products.count_per_shop(where({})) if query.facets else {}
+    total = sum(per_shop.values()) if query.facets and not chosen else await products.count(hits)
+    skip, items = (page - 1) * per_page, []
+    if total > skip:
+        items = await products.search_page(hits, sort=query.sort, terms=terms, skip=skip, limit=per_page)
+    facets = await _facets(products, where, chosen, sorted(per_shop)) if per_shop else []
+    return SearchPage(items=items, total=total, page=page, per_page=per_page, facets=facets)
 
 
-def _facets(rows, defs_by_shop, facetable, chosen, matches) -> list[Facet]:
+async def _facets(products: ProductRepository, where, chosen: dict[str, list[str]], shop_ids: list[str]) -> list[Facet]:
+    """Facets of the shops with a matching product (their own definitions: a key counts only where the shop made
+    it an enum or yes/no), each value counted with the other facets' choices applied."""
+    defs_by_shop = await products.attribute_sets.for_shops(shop_ids)
     labels: dict[str, AttributeDef] = {}
     orders: dict[str, list[str]] = {}
+    facetable: set[tuple[str, str]] = set()
     for shop_id in sorted(defs_by_shop):
         for d in defs_by_shop[shop_id]:
             if d.type not in FACET_TYPES:
                 continue
+            facetable.add((shop_id, d.key))
             labels.setdefault(d.key, d)
             order = orders.setdefault(d.key, [])
             values = ["true", "false"] if d.type == AttrType.BOOLEAN else d.options
             order.extend(v for v in values if v not in order)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    groupings = [(where(chosen), [k for k in labels if k not in chosen])]
+    groupings += [(where({k: vs for k, vs in chosen.items() if k != key}), [key]) for key in chosen if key in labels]
+    for hits, keys in groupings:
+        for shop_id, key, stored, n in await products.facet_counts(hits, keys):
+            value = facet_value(stored)
+            if value is not None and (shop_id, key) in facetable:
+                counts[key][value] += n
     facets = []
     for key, definition in labels.items():
-        counts: Counter[str] = Counter()
-        for row in rows:
-            value = facet_value((row.get("attributes") or {}).get(key))
-            if value is not None and (row["shop_id"], key) in facetable and matches(row, skip=key):
-                counts[value] += 1
         for value in chosen.get(key, ()):
-            counts.setdefault(value, 0)
-        if counts:
+            counts[key].setdefault(value, 0)
+        if counts[key]:
             order = orders[key]
-            ranked = sorted(counts, key=lambda v: (order.index(v) if v in order else len(order), v))
-            values = [(v, counts[v]) for v in ranked]
+            ranked = sorted(counts[key], key=lambda v: (order.index(v) if v in order else len(order), v))
+            values = [(v, counts[key][v]) for v in ranked]
             facets.append(Facet(key=key, label=definition.label, values=values, labels=definition.labels))
     return facets
+
+
+async def newest_with_pictures(products: ProductRepository, shop_ids: list[str]) -> list[Product]:
+    """The newest public product with a picture of each of these shops (those that have one), in their order."""
+    found = [await products.newest_with_picture(shop_id) for shop_id in shop_ids]
+    return [product for product in found if product is not None]

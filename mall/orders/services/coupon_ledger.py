@@ -2,8 +2,8 @@
 places the orders, with an intent written first and a move id the coupon records, so a crash is
 settled by whoever takes the lock over; it is given back when the orders go unpaid or are cancelled.
 
-Taking is ONE conditional update on the coupon (some left, this shopper under the limit): 50 checkouts
-racing for a single-use coupon place exactly one order with it."""
+Taking is one conditional update of the shopper's count (under the limit) and one of the coupon's (some left),
+each recording the move; 50 checkouts racing for a single-use coupon place exactly one order with it."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ async def take(c, checkout: Checkout, n: int) -> bool:
     ok = await promotions.take_use(c, use.coupon_id, checkout.user_id, move)
     await _set(c, checkout, n, {"state": StockState.TAKEN if ok else StockState.SHORT})
     if ok:
-        await promotions.forget_move(c, use.coupon_id, move)
+        await promotions.forget_move(c, use.coupon_id, checkout.user_id, move)
     return ok
 
 
@@ -61,7 +61,7 @@ async def _finish_return(c, checkout: Checkout, n: int) -> None:
     move = move_id(checkout.id, n, use.move)
     await promotions.give_use_back(c, use.coupon_id, checkout.user_id, move)
     await _set(c, checkout, n, {"state": StockState.RETURNED})
-    await promotions.forget_move(c, use.coupon_id, move)
+    await promotions.forget_move(c, use.coupon_id, checkout.user_id, move)
 
 
 async def give_back_all(c, checkout: Checkout, *, shop_id: str | None = None, platform: bool = True) -> None:
@@ -78,7 +78,9 @@ async def recover(c, checkout: Checkout) -> None:
         move = move_id(checkout.id, n, use.move)
         if use.state is StockState.TAKING:
             applied = await promotions.use_moved(c, use.coupon_id, move)
+            if not applied:
+                await promotions.undo_take(c, use.coupon_id, checkout.user_id, move)
             await _set(c, checkout, n, {"state": StockState.TAKEN if applied else StockState.RETURNED})
-            await promotions.forget_move(c, use.coupon_id, move)
+            await promotions.forget_move(c, use.coupon_id, checkout.user_id, move)
         elif use.state is StockState.RETURNING:
             await _finish_return(c, checkout, n)

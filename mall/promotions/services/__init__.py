@@ -4,7 +4,7 @@ offers the pure pricing engine (mall.promotions.pricing) turns into prices. `c` 
 Called by other areas:
   quote(c, lines, shipping, user_id=, codes=) -> Quote          (cart, checkout, API preview: one engine)
   product_deals(c, product) -> ProductDeals                      (product pages)
-  take_use / give_use_back / use_moved / forget_move             (orders: a checkout's coupon uses)
+  take_use / give_use_back / use_moved / undo_take / forget_move (orders: a checkout's coupon uses)
 Jobs (mall/promotions/jobs.py): announcements of starts and ends, campaign steps, the minutely sweep."""
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from mall.promotions.services.coupons import (
     resolve_codes,
     set_coupon_control,
     take_use,
+    undo_take,
     use_moved,
 )
 from mall.promotions.services.lifecycle import announce_edge, step_campaign, sweep
@@ -97,6 +98,7 @@ __all__ = [
     "stop",
     "sweep",
     "take_use",
+    "undo_take",
     "update_campaign",
     "use_moved",
     "withdraw_entry",

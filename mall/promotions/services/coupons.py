@@ -153,8 +153,9 @@ async def my_coupons(c, user_id: str) -> list[MyCoupon]:
     wallet = await c.promotions.wallet(user_id)
     found = await c.promotions.coupons_by_ids([w.coupon_id for w in wallet])
     closed = await closed_shops(c, [cp.shop_id for cp in found.values()])
+    uses = await c.promotions.uses_of_many(user_id, list(found))
     return [
-        MyCoupon(_as_shown(found[w.coupon_id], closed), await c.promotions.uses_of(w.coupon_id, user_id), w.claimed_at)
+        MyCoupon(_as_shown(found[w.coupon_id], closed), uses.get(w.coupon_id, 0), w.claimed_at)
         for w in wallet
         if w.coupon_id in found
     ]
@@ -180,6 +181,7 @@ async def resolve_codes(c, codes: list[str], user_id: str | None) -> tuple[list[
     found = await c.promotions.coupons_by_code(wanted)
     claimed = await c.promotions.has_claimed(user_id, [cp.id for cp in found.values()]) if user_id else set()
     closed = await closed_shops(c, [cp.shop_id for cp in found.values()])
+    uses = await c.promotions.uses_of_many(user_id, [cp.id for cp in found.values()]) if user_id else {}
     usable, refused = [], []
     for code in wanted:
         coupon = found.get(code)
@@ -194,7 +196,7 @@ async def resolve_codes(c, codes: list[str], user_id: str | None) -> tuple[list[
             reason = "not_claimed"
         elif coupon.left <= 0:
             reason = "used_up"
-        elif user_id and await c.promotions.uses_of(coupon.id, user_id) >= coupon.per_user:
+        elif uses.get(coupon.id, 0) >= coupon.per_user:
             reason = "limit_reached"
         if reason:
             refused.append(Refusal(code, reason))
@@ -210,8 +212,11 @@ async def take_use(c, coupon_id: str, user_id: str, move: str) -> bool:
     """One redemption of this coupon for this user, unless none is left or the user reached the limit."""
     coupon = await c.promotions.coupon(coupon_id)
     if coupon is None or coupon.control is not Control.ACTIVE:
-        return await c.promotions.move_applied(coupon_id, move)
-    return await c.promotions.take_use(coupon, user_id, move) or await c.promotions.move_applied(coupon_id, move)
+        if await c.promotions.move_applied(coupon_id, move):
+            return True
+        await c.promotions.undo_users_take(coupon_id, user_id, move)
+        return False
+    return await c.promotions.take_use(coupon, user_id, move)
 
 
 async def give_use_back(c, coupon_id: str, user_id: str, move: str) -> None:
@@ -222,5 +227,10 @@ async def use_moved(c, coupon_id: str, move: str) -> bool:
     return await c.promotions.move_applied(coupon_id, move)
 
 
-async def forget_move(c, coupon_id: str, move: str) -> None:
-    await c.promotions.forget_move(coupon_id, move)
+async def undo_take(c, coupon_id: str, user_id: str, move: str) -> None:
+    """A take that never reached the coupon (its holder died between the two steps): the shopper's count back."""
+    await c.promotions.undo_users_take(coupon_id, user_id, move)
+
+
+async def forget_move(c, coupon_id: str, user_id: str, move: str) -> None:
+    await c.promotions.forget_move(coupon_id, user_id, move)
