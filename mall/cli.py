@@ -179,9 +179,18 @@ async def _standalone_container(settings):
     return c, client, embedded
 
 
+DEMO_OFF = (
+    "mall: refusing to seed with demo = false: the demo's accounts have a published password (an operator "
+    "among them), so they must never reach a real mall. Seed a demo database with MALL_DEMO=true."
+)
+
+
 async def seed_command(settings) -> int:
     from mall.demo import seed
 
+    if not settings.demo:
+        print(DEMO_OFF, file=sys.stderr)
+        return 2
     if not settings.mongo_url:
         print(
             "mall: no MALL_MONGO_URL: seeding a throw-away in-memory database "

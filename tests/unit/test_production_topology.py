@@ -1,5 +1,6 @@
 """What README "Run in production" promises of the processes: the Procfile's web process takes its worker count
-from WEB_CONCURRENCY or MALL_WORKERS, and neither process starts with the job queue on a Redis Cluster."""
+from WEB_CONCURRENCY or MALL_WORKERS, neither process starts with the job queue on a Redis Cluster, and the
+demo (published passwords) is never seeded into a mall with demo = false."""
 
 import subprocess
 from pathlib import Path
@@ -40,3 +41,10 @@ def test_neither_process_starts_with_the_queue_on_the_cluster(command, monkeypat
     monkeypatch.delenv("MALL_QUEUE_REDIS_URL", raising=False)
     assert cli.main([command]) == 2
     assert "cannot run on a Redis Cluster" in capsys.readouterr().err
+
+
+def test_the_demo_is_never_seeded_into_a_mall_with_demo_off(monkeypatch, capsys):
+    monkeypatch.setenv("MALL_DEMO", "false")
+    monkeypatch.setenv("MALL_MONGO_URL", "mongodb://db1/?replicaSet=rs0")  # never reached: refused before
+    assert cli.main(["seed"]) == 2
+    assert "published password" in capsys.readouterr().err
