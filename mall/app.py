@@ -19,20 +19,28 @@ from mall.web.templating import TEMPLATES
 log = logging.getLogger("mall")
 
 
-class EmbeddedMultiWorker(RuntimeError):
+class Misconfigured(RuntimeError):
+    """Settings the app cannot run with, said before anything starts."""
+
+
+class EmbeddedMultiWorker(Misconfigured):
     pass
 
 
 def check_topology(settings: Settings) -> None:
     """Refuse several workers on embedded storage: each worker would get its
     own in-memory database and its own Redis, so shoppers would see different
-    data depending on which worker answered."""
+    data depending on which worker answered. Refuse a job queue on a Redis Cluster."""
     if settings.workers > 1 and settings.embedded:
         raise EmbeddedMultiWorker(
             "refusing to start %d workers on the embedded in-memory database/Redis: "
             "each worker process would hold its own copy of the data. Set MALL_MONGO_URL "
             "and MALL_REDIS_URL to real servers, or use MALL_WORKERS=1." % settings.workers
         )
+    if redis_infra.is_cluster(settings.queue_url):
+        from mall.infra.jobs import ON_CLUSTER
+
+        raise Misconfigured(ON_CLUSTER)
 
 
 def create_app(settings: Settings | None = None, *, container=None, name: str = "mall") -> Sanic:
@@ -100,7 +108,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
             from mall.infra.jobs import make_queue, make_worker, run_in_background
             from mall.worker import cron_jobs, functions
 
-            queue = make_queue(app.ctx.c.redis_url, worker=True)
+            queue = make_queue(app.ctx.c.queue_url, worker=True)
             app.ctx.worker = make_worker(queue, functions(), app.ctx.c, cron_jobs=cron_jobs())
             app.ctx.worker_task = await run_in_background(app.ctx.worker)
         app.ctx.getting_ready = asyncio.create_task(get_ready(app, settings), name="getting-ready")

@@ -60,6 +60,7 @@ class Container:
     limiter: RateLimiter
     queue: Any
     redis_url: str
+    queue_url: str  # the job queue's Redis: redis_url, unless that is a cluster (see settings.toml)
     events: EventBus
     channels: ChannelStore
     notifications: NotificationRepository
@@ -124,6 +125,7 @@ class Container:
 def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
     accounts.use_hash_profile(settings.password_hash_profile)
     checkouts = CheckoutRepository(db)
+    queue_url = settings.queue_redis_url or redis_url
     container = Container(
         settings=settings,
         db=db,
@@ -133,8 +135,9 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         sessions=SessionStore(redis, settings.session_ttl),
         tokens=TokenStore(redis, settings.token_ttl),
         limiter=RateLimiter(redis),
-        queue=make_queue(redis_url),
+        queue=make_queue(queue_url),
         redis_url=redis_url,
+        queue_url=queue_url,
         events=EventBus(),
         channels=ChannelStore(redis),
         notifications=NotificationRepository(db),

@@ -183,13 +183,13 @@ async def flash_reconcile(c, sale_id: str, *, rebuild: bool = False) -> tuple[in
 
 
 def serve_command(settings, args) -> int:
-    from mall.app import EmbeddedMultiWorker, create_app
+    from mall.app import Misconfigured, create_app
 
     changes = {k: v for k, v in {"host": args.host, "port": args.port, "workers": args.workers}.items() if v}
     settings = settings.replace(**changes)
     try:
         app = create_app(settings)
-    except EmbeddedMultiWorker as exc:
+    except Misconfigured as exc:
         print(f"mall: {exc}", file=sys.stderr)
         return 2
     print(f"mall: starting on http://{settings.host}:{settings.port} (pages answer once it logs 'ready')", flush=True)
@@ -227,9 +227,18 @@ async def _standalone_container(settings):
     return c, client, embedded
 
 
+DEMO_OFF = (
+    "mall: refusing to seed with demo = false: the demo's accounts have a published password (an operator "
+    "among them), so they must never reach a real mall. Seed a demo database with MALL_DEMO=true."
+)
+
+
 async def seed_command(settings) -> int:
     from mall.demo import seed
 
+    if not settings.demo:
+        print(DEMO_OFF, file=sys.stderr)
+        return 2
     if not settings.mongo_url:
         print(
             "mall: no MALL_MONGO_URL: seeding a throw-away in-memory database "
@@ -257,8 +266,14 @@ async def worker_command(settings) -> int:
             file=sys.stderr,
         )
         return 2
+    from mall.app import Misconfigured, check_topology
     from mall.infra.jobs import make_queue
 
+    try:
+        check_topology(settings)
+    except Misconfigured as exc:
+        print(f"mall: {exc}", file=sys.stderr)
+        return 2
     c, _client, _embedded = await _standalone_container(settings)
-    await make_worker(make_queue(c.redis_url, worker=True), functions(), c, cron_jobs=cron_jobs()).start()
+    await make_worker(make_queue(c.queue_url, worker=True), functions(), c, cron_jobs=cron_jobs()).start()
     return 0

@@ -25,6 +25,7 @@ class Settings:
     mongo_db: str = "mall"
     mongo_interleave: str = "off"
     redis_url: str = ""
+    queue_redis_url: str = ""
     var_dir: str = "var"
     secret_key: str = "dev-only-change-me"  # noqa: S105 (settings.toml documents it)
     session_ttl: int = 1209600
@@ -80,6 +81,11 @@ class Settings:
     @property
     def embedded(self) -> bool:
         return not self.mongo_url or not self.redis_url
+
+    @property
+    def queue_url(self) -> str:
+        """The job queue's Redis."""
+        return self.queue_redis_url or self.redis_url
 
     @property
     def https(self) -> bool:

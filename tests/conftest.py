@@ -18,9 +18,9 @@ from sanic import Sanic
 
 from mall.bootstrap import build
 from mall.config import load_settings
-from mall.infra import mongo
 from mall.infra import redis as redis_infra
 from mall.infra.clock import FrozenClock
+from tests import real_servers
 
 Sanic.test_mode = True
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -87,21 +87,39 @@ def settings(tmp_var):
     )
 
 
+@pytest_asyncio.fixture(scope="session")
+async def databases():
+    """Each test's database: in memory, or on MALL_TEST_MONGO_URL (tests/real_servers.py)."""
+    found = real_servers.Databases()
+    yield found
+    await found.drop_leftovers()
+
+
+@pytest.fixture(scope="session")
+def redis_url(embedded_redis) -> str:
+    """Each test's Redis: the embedded one, or MALL_TEST_REDIS_URL (a module may override it: the Redis Cluster)."""
+    return real_servers.REDIS_URL or embedded_redis.url
+
+
 @pytest_asyncio.fixture
-async def container(settings, embedded_redis):
+async def container(settings, embedded_redis, redis_url, databases):
     """A fresh world per test: empty database, empty Redis, clock at a fixed instant. When the test is over
     the world is closed (its background work cancelled and awaited), and a task of ours still running
     fails the test: nothing a test started may fire in the next one."""
     before = set(asyncio.all_tasks())
-    _client, db = mongo.connect("", f"test_{os.urandom(4).hex()}", **interleaving(settings))
-    redis = redis_infra.client(embedded_redis.url)
+    client, db = databases.open(**interleaving(settings))
+    redis = redis_infra.client(redis_url)
     await redis.flushdb()
-    c = build(settings, db, redis, embedded_redis.url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
+    settings = real_servers.queue_beside(settings, redis_url, embedded_redis.url)
+    c = build(settings, db, redis, redis_url, clock=FrozenClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC)))
     await c.ensure_indexes()
     yield c
     await c.close()
     await redis.aclose()
-    await no_task_left_running(before)
+    try:
+        await no_task_left_running(before)
+    finally:
+        await databases.drop(client, db)
 
 
 def interleaving(settings) -> dict:
@@ -163,7 +181,7 @@ async def server(settings, embedded_redis):
     await srv.after_start()
     port = srv.server.sockets[0].getsockname()[1]
     app.ctx.base_url = f"http://127.0.0.1:{port}"
-    app.ctx.c = type("Boot", (), {"redis_url": embedded_redis.url})()
+    app.ctx.c = type("Boot", (), {"redis_url": real_servers.REDIS_URL or embedded_redis.url})()
     await start_hub(app)
     yield app
     await app.ctx.hub.stop()

@@ -12,11 +12,18 @@ from saq.queue.redis import RedisQueue
 from mall.infra import redis as redis_infra
 
 log = logging.getLogger("mall.jobs")
+ON_CLUSTER = (
+    "the job queue (saq) cannot run on a Redis Cluster: its Lua scripts and MULTI blocks touch keys of several "
+    "hash slots (the queue's lists, each job's key, its abort key), which a cluster refuses, and it needs pub/sub "
+    "from a client redis-py's cluster client does not offer. Set MALL_QUEUE_REDIS_URL to a plain Redis for the queue."
+)
 
 
 def make_queue(redis_url: str, name: str = "mall", *, worker: bool = False) -> RedisQueue:
     """saq refuses unix:// URLs, so build the client ourselves (bytes, not str). Enqueueing from a request
     fails fast when Redis is gone; a `worker`'s queue waits on its reads (see mall.infra.redis)."""
+    if redis_infra.is_cluster(redis_url):
+        raise ValueError(ON_CLUSTER)
     connect = redis_infra.listener if worker else redis_infra.client
     return RedisQueue(connect(redis_url, decode=False), name=name)
 

@@ -36,14 +36,26 @@
   function refreshRegions(selectors, spread) {
     if (!selectors.length) return;
     var wait = Math.min(Math.max(Number(spread) || 0, 0), 1000) * Math.random();
-    setTimeout(function () {
-      selectors.forEach(function (selector) {
-        var region;
-        try { region = document.querySelector(selector); } catch (e) { region = null; }
-        if (region) htmx.trigger(region, "live-refresh");
-      });
-    }, wait);
+    setTimeout(function () { selectors.forEach(refresh); }, wait);
   }
+
+  // A region asked again while its last refresh is still loading is refreshed once more after it: htmx would
+  // queue that request on the element an outerHTML swap then replaces, and drop it (the page stayed a step behind).
+  var again = {};
+  function refresh(selector) {
+    var region;
+    try { region = document.querySelector(selector); } catch (e) { region = null; }
+    if (!region) return;
+    if (region.classList.contains("htmx-request")) { again[selector] = true; return; }
+    htmx.trigger(region, "live-refresh");
+  }
+  function refreshAgain() {
+    var selectors = Object.keys(again);
+    again = {};
+    setTimeout(function () { selectors.forEach(refresh); }, 0);
+  }
+  document.addEventListener("htmx:afterSettle", refreshAgain); // swapped in (the old element is gone)
+  document.addEventListener("htmx:afterRequest", refreshAgain); // or failed, the region left as it was
 
   htmx.defineExtension("mall-rt", {
     transformResponse: function (text, xhr, elt) {

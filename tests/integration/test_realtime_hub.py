@@ -117,12 +117,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_an_event_from_one_app_process_reaches_a_client_of_another(app, container, embedded_redis, tmp_path):
+async def test_an_event_from_one_app_process_reaches_a_client_of_another(app, container, tmp_path):
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MALL_")},
         "MALL_PORT": str(port),
-        "MALL_REDIS_URL": embedded_redis.url,
+        "MALL_REDIS_URL": container.redis_url,  # the same Redis (and job queue) as this process
+        "MALL_QUEUE_REDIS_URL": container.queue_url,
         "MALL_DEMO": "false",
         "MALL_PAYMENT_WEBHOOK_SECRET": "test-secret-0123456789abcdef",
         "MALL_PAYOUT_WEBHOOK_SECRET": "test-payout-secret-0123456789",

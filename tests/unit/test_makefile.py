@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS = ("bench", "bench-flash", "browser-deps")
+TARGETS = ("bench", "bench-flash", "browser-deps", "redis-deps")
 
 
 def dry_run(target: str, uid: int, bin_dir: Path) -> str:
@@ -35,3 +35,8 @@ def test_root_installs_without_sudo(tmp_path):
     for target in TARGETS:
         said = dry_run(target, 0, tmp_path)
         assert "apt-get install" in said and "sudo" not in said
+
+
+def test_make_test_installs_redis_server_for_the_cluster_tests_when_it_is_missing(tmp_path):
+    said = dry_run("test", 0, tmp_path)
+    assert "command -v redis-server" in said and "apt-get install -y -qq redis-server" in said
