@@ -20,7 +20,9 @@ from mall.infra.background import Background
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
+from mall.infra.pagestore import PageStore
 from mall.infra.ratelimit import RateLimiter
+from mall.infra.watch import WatchedDatabase
 from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
 from mall.orders.services.flash_lines import FlashLedger
 from mall.payments.repository import PaymentRepository
@@ -32,6 +34,7 @@ from mall.reputation.repository import HealthRepository
 from mall.reviews import services as reviews_services
 from mall.reviews.repository import ReviewRepository
 from mall.shops.repository import InviteRepository, ShopRepository
+from mall.storefront import freshness
 
 
 @dataclass
@@ -67,6 +70,7 @@ class Container:
     reviews: ReviewRepository
     health: HealthRepository
     cases: CaseRepository
+    pages: PageStore  # kept storefront pages (mall.storefront.freshness says when they stop being right)
     background: Background = field(default_factory=Background)  # delayed pushes; close() stops them
 
     async def close(self) -> None:
@@ -99,6 +103,10 @@ class Container:
 
 def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
     accounts.use_hash_profile(settings.password_hash_profile)
+    pages = PageStore(redis, max_bytes=settings.page_cache_mib * 1024 * 1024, enabled=settings.page_cache)
+    db = WatchedDatabase(
+        db, freshness.WATCHED, lambda collection, doc_id: pages.bump(freshness.written(collection, doc_id))
+    )
     checkouts = CheckoutRepository(db)
     container = Container(
         settings=settings,
@@ -132,6 +140,7 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         reviews=ReviewRepository(db),
         health=HealthRepository(db),
         cases=CaseRepository(db),
+        pages=pages,
     )
     reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)
