@@ -84,10 +84,10 @@ class Versions:
                 pipe.hincrby(VERSIONS, name, 1)
             await pipe.execute()
 
-    async def read(self, names: Iterable[str]) -> tuple[str, dict[str, str]]:
-        names = set(names)
+    async def read(self, names: tuple[str, ...]) -> tuple[str, tuple]:
+        """(epoch, the version of each name, in the order asked; None for one never bumped)."""
         found = await self._reads.get(names)
-        return found[EPOCH], {name: found.get(name) or "0" for name in names}
+        return found[EPOCH], tuple(map(found.get, names))
 
     async def _fetch(self, wanted: list[str]) -> dict:
         values = await self.redis.hmget(VERSIONS, [EPOCH, *wanted])
@@ -97,8 +97,9 @@ class Versions:
         return dict(zip([EPOCH, *wanted], values, strict=True))
 
 
-def page_key(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+def shared_key(key: tuple) -> str:
+    """A page's key in Redis (in this process the tuple itself is the key)."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
 class Stored(Protocol):
@@ -116,11 +117,11 @@ class PageStore:
         self.versions = Versions(redis)
         self.max_bytes = max_bytes
         self.enabled = enabled
-        self.local: OrderedDict[str, Stored] = OrderedDict()
+        self.local: OrderedDict[tuple, Stored] = OrderedDict()
         self.bytes = 0
         self.pending: set[str] = set()
         self.memo = None  # what the storefront works out once per version (mall.storefront.freshness)
-        self._making: dict[str, asyncio.Future] = {}
+        self._making: dict[tuple, asyncio.Future] = {}
 
     async def bump(self, names: Iterable[str]) -> None:
         """After a write: what depended on `names` is not right any more. When Redis cannot be told, this worker
@@ -141,7 +142,7 @@ class PageStore:
 
     async def fetch(
         self,
-        key: str,
+        key: tuple,
         make: Callable[[], Awaitable[Stored | None]],
         *,
         load: Callable[[str], Stored],
@@ -181,22 +182,22 @@ class PageStore:
         finally:
             del self._making[key]
 
-    async def _shared(self, key: str, load, fresh) -> Stored | None:
+    async def _shared(self, key: tuple, load, fresh) -> Stored | None:
         try:
-            raw = await self.redis.get(ENTRY + key)
+            raw = await self.redis.get(ENTRY + shared_key(key))
             entry = load(raw) if raw else None
         except Exception:
             log.exception("a page kept in Redis could not be read; rendering it again")
             return None
         return entry if entry is not None and fresh(entry) else None
 
-    async def _share(self, key: str, entry: Stored, ttl: int) -> None:
+    async def _share(self, key: tuple, entry: Stored, ttl: int) -> None:
         try:
-            await self.redis.set(ENTRY + key, entry.dump(), ex=max(1, min(MAX_TTL, ttl)))
+            await self.redis.set(ENTRY + shared_key(key), entry.dump(), ex=max(1, min(MAX_TTL, ttl)))
         except Exception:
             log.exception("a page could not be kept in Redis (this worker still keeps it)")
 
-    def _keep(self, key: str, entry: Stored) -> None:
+    def _keep(self, key: tuple, entry: Stored) -> None:
         old = self.local.pop(key, None)
         if old is not None:
             self.bytes -= old.size

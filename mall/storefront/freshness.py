@@ -114,9 +114,9 @@ def memo_of(c) -> Memo:
     return c.pages.memo
 
 
-async def on_show(c, epoch: str, versions: dict[str, str]) -> Memo:
-    """Edges and the sales on show, as of these versions (read by the page about to be served)."""
-    return await memo_of(c).current(c, (epoch, *(versions[name] for name in EDGES)))
+async def on_show(c, versions: tuple) -> Memo:
+    """Edges and the sales on show, as of these versions (epoch, then EDGES', read by the page about to be served)."""
+    return await memo_of(c).current(c, versions)
 
 
 async def flash_counts(c, sale_ids: list[str]) -> dict[str, int | None]:

@@ -33,7 +33,6 @@ from markupsafe import Markup
 from sanic import Request
 from sanic.response import HTTPResponse
 
-from mall.infra.pagestore import page_key
 from mall.web import compression, i18n
 from mall.web.sessions import Session
 
@@ -72,6 +71,8 @@ def has_flashes(request: Request) -> bool:
     session = request.ctx.session
     return session is not None and bool(session.get("flash"))
 
+
+DEFAULT_PART = Part()
 
 # The layout's own holes (templates/base.html); the domains add theirs (mall.app installs them).
 LAYOUT_PARTS = {
@@ -170,9 +171,12 @@ async def _signed_in(request: Request, user) -> dict:
     return cached
 
 
-def personal_here(request: Request, holes: list[list]) -> bool:
+def personal_here(request: Request, templates: frozenset[str]) -> bool:
+    """Whether this visitor has anything of their own in holes of these kinds (else a guest's rendering serves)."""
+    if not templates:
+        return False
     parts = request.app.ctx.personal_parts
-    return any(parts.get(template, Part()).needed(request) for template in {h[0] for h in holes})
+    return any(parts.get(template, DEFAULT_PART).needed(request) for template in templates)
 
 
 # --- entries --------------------------------------------------------------------------------------------------
@@ -266,6 +270,7 @@ class Entry:
     valid_until: int
     digest: str
     keep: bool = True
+    _templates: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, capture: Capture, guest_fills: list[str], *, rendered_ms: int, valid: tuple[int, int],
@@ -281,6 +286,13 @@ class Entry:
 
     def fresh(self, now_ms: int) -> bool:
         return self.valid_from <= now_ms < self.valid_until
+
+    @property
+    def templates(self) -> frozenset[str]:
+        """The kinds of holes it has."""
+        if self._templates is None:
+            self._templates = frozenset(template for template, _args in self.holes)
+        return self._templates
 
     @property
     def size(self) -> int:
@@ -312,14 +324,16 @@ class Direct:
 # --- answering ------------------------------------------------------------------------------------------------
 
 
-async def cached(request: Request, key: tuple, *, valid: tuple[int, int], build: Callable[[], Awaitable]):
+async def cached(request: Request, key: tuple, *, valid: Callable[[], tuple[int, int]], build: Callable[[], Awaitable]):
     """The page for this URL, language and `key` (the versions of what it shows), rendered by `build()` when no
-    entry right at this instant is kept, then completed for this visitor. `valid`: (from, until) epoch ms."""
+    entry right at this instant is kept, then completed for this visitor. `valid()`: when what `build()` renders now
+    stays right, (from, until) in epoch ms."""
     c = request.app.ctx.c
     now_ms = epoch_ms(c.clock.now())
     fragment = _is_fragment(request)
-    full_key = page_key(request.route.name, request.path, request.query_string, i18n.current_locale(), fragment,
-                        request.headers.get("HX-Target", ""), *key)  # fmt: skip
+    headers = request.headers
+    full_key = (request.route.name, request.path, request.query_string, i18n.current_locale(), fragment,
+                headers.get("HX-Target", ""), key)  # fmt: skip
 
     async def make():
         capture = Capture()
@@ -329,7 +343,7 @@ async def cached(request: Request, key: tuple, *, valid: tuple[int, int], build:
                 return Direct(response)
             capture.status = response.status
             guest_fills = await fill(request, capture.holes)
-        return Entry.build(capture, guest_fills, rendered_ms=now_ms, valid=valid, fragment=fragment)
+        return Entry.build(capture, guest_fills, rendered_ms=now_ms, valid=valid(), fragment=fragment)
 
     entry, hit = await c.pages.fetch(
         full_key,
@@ -350,11 +364,11 @@ def _is_fragment(request: Request) -> bool:
 
 
 async def answer(request: Request, entry: Entry, *, hit: bool, now_ms: int) -> HTTPResponse:
-    personal_ = personal_here(request, entry.holes)
+    personal_ = personal_here(request, entry.templates)
     plan = entry.full if personal_ else entry.guest
     fills = await fill(request, entry.holes) if personal_ else []
     token = request.ctx.session.csrf
-    values = [_value(slot, token, now_ms, fills) for slot in plan.slots]
+    values = [_value(slot, token, now_ms, fills).encode() for slot in plan.slots]
     headers = {
         "Vary": "HX-Request, Cookie, Accept-Encoding",
         "Cache-Control": "private, no-cache",
@@ -364,20 +378,21 @@ async def answer(request: Request, entry: Entry, *, hit: bool, now_ms: int) -> H
     if not entry.fragment:  # (an htmx swap is never answered from the browser's cache: it always gets the time now)
         tag = hashlib.blake2b("\x00".join([entry.digest, token, *fills]).encode(), digest_size=12).hexdigest()
         headers["ETag"] = f'W/"{tag}"'
-        if _matches(request.headers.get("if-none-match", ""), tag) and entry.status == 200:
+        if entry.status == 200 and _matches(request.headers.get("if-none-match"), tag):
             return HTTPResponse(status=304, headers=headers)
-    items: list[tuple[bytes, bytes | None]] = []
-    gzip = compression.choose(request.headers.get("accept-encoding", ""), brotli_ok=False) == "gzip"
-    deflated = plan.deflated if gzip else None
-    for i, piece in enumerate(plan.encoded):
-        items.append((piece, deflated[i] if deflated else None))
-        if i < len(values):
-            items.append((values[i].encode(), None))
-    if gzip:
-        body = compression.spliced_gzip(items)
+    pieces = plan.encoded
+    if compression.choose(request.headers.get("accept-encoding", ""), brotli_ok=False) == "gzip":
+        deflated = plan.deflated
+        items = [(pieces[0], deflated[0])]
+        for value, piece, packed in zip(values, pieces[1:], deflated[1:], strict=True):
+            items += ((value, None), (piece, packed))
         headers["Content-Encoding"] = "gzip"
+        body = compression.spliced_gzip(items)
     else:
-        body = b"".join(plain for plain, _ in items)
+        parts = [pieces[0]]
+        for value, piece in zip(values, pieces[1:], strict=True):
+            parts += (value, piece)
+        body = b"".join(parts)
     return HTTPResponse(body, status=entry.status, headers=headers, content_type="text/html; charset=utf-8")
 
 
@@ -392,5 +407,7 @@ def _value(slot: list, token: str, now_ms: int, fills: list[str]) -> str:
     return fills[slot[1]]
 
 
-def _matches(header: str, tag: str) -> bool:
-    return any(part.strip().removeprefix("W/").strip('"') == tag for part in header.split(",")) or header == "*"
+def _matches(header: str | None, tag: str) -> bool:
+    if not header:
+        return False
+    return header.strip() == "*" or any(part.strip().removeprefix("W/").strip('"') == tag for part in header.split(","))
