@@ -31,7 +31,6 @@ class Sources:
             self._cache["orders"] = await orders.fulfilment_figures(self.c, shop_id=self.shop_id, since=self.since)
         return self._cache["orders"]
 
-
     async def after_sales(self) -> tuple[aftersales.RefundRate, aftersales.DisputesLost]:
         if "aftersales" not in self._cache:
             self._cache["aftersales"] = (

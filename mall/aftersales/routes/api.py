@@ -33,7 +33,6 @@ from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_json, parse_query
 from mall.web.i18n import gettext as _
 
-
 CONFLICT = {409: "not possible in the case's present state (or another step is under way: retry)"}
 
 
