@@ -88,7 +88,7 @@ async def test_a_version_that_cannot_be_bumped_makes_this_worker_render_every_pa
     store.versions.bump = real
     await kept(store, ("p",), made)  # the next page bumps what was pending first
     assert store.usable
-    epoch, versions = await store.versions.read(("products",))
+    _epoch, versions = await store.versions.read(("products",))
     assert versions == ("1",)
 
 
