@@ -38,6 +38,7 @@ from mall.web.sessions import Session
 
 NONCE = secrets.token_hex(6)  # this process's markers: never in a page people can write into
 CSRF_MARKER = f"csrf-{NONCE}-token"
+HTML = "text/html; charset=utf-8"
 HOLE = "<!--hole-{nonce}-{index}-->"
 SLOTS = re.compile(
     rf"(?P<csrf>{CSRF_MARKER})"
@@ -379,7 +380,8 @@ async def answer(request: Request, entry: Entry, *, hit: bool, now_ms: int) -> H
         tag = hashlib.blake2b("\x00".join([entry.digest, token, *fills]).encode(), digest_size=12).hexdigest()
         headers["ETag"] = f'W/"{tag}"'
         if entry.status == 200 and _matches(request.headers.get("if-none-match"), tag):
-            return HTTPResponse(status=304, headers=headers)
+            # (a page's type, so it gets a page's headers: a 304's replace those the browser kept with the page)
+            return HTTPResponse(status=304, headers=headers, content_type=HTML)
     pieces = plan.encoded
     if compression.choose(request.headers.get("accept-encoding", ""), brotli_ok=False) == "gzip":
         deflated = plan.deflated
@@ -393,7 +395,7 @@ async def answer(request: Request, entry: Entry, *, hit: bool, now_ms: int) -> H
         for value, piece in zip(values, pieces[1:], strict=True):
             parts += (value, piece)
         body = b"".join(parts)
-    return HTTPResponse(body, status=entry.status, headers=headers, content_type="text/html; charset=utf-8")
+    return HTTPResponse(body, status=entry.status, headers=headers, content_type=HTML)
 
 
 def _value(slot: list, token: str, now_ms: int, fills: list[str]) -> str:

@@ -59,6 +59,8 @@ async def test_a_page_revalidated_with_its_etag_is_a_304_without_a_body(web, fac
     assert again.status_code == 304
     assert again.content == b"" and again.headers.get("content-length", "0") == "0"
     assert again.headers["etag"] == tag and re.fullmatch(r"now;desc=\d+", again.headers["server-timing"])
+    for header in ("content-security-policy", "x-frame-options", "vary", "cache-control"):  # the kept page's, renewed
+        assert again.headers[header] == first.headers[header], header
 
     other = await web.get(f"/p/{tea.id}", headers={"If-None-Match": 'W/"something-else"'})
     assert other.status_code == 200 and other.text == first.text
