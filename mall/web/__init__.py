@@ -62,6 +62,7 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.on_request(security.before_request, priority=100)
     app.on_response(_finish, priority=100)
     app.on_response(compress_response, priority=50)
+    app.on_response(static.media_headers, priority=40)
 
 
 def _head_follows_get(app: Sanic) -> None:

@@ -87,6 +87,12 @@ ASSETS = Assets()
 url_for = ASSETS.url_for
 
 
+async def media_headers(request: Request, response) -> None:
+    """Uploaded pictures get a random name each (mall.infra.images) and never change under it: kept a year too."""
+    if request.path.startswith("/media/") and response.status == 200:
+        response.headers["Cache-Control"] = YEAR
+
+
 async def serve(request: Request, name: str) -> HTTPResponse:
     asset = ASSETS.get(name)
     if asset is None:

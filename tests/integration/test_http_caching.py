@@ -81,7 +81,12 @@ async def test_another_visitor_never_revalidates_into_someone_elses_page(app, we
     assert shopper.email in theirs.text
 
 
-async def test_static_files_have_fingerprinted_urls_kept_a_year_and_answer_head_and_revalidation(web):
+async def test_static_files_have_fingerprinted_urls_kept_a_year_and_answer_head_and_revalidation(
+    web, container, factory
+):
+    from tests.integration.storefront_world import picture
+
+    product = await factory.product(images=[picture(container)])
     page = (await web.get("/")).text
     css = re.search(r'href="(/static/css/mall\.css\?v=([0-9a-f]+))"', page)
     assert css, "the layout links its stylesheet through the static() helper"
@@ -100,6 +105,9 @@ async def test_static_files_have_fingerprinted_urls_kept_a_year_and_answer_head_
     again = await web.get("/static/css/mall.css", headers={"If-None-Match": unversioned.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert (await web.get("/static/css/nothing.css")).status_code == 404
+    picture = re.search(r'src="(/media/[0-9a-f]{32}\.webp)"', (await web.get(f"/p/{product.id}")).text).group(1)
+    uploaded = await web.get(picture)  # an uploaded picture's name is random and never reused: kept a year too
+    assert uploaded.status_code == 200 and uploaded.headers["cache-control"].endswith("immutable")
     assert (await web.get("/static/../settings.toml")).status_code == 404
 
 
