@@ -8,11 +8,12 @@ each, and the ratio of its median req/s to the bare endpoint's. Figures drift be
 compare the ratios.
 
     python bench/http_baseline.py [--duration 10] [--connections 32] [--rounds 3] [--only home,deals]
-        [--root DIR] [--env MALL_PAGE_CACHE=false]
+        [--root DIR] [--env MALL_PAGE_CACHE=false] [--profile home]
 
 `--root` runs the mall from another checkout (e.g. the code before a change, exported with `git archive`);
-`--env` passes settings to the mall. A guest without a cookie (wrk's default) gets a new session per request, as a
-first visit does; "returning guest" sends the session cookie a browser keeps.
+`--env` passes settings to the mall; `--profile KEY` samples the mall's process with py-spy while wrk loads that
+target once more and prints where the time goes (inclusive share per function). A guest without a cookie (wrk's
+default) gets a new session per request, as a first visit does; "returning guest" sends the cookie a browser keeps.
 """
 
 from __future__ import annotations
@@ -158,6 +159,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated target keys (default: all)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to run the mall from")
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the mall (repeatable)")
+    parser.add_argument("--profile", default="", help="a target key to profile with py-spy after the rounds")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
@@ -200,12 +202,40 @@ def main() -> None:
             for key, _label, path, headers in chosen:
                 runs.setdefault(key, []).append(wrk(base_url + path, args.duration, args.connections, headers))
         report(runs, [("bare", "bare Sanic JSON (baseline)")] + [(k, label) for k, label, *_ in chosen])
+        if args.profile:
+            target = next(t for t in chosen if t[0] == args.profile)
+            profile(procs[1].pid, base_url + target[2], target[3], args)
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(10)
         shutil.rmtree(var, ignore_errors=True)
+
+
+def profile(pid: int, url: str, headers: dict, args) -> None:
+    """py-spy samples the mall while wrk loads `url`; prints each function's inclusive share of the samples."""
+    spy = shutil.which("py-spy") or str(Path(PY).parent / "py-spy")
+    out = Path(tempfile.mkdtemp(prefix="mall-prof-")) / "raw.txt"
+    extra = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    load = subprocess.Popen(["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration + 2}s", *extra, url],
+                            stdout=subprocess.DEVNULL)  # fmt: skip
+    time.sleep(1)
+    subprocess.run([spy, "record", "-p", str(pid), "-d", str(args.duration), "-r", "250", "-f", "raw", "-o", str(out)],
+                   capture_output=True, check=True)  # fmt: skip
+    load.wait()
+    shares: dict[str, int] = {}
+    total = 0
+    for line in out.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if "concurrent/futures/thread.py" in stack:  # an idle pool thread
+            continue
+        total += int(count)
+        for frame in dict.fromkeys(f.split(":")[0] for f in stack.split(";")):
+            shares[frame] = shares.get(frame, 0) + int(count)
+    print(f"\nwhere the time goes ({url}, py-spy, {total} samples; inclusive share):")
+    for frame, count in sorted(shares.items(), key=lambda kv: -kv[1])[10:50]:
+        print(f"{count / total * 100:6.1f}%  {frame}")
 
 
 def report(runs: dict[str, list[dict]], rows: list[tuple[str, str]]) -> None:
