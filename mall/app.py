@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
     app.ctx.identity = identity
     app.ctx.signed_in_context = signed_in_context
     build_web(app, settings, blueprints())
+    app.ctx.personal_parts.update(personal_parts())
 
     @app.before_server_start
     async def start_storage(app):
@@ -189,6 +190,16 @@ def blueprints() -> Blueprint:
         pages, accounts, payments, storefront, shops, catalog, realtime, cart, orders, flash_sales, promotions,
         reviews, reputation, aftersales, settlement,
     )  # fmt: skip
+
+
+def personal_parts() -> dict:
+    """How each domain fills its holes in shared pages (mall.web.pagecache)."""
+    from mall.flash_sales.routes.pages import PERSONAL_PARTS as flash_sales
+    from mall.promotions.routes.pages import PERSONAL_PARTS as promotions
+    from mall.reviews.routes.pages import PERSONAL_PARTS as reviews
+    from mall.storefront.routes import PERSONAL_PARTS as storefront
+
+    return {**storefront, **promotions, **reviews, **flash_sales}
 
 
 async def signed_in_context(c, user) -> dict:

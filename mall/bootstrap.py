@@ -21,7 +21,9 @@ from mall.infra.background import Background
 from mall.infra.clock import SystemClock
 from mall.infra.events import EventBus
 from mall.infra.jobs import make_queue
+from mall.infra.pagestore import PageStore
 from mall.infra.ratelimit import RateLimiter
+from mall.infra.watch import WatchedDatabase
 from mall.orders.repository import AddressRepository, CheckoutRepository, OrderRepository, ShippingRepository
 from mall.orders.services.flash_lines import FlashLedger
 from mall.payments.repository import PaymentRepository
@@ -36,6 +38,7 @@ from mall.settlement import live as settlement_live
 from mall.settlement import services as settlement
 from mall.settlement.repository import LedgerRepository, RuleRepository, StatementRepository
 from mall.shops.repository import InviteRepository, ShopRepository
+from mall.storefront import freshness
 
 
 async def no_open_case(order_id: str) -> set[int]:
@@ -85,6 +88,7 @@ class Container:
     ledger: LedgerRepository
     statements: StatementRepository
     commission_rules: RuleRepository
+    pages: PageStore  # kept storefront pages (mall.storefront.freshness says when they stop being right)
     # After-sales as settlement sees it: the positions of an order's lines with an open case (not settled while
     # open) and the amount of a shop's open disputes (held back from its payouts); after-sales installs both.
     aftersales_open_lines: Callable[[str], Awaitable[set[int]]] = no_open_case
@@ -124,6 +128,10 @@ class Container:
 
 def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Container:
     accounts.use_hash_profile(settings.password_hash_profile)
+    pages = PageStore(redis, max_bytes=settings.page_cache_mib * 1024 * 1024, enabled=settings.page_cache)
+    db = WatchedDatabase(
+        db, freshness.WATCHED, lambda collection, doc_id: pages.bump(freshness.written(collection, doc_id))
+    )
     checkouts = CheckoutRepository(db)
     queue_url = settings.queue_redis_url or redis_url
     container = Container(
@@ -162,6 +170,7 @@ def build(settings: Settings, db, redis, redis_url: str, clock=None) -> Containe
         ledger=LedgerRepository(db),
         statements=StatementRepository(db),
         commission_rules=RuleRepository(db),
+        pages=pages,
     )
     reviews_services.install(container)  # sold counts follow the orders' events
     live.install(container)

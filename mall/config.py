@@ -21,6 +21,9 @@ class Settings:
     workers: int = 1
     public_url: str = "http://127.0.0.1:8000"
     access_log: bool = False
+    dev_reload: bool = False
+    page_cache: bool = True
+    page_cache_mib: int = 64
     mongo_url: str = ""
     mongo_db: str = "mall"
     mongo_interleave: str = "off"

@@ -156,6 +156,17 @@ class PromotionRepository:
         }
         return [_promotion(doc) async for doc in self.promotions.find(query)]
 
+    async def windows(self, after) -> list[tuple]:
+        """(starts_at, ends_at, shop_id or None) of every shop promotion, coupon and campaign, whatever its state,
+        that ends after `after` (campaigns belong to no shop)."""
+        fields = {"starts_at": 1, "ends_at": 1, "shop_id": 1}
+        found = []
+        for collection in (self.promotions, self.coupons, self.campaigns):
+            async for doc in collection.find({"ends_at": {"$gt": after}}, fields):
+                doc = _aware(doc)
+                found.append((doc["starts_at"], doc["ends_at"], doc.get("shop_id")))
+        return found
+
     # --- timed announcements (shop promotions and coupons) ------------------------------------------
 
     def _of(self, what: str):

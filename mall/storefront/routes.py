@@ -13,7 +13,8 @@ from mall.promotions.services import shelf
 from mall.reputation.services import panel as reputation
 from mall.reviews import services as reviews
 from mall.shops.models import SHOP_CATEGORIES
-from mall.storefront import links, services
+from mall.storefront import freshness, links, services
+from mall.storefront.caching import cached_page, every_sale
 from mall.storefront.schemas import (
     BadQuery,
     ListingParams,
@@ -23,6 +24,7 @@ from mall.storefront.schemas import (
     parse_search,
 )
 from mall.web.i18n import gettext as _
+from mall.web.pagecache import Part
 from mall.web.templating import is_htmx, render
 
 bp = Blueprint("storefront")
@@ -56,6 +58,10 @@ def _c(request: Request):
 
 @bp.get("/", ctx_access="public")
 async def home(request: Request):
+    return await cached_page(request, freshness.LISTING, lambda: _home(request), sales=every_sale, counts=True)
+
+
+async def _home(request: Request):
     c = _c(request)
     view = await services.home(c.products, c.categories, c.shops)
     running, upcoming = await showcase.deals(c)
@@ -82,6 +88,11 @@ async def categories(request: Request):
 
 
 async def _search(request: Request, *, category_slug: str | None = None):
+    build = lambda: _search_page(request, category_slug=category_slug)  # noqa: E731
+    return await cached_page(request, freshness.LISTING, build, sales=every_sale)
+
+
+async def _search_page(request: Request, *, category_slug: str | None = None):
     c = _c(request)
     args = _args(request)
     if category_slug is not None:
@@ -151,6 +162,12 @@ async def category(request: Request, slug: str):
 
 @bp.get("/p/<product_id>", ctx_access="public")
 async def product(request: Request, product_id: str):
+    deps = freshness.product_deps(product_id)
+    on_sale = lambda sale: sale.product_id == product_id  # noqa: E731
+    return await cached_page(request, deps, lambda: _product(request, product_id), sales=on_sale)
+
+
+async def _product(request: Request, product_id: str):
     c = _c(request)
     try:
         params = parse_model(_args(request), VariantParams)
@@ -159,25 +176,21 @@ async def product(request: Request, product_id: str):
         return await _bad_query(request, exc)
     except services.NotFound:
         raise NotFound(_("This product is not available.")) from None
-    compare = services.compare_ids(request.ctx.session.get("compare"))
     flash = None if is_htmx(request) else await showcase.for_product(c, view.product.id)
-    user = request.ctx.user
     return await render(
         request,
         "storefront/product.html",
         fragment=_fragment(request, "storefront/_buy_box.html"),
         view=view,
         theme=services.theme_colour(view.shop),
-        compare=compare,
-        limit=services.COMPARE_LIMIT,
         variant_for=services.variant_for,
         flash=flash,
-        box=await shelf.buy_box(c, view.product, view.variant, user_id=user.id if user else None),
+        box=await shelf.buy_box(c, view.product, view.variant, user_id=None),  # (what the visitor claimed: a hole)
         now=c.clock.now(),
         live_deals=True,
         review_panel=None
         if is_htmx(request)
-        else await reviews.product_panel(c, view.product, reviews.ReviewFilter(), user_id=user.id if user else None),
+        else await reviews.product_panel(c, view.product, reviews.ReviewFilter(), user_id=None),
     )
 
 
@@ -200,6 +213,17 @@ async def product_campaigns(request: Request, product_id: str):
 
 def _compare_list(request: Request) -> list[str]:
     return services.compare_ids(request.ctx.session.get("compare"))
+
+
+async def _compare_box(request: Request, holes: list[dict]) -> list[dict]:
+    ids = _compare_list(request)
+    return [{"compare": ids, "limit": services.COMPARE_LIMIT} for _hole in holes]
+
+
+# What the visitor's own session adds to a shared page (mall.web.pagecache; installed by mall.app).
+PERSONAL_PARTS = {
+    "storefront/_compare_button.html": Part(needed=lambda request: bool(_compare_list(request)), data=_compare_box),
+}
 
 
 def _posted_id(request: Request) -> str:
@@ -241,7 +265,7 @@ async def compare_add(request: Request):
         return await render(
             request,
             "storefront/_compare_button.html",
-            product=product,
+            product_id=product.id,
             compare=ids,
             message=message,
             kind=kind,
@@ -293,6 +317,10 @@ async def shop_directory(request: Request):
 
 @bp.get("/shops/<slug>", ctx_access="public")
 async def shop_page(request: Request, slug: str):
+    return await cached_page(request, freshness.LISTING, lambda: _shop_page(request, slug), sales=every_sale)
+
+
+async def _shop_page(request: Request, slug: str):
     c = _c(request)
     try:
         params = parse_model(_args(request), ListingParams)

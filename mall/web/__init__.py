@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from pathlib import Path
 
 from sanic import Blueprint, Request, Sanic
 from sanic_ext import Extend, openapi
 from sanic_ext.config import PRIORITY as SANIC_EXT_PRIORITY
 
-from mall.web import security
+from mall.web import security, static
+from mall.web.compression import compress_response
 from mall.web.errors import MallErrorHandler
+from mall.web.pagecache import LAYOUT_PARTS
 from mall.web.sessions import save_session
 from mall.web.templating import build_environment
 from mall.web.unavailable import starting_gate
-
-STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 
 
 class MallRequest(Request):
@@ -42,6 +41,8 @@ def _only_api_in_openapi(group: Blueprint) -> None:
 
 def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.ctx.jinja = build_environment(settings)
+    app.ctx.personal_parts = dict(LAYOUT_PARTS)  # the domains add theirs (mall.app)
+    static.ASSETS.reload = settings.dev_reload
     app.error_handler = MallErrorHandler()
     Extend(app)
     app.ext.openapi.describe(
@@ -50,7 +51,7 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
         description="JSON API of the mall. Authenticate with POST /api/v1/auth/token and send "
         "`Authorization: Bearer <token>`; token calls need no CSRF token.",
     )
-    app.static("/static", STATIC, name="static")
+    app.add_route(static.serve, "/static/<name:path>", name="static", ctx_access="public")
     media = settings.var_path / "media"
     media.mkdir(parents=True, exist_ok=True)
     app.static("/media", media, name="media")
@@ -60,6 +61,8 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.on_request(starting_gate, priority=200)
     app.on_request(security.before_request, priority=100)
     app.on_response(_finish, priority=100)
+    app.on_response(compress_response, priority=50)
+    app.on_response(static.media_headers, priority=40)
 
 
 def _head_follows_get(app: Sanic) -> None:

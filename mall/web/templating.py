@@ -12,12 +12,14 @@ from sanic import Request
 from sanic.response import HTTPResponse, html
 
 from mall.infra.money import to_major_text
-from mall.web import i18n
+from mall.web import i18n, static
+from mall.web.pagecache import CSRF_MARKER, personal
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 def build_environment(settings) -> Environment:
+    """Templates are compiled once and kept (no look at the files on each use), unless `dev_reload` is on."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -25,12 +27,16 @@ def build_environment(settings) -> Environment:
         enable_async=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=settings.dev_reload,
+        cache_size=-1,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.globals.update(
         settings=settings,
         locales=i18n.LOCALE_NAMES,
         html_lang=i18n.html_lang,
+        personal=personal,
+        static=static.url_for,
     )
     env.filters.update(
         money=lambda minor: i18n.money(minor, settings.currency),
@@ -70,6 +76,14 @@ async def render(
 ) -> HTTPResponse:
     env: Environment = request.app.ctx.jinja
     name = fragment if fragment and is_htmx(request) else template
+    capture = getattr(request.ctx, "page_capture", None)
+    if capture is not None:  # a shared page (mall.web.pagecache): rendered as a guest, personal parts left as holes
+        body = await env.get_template(name).render_async(
+            request=request, user=None, csrf_token=CSRF_MARKER, locale=i18n.current_locale(), flashes=[],
+            page_capture=capture, **context,
+        )  # fmt: skip
+        capture.body = body
+        return html(body, status=status)
     user = getattr(request.ctx, "user", None)
     if user is not None and name == template:
         for key, value in (await _signed_in_context(request, user)).items():

@@ -12,13 +12,16 @@
   var timer = null;
   var SALES = "[data-flash-sale], [data-hold]";
 
+  // The page's answer says when the server sent it (Server-Timing "now"; a page the browser kept and revalidated
+  // says it too), else its first data-now does.
   function measure() {
     var first = document.querySelector("[data-now]");
     if (!first || offset !== null) return;
     var received = Date.now();
     var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
     if (nav && nav.responseStart > 0 && performance.timeOrigin) received = performance.timeOrigin + nav.responseStart;
-    offset = Number(first.getAttribute("data-now")) - received;
+    var sent = (nav && nav.serverTiming || []).filter(function (t) { return t.name === "now"; })[0];
+    offset = Number(sent ? sent.description : first.getAttribute("data-now")) - received;
   }
 
   function now() { return Date.now() + (offset || 0); }

@@ -16,12 +16,19 @@
 
   // The server's clock minus this browser's, per root: a root rendered with the page is measured against
   // the moment the page arrived; one swapped in later (a live refresh) against the moment it is first seen.
+  // (The page's own answer also says when the server sent it, in Server-Timing "now", even when the browser kept the
+  // page and revalidated it.)
   function offset(root) {
     if (root._promoOffset === undefined) {
       var seen = Date.now();
+      var server = num(root, "data-now");
       var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
-      if (!started && nav && nav.responseStart > 0 && performance.timeOrigin) seen = performance.timeOrigin + nav.responseStart;
-      root._promoOffset = num(root, "data-now") - seen;
+      if (!started && nav && nav.responseStart > 0 && performance.timeOrigin) {
+        seen = performance.timeOrigin + nav.responseStart;
+        var sent = (nav.serverTiming || []).filter(function (t) { return t.name === "now"; })[0];
+        if (sent) server = Number(sent.description);
+      }
+      root._promoOffset = server - seen;
     }
     return root._promoOffset;
   }

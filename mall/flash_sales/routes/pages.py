@@ -16,15 +16,32 @@ from mall.flash_sales import services
 from mall.flash_sales.routes import bp
 from mall.flash_sales.routes.api import reserve_for
 from mall.flash_sales.services import showcase
+from mall.storefront import freshness
+from mall.storefront.caching import cached_page, every_sale
 from mall.storefront.services import theme_colour
 from mall.web.api import TooManyRequests, safe_next
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
+from mall.web.pagecache import Part
 from mall.web.templating import is_htmx, render
 
 
 def _user_id(request: Request) -> str | None:
     return request.ctx.user.id if request.ctx.user else None
+
+
+async def _reminded(request: Request, holes: list[dict]) -> list[dict]:
+    mine = await services.reminded(request.app.ctx.c, _user_id(request), [h["sale_id"] for h in holes])
+    return [{"reminded": hole["sale_id"] in mine} for hole in holes]
+
+
+# What the visitor's own account adds to a shared page (mall.web.pagecache; installed by mall.app). Their holds
+# come with every signed-in visitor (mall.app.signed_in_context).
+PERSONAL_PARTS = {
+    "flash_sales/_remind.html": Part(data=_reminded),
+    "flash_sales/_buy.html": Part(),
+    "flash_sales/_sale_hold.html": Part(),
+}
 
 
 async def _card(request: Request, sale_id: str) -> showcase.SaleCard:
@@ -49,7 +66,11 @@ def _sign_in_first(request: Request, sale_id: str):
 
 @bp.get("/deals", ctx_access="public")
 async def deals_page(request: Request):
-    running, upcoming = await showcase.deals(request.app.ctx.c, user_id=_user_id(request))
+    return await cached_page(request, freshness.FLASH_PAGES, lambda: _deals(request), sales=every_sale, counts=True)
+
+
+async def _deals(request: Request):
+    running, upcoming = await showcase.deals(request.app.ctx.c)
     return await render(
         request,
         "flash_sales/deals.html",
@@ -87,7 +108,10 @@ async def _sale_page(request: Request, card: showcase.SaleCard, *, result=None, 
 
 @bp.get("/flash/<sale_id:str>", ctx_access="public")
 async def sale_page(request: Request, sale_id: str):
-    return await _sale_page(request, await _card(request, sale_id))
+    async def build():
+        return await _sale_page(request, await _card(request, sale_id))
+
+    return await cached_page(request, freshness.FLASH_PAGES, build, sale_id=sale_id, counts=True)
 
 
 def _quantity(raw, limit: int) -> int | None:
@@ -166,7 +190,8 @@ async def remind_me(request: Request, sale_id: str):
         return redirect(safe_next(request.form.get("next") or f"/flash/{card.sale.id}"), status=303)
     extra = {"waiting": await services.reminder_count(c, card.sale.id)} if request.form.get("count") == "1" else {}
     return await render(
-        request, "flash_sales/_remind.html", card=card, message=message, kind=kind, status=status,
+        request, "flash_sales/_remind.html", sale_id=card.sale.id, reminded=card.reminded, message=message, kind=kind,
+        status=status,
         next=safe_next(request.form.get("next")), **extra,
     )  # fmt: skip
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from mall.flash_sales.models import Figures, FlashSale, SaleState
 from mall.flash_sales.services.common import NO_SUCH_SALE, FlashSaleError
 from mall.flash_sales.services.pauses import closed_shops
@@ -44,8 +48,33 @@ async def remaining(c, sale_id: str) -> int:
     return figures["remaining"] if figures else 0
 
 
+# A page kept for many (mall.storefront.freshness) is keyed by the remaining counts it was asked with; it must show
+# exactly those, not ones read a moment later, or a count that went down and back up would find a page showing the
+# count in between.
+_as_of: ContextVar[dict[str, int | None] | None] = ContextVar("flash_counts_as_of", default=None)
+
+
+@contextmanager
+def counts_as_of(counts: dict[str, int | None]) -> Iterator[None]:
+    """Within: remaining_many answers from `counts` (read once) for the sales it holds."""
+    token = _as_of.set(counts)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
+
+
 async def remaining_many(c, sale_ids: list[str]) -> dict[str, int]:
+    known = _as_of.get()
+    if known is not None and all(sale_id in known for sale_id in sale_ids):
+        return {sale_id: known[sale_id] for sale_id in sale_ids if known[sale_id] is not None}
     return await c.flash_store.remaining_many(sale_ids)
+
+
+async def remaining_as_stored(c, sale_ids: list[str]) -> dict[str, int | None]:
+    """Each sale's remaining units as Redis has them (None: not loaded), in one round trip."""
+    found = await c.flash_store.remaining_many(sale_ids)
+    return {sale_id: found.get(sale_id) for sale_id in sale_ids}
 
 
 async def live_figures(c, sale: FlashSale) -> Figures:

@@ -17,9 +17,20 @@ from mall.promotions.services import shelf
 from mall.shops import services as shops
 from mall.web.api import safe_next
 from mall.web.i18n import gettext as _
+from mall.web.pagecache import Part
 from mall.web.templating import is_htmx, render
 
 HIDDEN = (State.DRAFT, State.STOPPED)  # a campaign shoppers never see
+
+
+async def _claimed(request: Request, holes: list[dict]) -> list[dict]:
+    user = request.ctx.user
+    mine = await shelf.claimed_ids(request.app.ctx.c, user.id if user else None, [h["coupon_id"] for h in holes])
+    return [{"claimed": hole["coupon_id"] in mine} for hole in holes]
+
+
+# What the visitor's own account adds to a shared page (mall.web.pagecache; installed by mall.app).
+PERSONAL_PARTS = {"promotions/_claim_act.html": Part(data=_claimed)}
 
 
 @bp.get("/campaigns/<campaign_id:str>", ctx_access="public")

@@ -43,6 +43,17 @@ async def live_limited(c, shop_ids: Iterable[str]) -> list[LimitedTimeDiscount]:
     return [p.engine() for p in promotions if p.kind == ShopPromotionKind.LIMITED_TIME]
 
 
+async def price_edges(c) -> list[tuple]:
+    """(instant, shop id or None for every shop): each start and end, from now on, of a shop promotion, a coupon or a
+    campaign, whatever its state (a superset of the instants at which a price or a deal on a shelf may change by
+    itself; pausing, resuming and editing are writes, not instants)."""
+    now = c.clock.now()
+    edges = []
+    for starts_at, ends_at, shop_id in await c.promotions.windows(now):
+        edges += [(starts_at, shop_id), (ends_at, shop_id)]
+    return edges
+
+
 async def listing_prices(c, products: list) -> dict[str, int]:
     """product id -> its lowest unit price now, for the products a limited-time deal makes cheaper."""
     limited = await live_limited(c, [p.shop_id for p in products]) if products else []

@@ -19,8 +19,11 @@ from mall.reviews.models import DSR_KEYS, MAX_PHOTOS, REPORT_REASONS, STARS, TAG
 from mall.reviews.routes import bp
 from mall.reviews.routes.common import refused, upload_photos
 from mall.reviews.schemas import ReviewQuery
+from mall.storefront import freshness
+from mall.storefront.caching import cached_page
 from mall.web.forms import Invalid, parse_query
 from mall.web.i18n import gettext as _
+from mall.web.pagecache import Part
 from mall.web.templating import is_htmx, render
 
 
@@ -43,18 +46,31 @@ def _user_id(request: Request) -> str | None:
     return request.ctx.user.id if request.ctx.user else None
 
 
+async def _actions(request: Request, holes: list[dict]) -> list[dict]:
+    mine = await services.voted(request.app.ctx.c, user_id=_user_id(request), review_ids=[h["r"]["id"] for h in holes])
+    return [{"voted": mine, "report_reasons": REPORT_REASONS} for _hole in holes]
+
+
+# What the visitor's own account adds to a shared page (mall.web.pagecache; installed by mall.app).
+PERSONAL_PARTS = {"reviews/_actions.html": Part(data=_actions)}
+
+
 @bp.get("/p/<product_id:str>/reviews", ctx_access="public")
 async def product_reviews(request: Request, product_id: str):
     """All of a product's reviews (a page of its own without JavaScript; the list region for htmx)."""
+    deps = freshness.product_deps(product_id)
+    return await cached_page(request, deps, lambda: _product_reviews(request, product_id))
+
+
+async def _product_reviews(request: Request, product_id: str):
     product = await _product(request, product_id)
     try:
         chosen = _chosen(request)
     except Invalid:
         chosen = services.ReviewFilter()
-    panel = await services.product_panel(request.app.ctx.c, product, chosen, user_id=_user_id(request))
+    panel = await services.product_panel(request.app.ctx.c, product, chosen, user_id=None)  # (votes: a hole)
     return await render(
-        request, "reviews/product_reviews.html", fragment="reviews/_list.html", product=product, rp=panel,
-        report_reasons=REPORT_REASONS, tags=TAGS,
+        request, "reviews/product_reviews.html", fragment="reviews/_list.html", product=product, rp=panel, tags=TAGS,
     )  # fmt: skip
 
 
