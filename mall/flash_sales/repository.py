@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
+from redis.asyncio.cluster import RedisCluster
 
 from mall.flash_sales import lua
 from mall.flash_sales.events import STOCK_TICK_SECONDS
-from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status
+from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status, reservation_id
 from mall.infra.redis_batch import RedisBatcher
 
 TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
@@ -27,12 +28,18 @@ def from_ms(value) -> datetime:
     return datetime.fromtimestamp(int(float(value)) / 1000, UTC)
 
 
+def index_ttl_ms(expires_at, now) -> int:
+    """How long a shopper's index of holds outlives a hold noted in it."""
+    return max(ms(expires_at) - ms(now), 0) + 1000
+
+
 class FlashSaleStore:
     """Redis side: remaining units, holds, per-user counts and sold holds of the sales that run."""
 
     def __init__(self, redis):
         self.redis = redis
         self.batch = RedisBatcher(redis)  # the reservations of a crowd share round trips
+        self.one_server = not isinstance(redis, RedisCluster)  # a script may touch keys of several slots
         self._reserve = redis.register_script(lua.RESERVE)
         self._peek = redis.register_script(lua.PEEK)
         self._claim = redis.register_script(lua.CLAIM)
@@ -79,11 +86,19 @@ class FlashSaleStore:
     async def reserve(
         self, sale_id: str, *, now, user_id: str, ip: str, qty: int, hold_id: str, expires_at, limits
     ) -> tuple[str, int, bool]:
-        """-> (reason, remaining or seconds to wait, tick). `limits` = (per user, per IP, window seconds)."""
+        """-> (reason, remaining or seconds to wait, tick). `limits` = (per user, per IP, window seconds).
+        A hold is noted in the shopper's index too: in the same script on one server (one round trip), in a
+        second step on a cluster (the index lives in another slot)."""
         tag = f"{{sale:{sale_id}}}"
         keys = [*self.keys(sale_id), f"{tag}:rl:u:{user_id}", f"{tag}:rl:ip:{ip}"]
         args = [ms(now), user_id, qty, hold_id, ms(expires_at), *limits, TICK_MS]
+        held = reservation_id(sale_id, hold_id)
+        if self.one_server:
+            keys.append(self.user_key(user_id))
+            args += [held, index_ttl_ms(expires_at, now)]
         reason, value, tick = await self.batch.script(self._reserve, keys, args)
+        if reason == "ok" and not self.one_server:
+            await self.remember_hold(user_id, held, expires_at, now)
         return str(reason), int(value), bool(tick)
 
     async def peek(self, sale_id: str, hold_id: str) -> Hold | None:
@@ -177,8 +192,7 @@ class FlashSaleStore:
 
     async def remember_hold(self, user_id: str, reservation: str, expires_at, now, checkout_id: str = "") -> None:
         """Note a live hold in the shopper's own index (with the checkout that claimed it, once one has)."""
-        ttl = max(ms(expires_at) - ms(now), 0) + 1000
-        args = [reservation, f"{ms(expires_at)}|{checkout_id}", ms(now), ttl]
+        args = [reservation, f"{ms(expires_at)}|{checkout_id}", ms(now), index_ttl_ms(expires_at, now)]
         await self._remember_hold(keys=[self.user_key(user_id)], args=args)
 
     async def forget_hold(self, user_id: str, reservation: str) -> None:

@@ -11,7 +11,7 @@ from sanic import Blueprint, Request, Sanic
 from sanic_ext import Extend, openapi
 from sanic_ext.config import PRIORITY as SANIC_EXT_PRIORITY
 
-from mall.web import security
+from mall.web import lean, security
 from mall.web.errors import MallErrorHandler
 from mall.web.sessions import save_session
 from mall.web.templating import build_environment
@@ -58,19 +58,29 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.blueprint(routes)
     app.before_server_start(_head_follows_get, priority=SANIC_EXT_PRIORITY - 1)
     app.on_request(starting_gate, priority=200)
-    app.on_request(security.before_request, priority=100)
+    app.on_request(_admit, priority=100)
     app.on_response(_finish, priority=100)
 
 
 def _head_follows_get(app: Sanic) -> None:
     """sanic-ext (HTTP_AUTO_HEAD) gives every GET route a HEAD twin, added just before this runs; a twin obeys
-    its GET route's access rule (routes deny by default) and, for the WebSocket, the same Origin check."""
+    its GET route's access rule (routes deny by default), its lean path and, for the WebSocket, the same Origin
+    check."""
     by_handler = {route.handler: route for route in app.router.routes}
     for route in app.router.routes:
         get = by_handler.get(getattr(route.handler, "__route_handler__", None))
         if get is not None:
             route.ctx.access = getattr(get.ctx, "access", None)
+            route.ctx.lean = getattr(get.ctx, "lean", False)
             route.extra.websocket = get.extra.websocket
+    lean.check_routes(app.router.routes)
+
+
+async def _admit(request: Request):
+    """The hot JSON endpoints take the lean path (mall.web.lean); every other request the full checks."""
+    if request.route is not None and lean.is_lean(request.route):
+        return await lean.admit(request)
+    return await security.before_request(request)
 
 
 async def _finish(request, response) -> None:
