@@ -151,6 +151,20 @@ class FlashSaleStore:
             values = await pipe.execute()
         return {sale_id: int(v) for sale_id, v in zip(sale_ids, values, strict=True) if v is not None}
 
+    async def remaining_shown(self, sale_ids: list[str]) -> dict[str, int]:
+        """Remaining units of the loaded sales that are not paused, through the batcher (one round trip)."""
+        answers = await self.batch.many(
+            *(("HMGET", self.keys(sale_id)[0], "remaining", "paused") for sale_id in sale_ids)
+        )
+        shown = {}
+        for sale_id, answer in zip(sale_ids, answers, strict=True):
+            if isinstance(answer, Exception):
+                raise answer
+            left, paused = answer
+            if left is not None and paused != "1":
+                shown[sale_id] = int(left)
+        return shown
+
     async def user_count(self, sale_id: str, user_id: str) -> int:
         return int(await self.redis.hget(self.keys(sale_id)[1], user_id) or 0)
 

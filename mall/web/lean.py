@@ -10,7 +10,8 @@ seconds (`app.ctx.identity`), so a warm request reaches its handler without a Re
   CSRF token in X-CSRF-Token (403);
 - a "user" route refuses a guest and an ended (expired, signed-out) session with 401;
 - the handlers keep their own limits (a reservation counts per user and per address, 429 with Retry-After).
-Handlers read `request.ctx.user_id` (there is no `request.ctx.user`) and never write to the session."""
+Handlers read `request.ctx.user_id` (there is no `request.ctx.user`), may read one entry of the session
+(`session_entry`), and never write to it."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def check_routes(routes) -> None:
 async def admit(request: Request) -> None:
     c = request.app.ctx.c
     ctx = request.ctx
-    ctx.session = ctx.user = ctx.user_id = None
+    ctx.session = ctx.user = ctx.user_id = ctx.session_id = None
     ctx.via_token = False
     who = None
     auth = request.headers.get("authorization", "")
@@ -55,11 +56,18 @@ async def admit(request: Request) -> None:
         if session_id and len(session_id) < 100:
             who = await request.app.ctx.identity.session_who(c, session_id)
         _locale(request, who)
-        ctx.user_id = who.get("uid") if who else None
+        if who is not None:
+            ctx.session_id, ctx.user_id = session_id, who.get("uid")
     if route_access(request.route) == "user" and ctx.user_id is None:
         raise Unauthorized(i18n.gettext("Sign in first."))
     if request.method not in SAFE_METHODS and not ctx.via_token:
         _check_csrf(request, who)
+
+
+async def session_entry(request: Request, name: str):
+    """One entry of the caller's session (None without a session), the rest left unread."""
+    session_id = request.ctx.session_id
+    return await request.app.ctx.c.sessions.entry(session_id, name) if session_id else None
 
 
 def _locale(request: Request, who: dict | None) -> None:

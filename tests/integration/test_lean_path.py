@@ -5,6 +5,7 @@ reservation that is one Redis round trip on one server (its index of holds inclu
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from redis.crc import key_slot
@@ -196,3 +197,63 @@ def test_a_lean_route_may_not_ask_for_a_role():
     with pytest.raises(RuntimeError, match="public or for any signed-in user"):
         lean.check_routes([merchant_only])
     lean.check_routes([SimpleNamespace(name="y", ctx=SimpleNamespace(lean=True, access="user"))])
+
+
+async def test_remaining_counts_come_from_redis_alone_for_the_sales_shoppers_may_see(
+    web, api, factory, container, monkeypatch
+):
+    from mall.shops import services as shops
+
+    running = await make_sale(container, factory, quantity=5)
+    upcoming = await make_sale(container, factory, quantity=7, starts_in=600)
+    paused = await make_sale(container, factory, quantity=3)
+    await shops.suspend(
+        container.shops, container.products, container.clock, shop_id=paused.shop_id, operator_id="op",
+        reason="checks", events=container.events,
+    )  # fmt: skip
+    product = await factory.product()
+    pending = await flash.create_sale(
+        container, actor_id="marketer", product_id=product.id, variant_id=product.variants[0].id, price=9900,
+        quantity=4, per_user_limit=1, starts_at=container.clock.now(),
+        ends_at=container.clock.now() + timedelta(hours=1), featured=True,
+    )  # fmt: skip
+    await flash.reserve(container, running.id, (await factory.user()).id, 1)
+    ids = ",".join(s.id for s in (running, upcoming, paused, pending))
+    await _signed_in(web, factory)
+
+    async def refuse(*_args, **_kwargs):
+        raise AssertionError("the lean path read a whole session, a user or the database")
+
+    monkeypatch.setattr(container.sessions, "load", refuse)
+    monkeypatch.setattr(container.flash_sales, "get", refuse)
+    trips = round_trips(container, monkeypatch)
+    answer = await web.get(f"/api/v1/flash-sales/remaining?ids={ids}")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"remaining": {running.id: 4, upcoming.id: 7}}
+    assert trips == [["HMGET"] * 4]  # one round trip for the four (the session's owner was remembered)
+    for bad in ("", "not-an-id", ",".join([running.id] * 51), f"{running.id}&x=1"):
+        assert (await api.get(f"/api/v1/flash-sales/remaining?ids={bad}")).status_code == 422, bad
+    assert (await api.head(f"/api/v1/flash-sales/remaining?ids={running.id}")).status_code == 200
+
+
+async def test_the_cart_badge_counts_without_loading_the_session(web, factory, container, monkeypatch):
+    tea = await factory.stocked_product()
+    await web.page("/login")
+    added = await web.form("/cart/items", {"product_id": tea.id, "variant_id": tea.variants[0].id, "qty": "2"})
+    assert added.status_code == 303
+
+    async def refuse(*_args, **_kwargs):
+        raise AssertionError("the badge loaded the whole session")
+
+    real_load = container.sessions.load
+    monkeypatch.setattr(container.sessions, "load", refuse)
+    guest = await web.get("/cart/count")
+    assert (guest.status_code, guest.text, guest.headers["Cache-Control"]) == (200, "2", "no-store")
+    assert (await web.head("/cart/count")).status_code == 200
+
+    monkeypatch.setattr(container.sessions, "load", real_load)
+    shopper = await factory.user()
+    await factory.cart_with(shopper, (tea, 3))
+    await web.sign_in(shopper.email)  # the guest's 2 join the shopper's 3
+    monkeypatch.setattr(container.sessions, "load", refuse)
+    assert (await web.get("/cart/count")).text == "5"
