@@ -10,6 +10,8 @@ from pathlib import Path
 from sanic import Blueprint, Request, Sanic
 from sanic_ext import Extend, openapi
 from sanic_ext.config import PRIORITY as SANIC_EXT_PRIORITY
+from sanic_ext.extensions.http.extension import HTTPExtension
+from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from mall.web import lean, security
 from mall.web.errors import MallErrorHandler
@@ -43,7 +45,8 @@ def _only_api_in_openapi(group: Blueprint) -> None:
 def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.ctx.jinja = build_environment(settings)
     app.error_handler = MallErrorHandler()
-    Extend(app)
+    # the OpenAPI document and HEAD twins; not its dependency injection, a signal handler run on every request
+    Extend(app, extensions=[OpenAPIExtension, HTTPExtension], built_in_extensions=False)
     app.ext.openapi.describe(
         "mall API",
         version="1",
@@ -57,7 +60,6 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     _only_api_in_openapi(routes)
     app.blueprint(routes)
     app.before_server_start(_head_follows_get, priority=SANIC_EXT_PRIORITY - 1)
-    app.on_request(starting_gate, priority=200)
     app.on_request(_admit, priority=100)
     app.on_response(_finish, priority=100)
 
@@ -77,7 +79,9 @@ def _head_follows_get(app: Sanic) -> None:
 
 
 async def _admit(request: Request):
-    """The hot JSON endpoints take the lean path (mall.web.lean); every other request the full checks."""
+    """Nothing while the app is starting; then the hot JSON endpoints take the lean path (mall.web.lean), every
+    other request the full checks. (One middleware: Sanic's per-middleware cost is paid once.)"""
+    await starting_gate(request)
     if request.route is not None and lean.is_lean(request.route):
         return await lean.admit(request)
     return await security.before_request(request)
