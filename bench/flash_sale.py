@@ -12,10 +12,15 @@ Sanic JSON hello-world (its own process, one worker) with the same wrk command a
 Lua script. It prints req/s, p50 and p99 of both and the ratio, and exits 1 when an
 invariant fails. Figures drift between runs on shared machines: read the ratio.
 
-    python bench/flash_sale.py [--users 5000] [--quantity 500] [--limit 1] [--connections 256]
-        [--threads 1] [--duration 10] [--user-rate-limit N] [--backlog 1024] [--profile]
+Each connection count given (default: 64, then 256) is run `--repeat` times, each run a fresh
+sale of the same buyers, the bare endpoint loaded right before the mall; the medians of the
+runs close the report. Besides req/s it prints the CPU time each server process spent per
+request (and the embedded redis-server's), which other jobs on the machine disturb far less.
 
---profile runs cProfile in the mall's process during its load and prints the top 25 functions by
+    python bench/flash_sale.py [--users 5000] [--quantity 500] [--limit 1] [--connections 64 256]
+        [--repeat 1] [--threads 1] [--duration 10] [--user-rate-limit N] [--backlog 1024] [--profile]
+
+--profile runs cProfile in the mall's process during its first load and prints the top 25 functions by
 tottime and by cumulative time (the profiler slows the mall several times: its figures are not comparable).
 """
 
@@ -30,8 +35,10 @@ import io
 import logging
 import os
 import pstats
+import resource
 import shutil
 import socket
+import statistics
 import sys
 import sysconfig
 import time
@@ -146,13 +153,24 @@ def listen_overflows() -> int:
     return 0
 
 
-async def wrk(args, script: Path, url: str, lua_args: list[str]) -> dict:
-    """Runs wrk as a child process (the event loop keeps serving meanwhile) and parses the script's output."""
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time a process has used so far (this process when pid is None)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def wrk(args, connections: int, script: Path, url: str, lua_args: list[str], pids=(None,)) -> dict:
+    """Runs wrk as a child process (the event loop keeps serving meanwhile) and parses the script's output;
+    `cpu` is the CPU time per request, in microseconds, of each process in `pids` (None: this one)."""
     overflows = listen_overflows()
+    cpu_before = [cpu_seconds(pid) for pid in pids]
     proc = await asyncio.create_subprocess_exec(
         "wrk",
         f"-t{args.threads}",
-        f"-c{args.connections}",
+        f"-c{connections}",
         f"-d{args.duration}s",
         "--timeout",
         "10s",
@@ -165,6 +183,7 @@ async def wrk(args, script: Path, url: str, lua_args: list[str]) -> dict:
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await proc.communicate()
+    cpu_used = [cpu_seconds(pid) - before for pid, before in zip(pids, cpu_before, strict=True)]
     if proc.returncode != 0:
         raise SystemExit(f"wrk failed ({proc.returncode}): {err.decode()}{out.decode()}")
     result: dict = {"statuses": Counter(), "overflows": listen_overflows() - overflows}
@@ -181,6 +200,7 @@ async def wrk(args, script: Path, url: str, lua_args: list[str]) -> dict:
             result["p50"], result["p90"], result["p99"], result["max"] = (int(f) / 1000 for f in fields)
     if "rps" not in result:
         raise SystemExit(f"no figures from wrk:\n{out.decode()}\n{err.decode()}")
+    result["cpu"] = [used * 1e6 / max(result["requests"], 1) for used in cpu_used]
     return result
 
 
@@ -220,15 +240,12 @@ async def start_mall(settings, var: Path, backlog: int):
             await c.queue.redis.aclose()
         embedded.stop()
 
-    return c, port, stop
+    return c, port, embedded.process.pid, stop
 
 
-async def make_sale(c, quantity: int, limit: int):
-    """A shop (applied, approved), a product with one SKU holding the sale's units, a merchant sale running now."""
+async def make_shop(c):
+    """A shop (applied, approved) and its owner."""
     from mall.accounts import services as accounts
-    from mall.catalog import services as catalog
-    from mall.catalog.models import ProductDraft, VariantDraft
-    from mall.flash_sales import services as flash
     from mall.shops import services as shops
     from mall.shops.models import Application
 
@@ -244,13 +261,21 @@ async def make_sale(c, quantity: int, limit: int):
         contact_phone="",
     )
     shop = await shops.apply(c.shops, c.clock, applicant=owner, application=application)
-    shop = await shops.approve(c.shops, c.users, c.clock, shop_id=shop.id, operator_id=None)
+    return owner, await shops.approve(c.shops, c.users, c.clock, shop_id=shop.id, operator_id=None)
+
+
+async def make_sale(c, owner, shop, quantity: int, limit: int, number: int):
+    """A product of the shop with one SKU holding the sale's units, a merchant sale of it running now."""
+    from mall.catalog import services as catalog
+    from mall.catalog.models import ProductDraft, VariantDraft
+    from mall.flash_sales import services as flash
+
     draft = ProductDraft(
-        name={"en": "Flash oolong", "zh_Hant": "閃購烏龍"},
+        name={"en": f"Flash oolong {number}", "zh_Hant": f"閃購烏龍 {number}"},
         category_id=None,
         description="",
         attributes={},
-        variants=[VariantDraft(sku="FLASH-1", price=45000, stock=quantity + 10)],
+        variants=[VariantDraft(sku=f"FLASH-{number}", price=45000, stock=quantity + 10)],
     )
     product = await catalog.create_product(
         c.products, c.categories, c.attribute_sets, c.clock, shop_id=shop.id, draft=draft
@@ -349,72 +374,75 @@ async def run(args) -> int:
         settings = settings.replace(flash_user_rate_limit=args.user_rate_limit)
     loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
     print(
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, one Sanic worker each ({loop} loop, "
-        f"backlog {args.backlog}), "
+        f"wrk -t{args.threads} -d{args.duration}s at {' and '.join(map(str, args.connections))} connections, "
+        f"{args.repeat} run(s) each; one Sanic worker each ({loop} loop, backlog {args.backlog}), "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}"
     )
+    runs, profiler = [], None
+    bare_port = free_port()
+    bare = await asyncio.create_subprocess_exec(
+        PY,
+        str(ROOT / "bench/bare_sanic.py"),
+        str(bare_port),
+        str(args.backlog),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
-        # the bare baseline first, in its own process, stopped before the mall is loaded
-        bare_port = free_port()
-        bare = await asyncio.create_subprocess_exec(
-            PY,
-            str(ROOT / "bench/bare_sanic.py"),
-            str(bare_port),
-            str(args.backlog),
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        try:
-            await wait_ready(bare_port)
-            base = await wrk(args, script, f"http://127.0.0.1:{bare_port}", ["bare", "/", "-", str(args.threads)])
-        finally:
-            bare.terminate()
-            await bare.wait()
-
-        c, port, stop = await start_mall(settings, var, args.backlog)
+        await wait_ready(bare_port)
+        c, port, redis_pid, stop = await start_mall(settings, var, args.backlog)
         try:
             print(
-                f"set-up: sale of {args.quantity} units, {args.limit} per user; {args.users} buyers; "
+                f"set-up: sales of {args.quantity} units, {args.limit} per user; {args.users} buyers; "
                 f"user rate limit {settings.flash_user_rate_limit} per {settings.flash_rate_window} s"
             )
-            sale = await make_sale(c, args.quantity, args.limit)
+            owner, shop = await make_shop(c)
             setup = await make_buyers(c, args.users, tokens_file)
             await wait_ready(port, "/healthz")
-            print(f"  register {setup['register_s']:.1f} s, tokens {setup['tokens_s']:.1f} s\n")
-            sessions_before = await count_keys(c.redis, "sess:*")
+            print(f"  register {setup['register_s']:.1f} s, tokens {setup['tokens_s']:.1f} s")
             gc.collect()
             gc.freeze()  # set-up is done: what it made lives on, as the app does after seeding its data
-            profiler = cProfile.Profile() if args.profile else None
-            if profiler:
-                profiler.enable()
-            mall = await wrk(
-                args,
-                script,
-                f"http://127.0.0.1:{port}",
-                ["mall", f"/api/v1/flash-sales/{sale.id}/reservations", str(tokens_file), str(args.threads)],
-            )
-            if profiler:
-                profiler.disable()
-            checked = await verify(c, sale)
-            sessions_after = await count_keys(c.redis, "sess:*")
+            for connections in args.connections:
+                for _ in range(args.repeat):
+                    bare_lua = ["bare", "/", "-", str(args.threads)]
+                    base = await wrk(args, connections, script, f"http://127.0.0.1:{bare_port}", bare_lua, [bare.pid])
+                    sale = await make_sale(c, owner, shop, args.quantity, args.limit, len(runs) + 1)
+                    sessions_before = await count_keys(c.redis, "sess:*")
+                    if args.profile and profiler is None:
+                        profiler = cProfile.Profile()
+                        profiler.enable()
+                    path = f"/api/v1/flash-sales/{sale.id}/reservations"
+                    mall = await wrk(
+                        args, connections, script, f"http://127.0.0.1:{port}",
+                        ["mall", path, str(tokens_file), str(args.threads)], [None, redis_pid],
+                    )  # fmt: skip
+                    if profiler is not None:
+                        profiler.disable()
+                    checked = await verify(c, sale)
+                    new_sessions = await count_keys(c.redis, "sess:*") - sessions_before
+                    runs.append((connections, base, mall, checked))
+                    report(args, connections, base, mall, checked, new_sessions)
         finally:
             await stop()
     finally:
+        bare.terminate()
+        await bare.wait()
         redis_infra.remove_directory(var)
 
-    report(args, base, mall, checked, sessions_after - sessions_before)
-    print(f"  load average after the run: {os.getloadavg()[0]:.2f} (other jobs on these cores skew the figures)")
+    summary(args, runs)
+    print(f"  load average after the runs: {os.getloadavg()[0]:.2f} (other jobs on these cores skew the figures)")
     if profiler:
         print_profile(profiler)
-    safe = (
+    safe = all(
         checked["oversold"] == 0
         and checked["over_limit"] == 0
         and checked["conserved"]
         and checked["counter_mismatch"] == 0
+        for *_rest, checked in runs
     )
-    sold_out = checked["successful"] == args.quantity
+    sold_out = all(checked["successful"] == args.quantity for *_rest, checked in runs)
     if safe and sold_out:
-        print("\nOK: sold out exactly, nobody over the limit, every unit accounted for")
+        print("\nOK: every sale sold out exactly, nobody over the limit, every unit accounted for")
         return 0
     if safe and args.profile:
         print("\nnot sold out under the profiler (it slows the mall several times); no unit oversold")
@@ -423,13 +451,25 @@ async def run(args) -> int:
     return 1
 
 
-def report(args, base: dict, mall: dict, checked: dict, new_sessions: int) -> None:
-    print(f"{'endpoint':30} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'vs bare':>8}")
-    for label, r in (("bare Sanic JSON (baseline)", base), ("flash-sale reserve (mall)", mall)):
-        ratio = r["rps"] / base["rps"]
-        print(
-            f"{label:30} {r['rps']:9.0f} {r['p50']:8.2f} {r['p90']:8.2f} {r['p99']:8.2f} {r['max']:8.2f} {ratio:8.2f}"
-        )
+HEADER = (
+    f"{'endpoint':30} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'vs bare':>8} "
+    f"{'CPU µs/req':>11}"
+)
+
+
+def line(label: str, r: dict, base_rps: float) -> str:
+    cpu = " + ".join(f"{value:.0f}" for value in r["cpu"])
+    return (
+        f"{label:30} {r['rps']:9.0f} {r['p50']:8.2f} {r['p90']:8.2f} {r['p99']:8.2f} {r['max']:8.2f} "
+        f"{r['rps'] / base_rps:8.2f} {cpu:>11}"
+    )
+
+
+def report(args, connections: int, base: dict, mall: dict, checked: dict, new_sessions: int) -> None:
+    print(f"\n== {connections} connections\n{HEADER}")
+    print(line("bare Sanic JSON (baseline)", base, base["rps"]))
+    print(line("flash-sale reserve (mall)", mall, base["rps"]))
+    print(f"{'':30} (the mall's CPU per request: its process + its redis-server)")
 
     f = checked["figures"]
     print(f"\n{'sale check':34} {'value':>9} {'must be':>8}")
@@ -475,6 +515,26 @@ def report(args, base: dict, mall: dict, checked: dict, new_sessions: int) -> No
         print(f"  new Redis sessions (sess:*) created during the load: {new_sessions}")
 
 
+def summary(args, runs: list) -> None:
+    """Medians over the runs of each connection count (ratios taken run by run, then their median)."""
+    print(f"\n== medians of {args.repeat} run(s) per connection count")
+    print(f"{'connections':>11} {'bare req/s':>11} {'mall req/s':>11} {'ratio':>6} {'mall p50':>9} {'mall p99':>9} "
+          f"{'bare p99':>9} {'CPU µs/req bare':>16} {'mall + redis':>13}")  # fmt: skip
+    for connections in args.connections:
+        mine = [(base, mall) for n, base, mall, _checked in runs if n == connections]
+
+        def median(values):
+            return statistics.median(list(values))
+
+        ratio = median(mall["rps"] / base["rps"] for base, mall in mine)
+        cpu = f"{median(m['cpu'][0] for _b, m in mine):.0f} + {median(m['cpu'][1] for _b, m in mine):.0f}"
+        print(
+            f"{connections:>11} {median(b['rps'] for b, _m in mine):11.0f} {median(m['rps'] for _b, m in mine):11.0f} "
+            f"{ratio:6.2f} {median(m['p50'] for _b, m in mine):9.2f} {median(m['p99'] for _b, m in mine):9.2f} "
+            f"{median(b['p99'] for b, _m in mine):9.2f} {median(b['cpu'][0] for b, _m in mine):16.0f} {cpu:>13}"
+        )
+
+
 def print_profile(profiler: cProfile.Profile) -> None:
     prefixes = [sysconfig.get_path("purelib") + "/", sysconfig.get_path("stdlib") + "/", str(ROOT) + "/"]
     for order in ("tottime", "cumulative"):
@@ -493,7 +553,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5000, help="buyers, one Bearer token each")
     parser.add_argument("--quantity", type=int, default=500, help="units in the sale")
     parser.add_argument("--limit", type=int, default=1, help="per-user limit of the sale")
-    parser.add_argument("--connections", type=int, default=256)
+    parser.add_argument(
+        "--connections", type=int, nargs="+", default=[64, 256], help="connection counts, each run in turn"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs per connection count (medians are reported)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (2 cores: leave one to the servers)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per server")
     parser.add_argument(
@@ -505,7 +568,7 @@ def main() -> None:
         default=1024,
         help="listen backlog of both servers (Sanic's default 100 overflows when 256 connections open at once)",
     )
-    parser.add_argument("--profile", action="store_true", help="cProfile the mall during its load (slows it)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the mall during its first load (slows it)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench-flash does it)")

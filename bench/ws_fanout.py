@@ -60,6 +60,23 @@ async def wait_port(port: int, proc: subprocess.Popen, limit: float = 60) -> Non
     raise SystemExit("server did not start")
 
 
+async def wait_ready(port: int, limit: float = 120) -> None:
+    """Until the app answers /healthz with 200: it answers 503 while it starts, and refuses WebSockets then."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            status = await reader.readline()
+            writer.close()
+            if status.startswith(b"HTTP/1.1 200"):
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.2)
+    raise SystemExit("the app did not get ready")
+
+
 async def open_clients(url: str, n: int, resume: bool) -> list:
     clients = []
     batch = 100
@@ -147,6 +164,7 @@ async def main() -> None:
     store = ChannelStore(publisher)
     try:
         await wait_port(app_port, app)
+        await wait_ready(app_port)
         await wait_port(bare_port, bare)
         payload = "<div id='deal-1' hx-swap-oob='true'>NT$199 · 42 left</div>"
 

@@ -19,6 +19,16 @@ async def by_id(c, user_id: str) -> User | None:
     return await accounts.get_user(c.users, user_id)
 
 
+async def user_id_by_token(c, value: str) -> str | None:
+    """Only who owns a Bearer token (the hot JSON endpoints need no more): no user document read."""
+    return await c.tokens.user_id(value)
+
+
+async def session_who(c, session_id: str) -> dict | None:
+    """{uid, csrf, lang} of a live session, without loading the rest of it (None when it has ended)."""
+    return await c.sessions.who(session_id)
+
+
 def allows(user: User | None, access: str) -> bool:
     """Deny by default: a level nobody declared lets nobody in."""
     if access == "public":

@@ -1,8 +1,9 @@
 """Users in MongoDB; sessions and API tokens in Redis.
 
 Who a request is (the user behind a session or token) is read on every request, so this process
-remembers users and tokens for IDENTITY_TTL seconds: a change made here is seen at once (the entry
-is dropped), one made by another worker process within that time."""
+remembers users, tokens and who a session belongs to for IDENTITY_TTL seconds (never past the session's
+own end): a change made here is seen at once (the entry is dropped), one made by another worker process
+within that time."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from dataclasses import replace
 
 from pymongo.errors import DuplicateKeyError
+from redis.exceptions import ResponseError
 
 from mall.accounts.models import User
 from mall.infra.redis_batch import RedisBatcher
@@ -33,10 +35,12 @@ class Recent:
             return None
         return found[1]
 
-    def put(self, key, value) -> None:
+    def put(self, key, value, ttl: float | None = None) -> None:
+        """Kept `ttl` seconds when given and shorter than the memory's own."""
         if len(self._items) >= self.size:
             self._items.pop(next(iter(self._items)))  # the oldest
-        self._items[key] = (time.monotonic() + self.ttl, value)
+        life = self.ttl if ttl is None else min(self.ttl, ttl)
+        self._items[key] = (time.monotonic() + life, value)
 
     def drop(self, key) -> None:
         self._items.pop(key, None)
@@ -133,25 +137,76 @@ class UserRepository:
         return await self.users.count_documents({})
 
 
+WHO = ("uid", "csrf", "lang")  # what the hot JSON endpoints read of a session
+
+
 class SessionStore:
-    """Server-side sessions: the cookie holds only a random id."""
+    """Server-side sessions: the cookie holds only a random id. A session is a Redis hash of its entries
+    (each one JSON), so who it belongs to (`who`: user id, CSRF token, language) is read without the rest."""
 
     def __init__(self, redis, ttl: int):
         self.redis = redis
         self.ttl = ttl
+        self.recent = Recent()
+        self.batch = RedisBatcher(redis)
+
+    @staticmethod
+    def _key(session_id: str) -> str:
+        return f"sess:{session_id}"
 
     async def load(self, session_id: str) -> dict | None:
-        raw = await self.redis.get(f"sess:{session_id}")
-        return json.loads(raw) if raw else None
+        key = self._key(session_id)
+        try:
+            found = await self.redis.hgetall(key)
+        except ResponseError:  # kept before sessions were hashes: one JSON string
+            raw = await self.redis.get(key)
+            return json.loads(raw) if raw else None
+        return {name: json.loads(value) for name, value in found.items()} or None
 
     async def save(self, session_id: str, data: dict) -> None:
-        await self.redis.set(f"sess:{session_id}", json.dumps(data), ex=self.ttl)
+        self.recent.drop(session_id)
+        key = self._key(session_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            if data:
+                pipe.hset(key, mapping={name: json.dumps(value) for name, value in data.items()})
+                pipe.expire(key, self.ttl)
+            await pipe.execute()
+
+    async def who(self, session_id: str) -> dict | None:
+        """{uid, csrf, lang} of a live session (None when it has ended): one round trip, shared with the
+        crowd's, then remembered for a few seconds but never past the session's end."""
+        found = self.recent.get(session_id)
+        if found is not None:
+            return found
+        key = self._key(session_id)
+        asked = time.monotonic()  # Redis measured what is left no earlier than this
+        values, left_ms = await self.batch.many(("HMGET", key, *WHO), ("PTTL", key))
+        if isinstance(values, ResponseError):  # kept before sessions were hashes
+            data = await self.load(session_id)
+            return {name: data.get(name) for name in WHO} if data else None
+        if isinstance(values, Exception) or isinstance(left_ms, Exception):
+            raise values if isinstance(values, Exception) else left_ms
+        if left_ms == -2:  # no such session (it ended, or never was)
+            return None
+        found = {name: None if value is None else json.loads(value) for name, value in zip(WHO, values, strict=True)}
+        self.recent.put(session_id, found, ttl=asked + left_ms / 1000 - time.monotonic() if left_ms > 0 else None)
+        return found
+
+    async def entry(self, session_id: str, name: str):
+        """One entry of a session (None when absent), without the rest."""
+        try:
+            value = await self.batch.command("HGET", self._key(session_id), name)
+        except ResponseError:  # kept before sessions were hashes
+            return ((await self.load(session_id)) or {}).get(name)
+        return json.loads(value) if value is not None else None
 
     async def touch(self, session_id: str) -> None:
-        await self.redis.expire(f"sess:{session_id}", self.ttl)
+        await self.redis.expire(self._key(session_id), self.ttl)
 
     async def delete(self, session_id: str) -> None:
-        await self.redis.delete(f"sess:{session_id}")
+        self.recent.drop(session_id)
+        await self.redis.delete(self._key(session_id))
 
 
 class TokenStore:

@@ -13,6 +13,7 @@ from mall.infra.ids import is_id
 from mall.orders import services as orders
 from mall.promotions import services as promotions
 from mall.promotions.services import chosen, shelf
+from mall.web import lean
 from mall.web.api import safe_next
 from mall.web.apidoc import doc
 from mall.web.forms import Invalid, parse_form, parse_json
@@ -88,10 +89,13 @@ async def cart_page(request: Request):
     return await _cart_page(request)
 
 
-@bp.get("/cart/count", ctx_access="public")
+@bp.get("/cart/count", ctx_access="public", ctx_lean=True)
 async def cart_count(request: Request):
-    """The header badge (loaded by htmx, refreshed on `cart-changed`)."""
-    n = await services.count(_store(request))
+    """The header badge (loaded by htmx on every page, refreshed on `cart-changed`), on the lean path: no second
+    session load per page view; a guest's cart is the one session entry read, a shopper's comes from the database."""
+    user_id = request.ctx.user_id
+    guest_cart = None if user_id else await lean.session_entry(request, services.GUEST_CART)
+    n = await services.badge_count(request.app.ctx.c.carts, user_id, guest_cart)
     response = html(str(n) if n else "")
     response.headers["Cache-Control"] = "no-store"
     return response

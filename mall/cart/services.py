@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 
 from mall.cart.models import CartLine, CartView, LineView, Problem, ShopGroup
-from mall.cart.repository import Busy, CartFull, CartRepository, CartStore, SessionCart
+from mall.cart.repository import SESSION_KEY, Busy, CartFull, CartRepository, CartStore, SessionCart
 from mall.catalog import services as catalog
 from mall.infra.ids import is_id
 from mall.shops import services as shops_services
@@ -54,6 +54,14 @@ async def remove_item(store: CartStore, line_id: str) -> None:
 
 async def count(store: CartStore) -> int:
     return sum(line.qty for line in await store.lines())
+
+
+GUEST_CART = SESSION_KEY  # the session entry that holds a guest's cart
+
+
+async def badge_count(carts: CartRepository, user_id: str | None, guest_cart) -> int:
+    """Units in the signed-in shopper's cart, or in a guest's (`guest_cart`: the session's GUEST_CART entry)."""
+    return await count(store_for(carts, {SESSION_KEY: guest_cart or []}, user_id))
 
 
 async def view(store: CartStore, products, shops, *, remember_prices: bool = True) -> CartView:

@@ -10,7 +10,12 @@
   KEYS[6] tick   string, set for 250 ms after the remaining count changed (coalesces live pushes)
 
 Every script that changes `remaining` answers whether it set the tick: only then does the caller
-schedule one live update, so a sale pushes its remaining count at most 4 times a second."""
+schedule one live update, so a sale pushes its remaining count at most 4 times a second.
+
+Apart from them, each shopper has an index of their live holds, `{user:<id>}:flash_holds` (another slot).
+On a single Redis the reservation script writes it in the same step (one round trip, and the index can
+never miss a hold); on a Redis Cluster, where a script may only touch one slot, the store writes it in a
+second step after a successful reservation (REMEMBER_HOLD), as the checkout does when it claims a hold."""
 
 from __future__ import annotations
 
@@ -37,11 +42,26 @@ local function tick(changed, ms)
 end
 """
 
-# KEYS + [7] user's rate-limit counter, [8] the IP's
-# ARGV now_ms user qty hold_id expires_ms user_limit ip_limit window_s tick_ms
+# A shopper's index of live holds (a hash reservation id -> "<expiry ms>|<checkout id or empty>"): entries past
+# their expiry are dropped, and the key lives as long as its latest hold.
+_REMEMBER = """
+local function remember(key, reservation, value, now, ttl)
+  local all = redis.call('HGETALL', key)
+  for i = 1, #all, 2 do
+    local expiry = tonumber(string.match(all[i + 1], '^(%d+)'))
+    if expiry and expiry <= now then redis.call('HDEL', key, all[i]) end
+  end
+  redis.call('HSET', key, reservation, value)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+"""
+
+# KEYS + [7] user's rate-limit counter, [8] the IP's, and on a single Redis only [9] the user's index of holds
+# ARGV now_ms user qty hold_id expires_ms user_limit ip_limit window_s tick_ms [reservation_id index_ttl_ms]
 # -> {reason, remaining (or seconds to wait when rate_limited), tick}
 RESERVE = (
     _COMMON
+    + _REMEMBER
     + """
 local function over(key, limit)
   local n = redis.call('INCR', key)
@@ -78,6 +98,7 @@ redis.call('HINCRBY', KEYS[1], 'reserved', qty)
 redis.call('HINCRBY', KEYS[2], user, qty)
 redis.call('HSET', KEYS[3], ARGV[4], user .. '|' .. qty .. '|')
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
+if KEYS[9] then remember(KEYS[9], ARGV[10], ARGV[5] .. '|', now, tonumber(ARGV[11])) end
 return {'ok', left - qty, tick(true, ARGV[9])}
 """
 )
@@ -205,17 +226,12 @@ redis.call('DEL', KEYS[3], KEYS[4])
 return held
 """
 
-# A shopper's own index of their live holds, apart from the sales' keys, so a page finds them with one
-# read (the sale scripts above stay as they are). KEYS[1] {user:<id>}:flash_holds, a hash
-# reservation id -> "<expiry ms>|<checkout id or empty>". Entries past their expiry are dropped, and the
-# key lives as long as its latest hold. ARGV reservation value now_ms ttl_ms
-REMEMBER_HOLD = """
-local all = redis.call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do
-  local expiry = tonumber(string.match(all[i + 1], '^(%d+)'))
-  if expiry and expiry <= tonumber(ARGV[3]) then redis.call('HDEL', KEYS[1], all[i]) end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+# The shopper's index of live holds on its own (see the top): KEYS[1] {user:<id>}:flash_holds
+# ARGV reservation value now_ms ttl_ms
+REMEMBER_HOLD = (
+    _REMEMBER
+    + """
+remember(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))
 return 1
 """
+)

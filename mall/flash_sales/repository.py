@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
+from redis.asyncio.cluster import RedisCluster
 
 from mall.flash_sales import lua
 from mall.flash_sales.events import STOCK_TICK_SECONDS
-from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status
+from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status, reservation_id
 from mall.infra.ids import new_id
 from mall.infra.redis_batch import RedisBatcher
 
@@ -28,12 +29,18 @@ def from_ms(value) -> datetime:
     return datetime.fromtimestamp(int(float(value)) / 1000, UTC)
 
 
+def index_ttl_ms(expires_at, now) -> int:
+    """How long a shopper's index of holds outlives a hold noted in it."""
+    return max(ms(expires_at) - ms(now), 0) + 1000
+
+
 class FlashSaleStore:
     """Redis side: remaining units, holds, per-user counts and sold holds of the sales that run."""
 
     def __init__(self, redis):
         self.redis = redis
         self.batch = RedisBatcher(redis)  # the reservations of a crowd share round trips
+        self.one_server = not isinstance(redis, RedisCluster)  # a script may touch keys of several slots
         self._reserve = redis.register_script(lua.RESERVE)
         self._peek = redis.register_script(lua.PEEK)
         self._claim = redis.register_script(lua.CLAIM)
@@ -80,11 +87,19 @@ class FlashSaleStore:
     async def reserve(
         self, sale_id: str, *, now, user_id: str, ip: str, qty: int, hold_id: str, expires_at, limits
     ) -> tuple[str, int, bool]:
-        """-> (reason, remaining or seconds to wait, tick). `limits` = (per user, per IP, window seconds)."""
+        """-> (reason, remaining or seconds to wait, tick). `limits` = (per user, per IP, window seconds).
+        A hold is noted in the shopper's index too: in the same script on one server (one round trip), in a
+        second step on a cluster (the index lives in another slot)."""
         tag = f"{{sale:{sale_id}}}"
         keys = [*self.keys(sale_id), f"{tag}:rl:u:{user_id}", f"{tag}:rl:ip:{ip}"]
         args = [ms(now), user_id, qty, hold_id, ms(expires_at), *limits, TICK_MS]
+        held = reservation_id(sale_id, hold_id)
+        if self.one_server:
+            keys.append(self.user_key(user_id))
+            args += [held, index_ttl_ms(expires_at, now)]
         reason, value, tick = await self.batch.script(self._reserve, keys, args)
+        if reason == "ok" and not self.one_server:
+            await self.remember_hold(user_id, held, expires_at, now)
         return str(reason), int(value), bool(tick)
 
     async def peek(self, sale_id: str, hold_id: str) -> Hold | None:
@@ -137,6 +152,20 @@ class FlashSaleStore:
             values = await pipe.execute()
         return {sale_id: int(v) for sale_id, v in zip(sale_ids, values, strict=True) if v is not None}
 
+    async def remaining_shown(self, sale_ids: list[str]) -> dict[str, int]:
+        """Remaining units of the loaded sales that are not paused, through the batcher (one round trip)."""
+        answers = await self.batch.many(
+            *(("HMGET", self.keys(sale_id)[0], "remaining", "paused") for sale_id in sale_ids)
+        )
+        shown = {}
+        for sale_id, answer in zip(sale_ids, answers, strict=True):
+            if isinstance(answer, Exception):
+                raise answer
+            left, paused = answer
+            if left is not None and paused != "1":
+                shown[sale_id] = int(left)
+        return shown
+
     async def user_count(self, sale_id: str, user_id: str) -> int:
         return int(await self.redis.hget(self.keys(sale_id)[1], user_id) or 0)
 
@@ -178,8 +207,7 @@ class FlashSaleStore:
 
     async def remember_hold(self, user_id: str, reservation: str, expires_at, now, checkout_id: str = "") -> None:
         """Note a live hold in the shopper's own index (with the checkout that claimed it, once one has)."""
-        ttl = max(ms(expires_at) - ms(now), 0) + 1000
-        args = [reservation, f"{ms(expires_at)}|{checkout_id}", ms(now), ttl]
+        args = [reservation, f"{ms(expires_at)}|{checkout_id}", ms(now), index_ttl_ms(expires_at, now)]
         await self._remember_hold(keys=[self.user_key(user_id)], args=args)
 
     async def forget_hold(self, user_id: str, reservation: str) -> None:

@@ -103,6 +103,20 @@ class FlashSaleListOut(BaseModel):
     now: datetime
 
 
+class RemainingQuery(BaseModel):
+    """ids: up to 50 sale ids, comma-separated."""
+
+    model_config = Closed
+    ids: str = Field(max_length=50 * 25, pattern=r"^[0-9a-f]{24}(,[0-9a-f]{24}){0,49}$")
+
+    def sale_ids(self) -> list[str]:
+        return list(dict.fromkeys(self.ids.split(",")))
+
+
+class RemainingOut(BaseModel):
+    remaining: dict[str, int] = Field(description="sale id -> units left; sales shoppers cannot see are left out")
+
+
 class ReservationOut(BaseModel):
     reservation_id: str
     expires_at: datetime

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 
 from mall.realtime.repository import BUS, ChannelStore
 
@@ -15,23 +15,55 @@ log = logging.getLogger("mall.realtime")
 
 
 class Subscriber:
-    """One client connection: channels it joined, the last seq it has per
-    channel, and a bounded queue of raw messages waiting to be sent."""
+    """One client connection: the channels it joined, the last seq it has per channel, and the raw messages
+    waiting to be sent. An idle connection holds neither a queue nor a task (memory per connection is what
+    bounds how many a worker holds): a message starts a sending task that ends once nothing waits. More than
+    `limit` waiting (a client too slow to read) drops that connection alone (`on_overflow`); it reconnects and
+    resumes. Until `go_live` (the replay of what a resuming client missed) live messages only wait."""
 
-    def __init__(self, send, channels: set[str], queue_size: int = 64):
+    __slots__ = ("channels", "last", "limit", "live", "on_overflow", "overflowed", "send", "sender", "waiting")
+
+    def __init__(self, send, channels: set[str], limit: int = 64, on_overflow=None):
         self.send = send
         self.channels = channels
         self.last: dict[str, int] = {}
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=queue_size)
-        self.overflowed = asyncio.Event()
+        self.limit = limit
+        self.on_overflow = on_overflow
+        self.overflowed = False
+        self.live = False
+        self.waiting: deque | None = None
+        self.sender: asyncio.Task | None = None
 
     def offer(self, channel: str, seq: int, raw: str) -> None:
-        if self.overflowed.is_set():
+        if self.overflowed:
             return
+        if self.waiting is None:
+            self.waiting = deque()
+        elif len(self.waiting) >= self.limit:
+            self.overflowed, self.waiting = True, None
+            self.stop()
+            if self.on_overflow is not None:
+                self.on_overflow()
+            return
+        self.waiting.append((channel, seq, raw))
+        self._start()
+
+    def go_live(self) -> None:
+        self.live = True
+        self._start()
+
+    def _start(self) -> None:
+        if self.live and self.waiting and self.sender is None:
+            self.sender = asyncio.get_running_loop().create_task(self._send_waiting(), name="ws: send")
+
+    async def _send_waiting(self) -> None:
         try:
-            self.queue.put_nowait((channel, seq, raw))
-        except asyncio.QueueFull:
-            self.overflowed.set()
+            while self.waiting:
+                await self.deliver(*self.waiting.popleft())
+        except Exception as exc:  # the connection went; its handler sees it too and ends
+            log.debug("a live message was not sent: %r", exc)
+        finally:
+            self.sender, self.waiting = None, None
 
     async def deliver(self, channel: str, seq: int, raw: str) -> None:
         """Send unless the client already has it (replay and live can overlap)."""
@@ -40,10 +72,12 @@ class Subscriber:
         self.last[channel] = seq
         await self.send(raw)
 
-    async def pump(self) -> None:
-        while True:
-            channel, seq, raw = await self.queue.get()
-            await self.deliver(channel, seq, raw)
+    def stop(self) -> asyncio.Task | None:
+        """Stop sending (the connection ends); -> the sending task, cancelled, to await."""
+        sender, self.sender = self.sender, None
+        if sender is not None:
+            sender.cancel()
+        return sender
 
 
 class Hub:

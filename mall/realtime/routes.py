@@ -47,11 +47,17 @@ async def check_channels(request: Request):
 
 @bp.websocket("/ws", ctx_access="public")
 async def socket(request: Request, ws):
+    """One task per connection, this one: it replays what a resuming client missed, then reads (and ignores) the
+    client's frames until it goes. Live messages are sent by the subscriber, with a task only while some wait."""
     hub = request.app.ctx.hub
     store = request.app.ctx.c.channels
     subscriber = Subscriber(ws.send, request.ctx.rt_channels)
+    closing: list[asyncio.Task] = []
+    subscriber.on_overflow = lambda: closing.append(
+        asyncio.create_task(ws.close(code=1013, reason="too slow; reconnect and resume"), name="ws: close")
+    )
+    request.ctx.session = request.ctx.user = None  # what the handshake needed; the connection keeps neither
     hub.join(subscriber)
-    tasks: list[asyncio.Task] = []
     try:
         first = await ws.recv(timeout=RESUME_WAIT)
         resume = services.parse_resume(first, subscriber.channels) if first else {}
@@ -60,28 +66,15 @@ async def socket(request: Request, ws):
         for channel, last_seq in resume.items():
             for seq, raw in await services.missed(store, channel, last_seq):
                 await subscriber.deliver(channel, seq, raw)
-        tasks = [  # named "ws: ...": they live as long as the connection
-            asyncio.create_task(subscriber.pump(), name="ws: send"),
-            asyncio.create_task(subscriber.overflowed.wait(), name="ws: overflow"),
-            asyncio.create_task(_drain(ws), name="ws: receive"),
-        ]
-        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        if tasks[1] in done:
-            await ws.close(code=1013, reason="too slow; reconnect and resume")
+        subscriber.go_live()
+        while await ws.recv() is not None:
+            pass
     finally:
         hub.leave(subscriber)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-
-
-async def _drain(ws) -> None:
-    """Read (and ignore) client frames until the socket closes."""
-    while True:
-        if await ws.recv() is None:
-            return
+        for task in (subscriber.stop(), *closing):
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
 
 @bp.get("/notifications", ctx_access="user")

@@ -9,8 +9,10 @@ import secrets
 from sanic import Blueprint, Request, Sanic
 from sanic_ext import Extend, openapi
 from sanic_ext.config import PRIORITY as SANIC_EXT_PRIORITY
+from sanic_ext.extensions.http.extension import HTTPExtension
+from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
-from mall.web import security, static
+from mall.web import lean, security, static
 from mall.web.compression import compress_response
 from mall.web.errors import MallErrorHandler
 from mall.web.pagecache import LAYOUT_PARTS
@@ -44,7 +46,8 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     app.ctx.personal_parts = dict(LAYOUT_PARTS)  # the domains add theirs (mall.app)
     static.ASSETS.reload = settings.dev_reload
     app.error_handler = MallErrorHandler()
-    Extend(app)
+    # the OpenAPI document and HEAD twins; not its dependency injection, a signal handler run on every request
+    Extend(app, extensions=[OpenAPIExtension, HTTPExtension], built_in_extensions=False)
     app.ext.openapi.describe(
         "mall API",
         version="1",
@@ -58,8 +61,7 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
     _only_api_in_openapi(routes)
     app.blueprint(routes)
     app.before_server_start(_head_follows_get, priority=SANIC_EXT_PRIORITY - 1)
-    app.on_request(starting_gate, priority=200)
-    app.on_request(security.before_request, priority=100)
+    app.on_request(_admit, priority=100)
     app.on_response(_finish, priority=100)
     app.on_response(compress_response, priority=50)
     app.on_response(static.media_headers, priority=40)
@@ -67,13 +69,25 @@ def build_web(app: Sanic, settings, routes: Blueprint) -> None:
 
 def _head_follows_get(app: Sanic) -> None:
     """sanic-ext (HTTP_AUTO_HEAD) gives every GET route a HEAD twin, added just before this runs; a twin obeys
-    its GET route's access rule (routes deny by default) and, for the WebSocket, the same Origin check."""
+    its GET route's access rule (routes deny by default), its lean path and, for the WebSocket, the same Origin
+    check."""
     by_handler = {route.handler: route for route in app.router.routes}
     for route in app.router.routes:
         get = by_handler.get(getattr(route.handler, "__route_handler__", None))
         if get is not None:
             route.ctx.access = getattr(get.ctx, "access", None)
+            route.ctx.lean = getattr(get.ctx, "lean", False)
             route.extra.websocket = get.extra.websocket
+    lean.check_routes(app.router.routes)
+
+
+async def _admit(request: Request):
+    """Nothing while the app is starting; then the hot JSON endpoints take the lean path (mall.web.lean), every
+    other request the full checks. (One middleware: Sanic's per-middleware cost is paid once.)"""
+    await starting_gate(request)
+    if request.route is not None and lean.is_lean(request.route):
+        return await lean.admit(request)
+    return await security.before_request(request)
 
 
 async def _finish(request, response) -> None:

@@ -67,13 +67,18 @@ class MallErrorHandler(ErrorHandler):
         if status == 405 and request is not None:
             headers["Allow"] = allowed_methods(request)
         if request is None or _is_api(request) or request.path == "/healthz":
-            body = {"error": {"status": status, "message": message, "request_id": request_id}}
-            if isinstance(exception, Invalid):
-                body["error"]["fields"] = exception.errors
+            extra = {"fields": exception.errors} if isinstance(exception, Invalid) else {}
             if getattr(exception, "details", None):
-                body["error"]["details"] = exception.details
-            return json(body, status=status, headers=headers)
+                extra["details"] = exception.details
+            return json_error(status, message, request_id, headers, **extra)
         return _html_page(request, status, message, request_id, headers)
+
+
+def json_error(status: int, message: str, request_id: str, headers: dict, **extra):
+    """The JSON body of every API error: {"error": {status, message, request_id, ...}}."""
+    headers["X-Request-ID"] = request_id
+    return json({"error": {"status": status, "message": message, "request_id": request_id, **extra}},
+                status=status, headers=headers)  # fmt: skip
 
 
 def allowed_methods(request: Request) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import gettext as stdlib_gettext
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -61,6 +61,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+@lru_cache(maxsize=512)  # browsers send a handful of distinct headers
 def negotiate(accept_language: str, default: str) -> str:
     wanted = [part.split(";")[0].strip().replace("-", "_") for part in accept_language.split(",")]
     aliases = {"zh_TW": "zh_Hant", "zh_HK": "zh_Hant", "zh_Hant_TW": "zh_Hant", "zh": "zh_Hant"}

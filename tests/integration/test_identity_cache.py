@@ -1,6 +1,8 @@
 """Who a request is, remembered per process for a few seconds: a change made through the repository
 is seen at once; the memory is bounded and its entries expire."""
 
+import json
+
 from mall.accounts import repository
 from mall.accounts.repository import Recent
 
@@ -45,3 +47,27 @@ async def test_a_token_is_looked_up_in_redis_once(container, factory, monkeypatc
     await container.redis.flushdb()  # Redis no longer knows it; this process remembers for a few seconds
     assert (await accounts.user_for_token(container.users, container.tokens, value)).id == user.id
     assert await accounts.user_for_token(container.users, container.tokens, "unknown-token") is None
+
+
+async def test_a_sessions_owner_is_read_without_the_rest_and_a_change_here_is_seen_at_once(container):
+    sessions = container.sessions
+    cart = [{"id": f"line{i}", "qty": 1} for i in range(50)]
+    await sessions.save("s1", {"uid": "u1", "csrf": "c1", "cart": cart})
+    assert await container.redis.type("sess:s1") == "hash"  # one entry per field: the owner alone is read
+    assert await sessions.who("s1") == {"uid": "u1", "csrf": "c1", "lang": None}
+    assert (await sessions.load("s1"))["cart"] == cart
+    await sessions.save("s1", {"uid": "u1", "csrf": "c2", "lang": "zh_Hant"})  # saved here: remembered no more
+    assert await sessions.who("s1") == {"uid": "u1", "csrf": "c2", "lang": "zh_Hant"}
+    await sessions.delete("s1")
+    assert await sessions.who("s1") is None
+    assert await sessions.who("never-was") is None
+
+
+async def test_a_session_kept_before_sessions_were_hashes_still_reads(container):
+    old = {"uid": "u2", "csrf": "d", "lang": "en", "cart": []}
+    await container.redis.set("sess:old", json.dumps(old), ex=60)
+    assert await container.sessions.load("old") == old
+    assert await container.sessions.who("old") == {"uid": "u2", "csrf": "d", "lang": "en"}
+    await container.sessions.save("old", {**old, "lang": "zh_Hant"})  # the next save stores it the new way
+    assert await container.redis.type("sess:old") == "hash"
+    assert (await container.sessions.load("old"))["lang"] == "zh_Hant"

@@ -154,3 +154,24 @@ async def test_an_event_from_one_app_process_reaches_a_client_of_another(app, co
     finally:
         other.terminate()
         other.wait(10)
+
+
+async def test_a_client_too_slow_to_read_is_dropped_with_1013_and_resumes(app, container, monkeypatch):
+    from websockets.exceptions import ConnectionClosed
+
+    from mall.realtime import routes
+    from mall.realtime.hub import Subscriber
+
+    monkeypatch.setattr(routes, "Subscriber", lambda send, channels: Subscriber(send, channels, limit=1))
+    sock = await open_socket(app, "channels=deals")
+    raw = [json.dumps({"channel": "deals", "seq": seq, "kind": "k", "html": "", "data": {}}) for seq in (1, 2)]
+    for message in raw:  # two in one turn of the loop: the second finds the first still waiting
+        app.ctx.hub.dispatch(message)
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await next_message(sock)
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1013, "too slow; reconnect and resume")
+    again = await open_socket(app, "channels=deals")  # it comes back and resumes as usual
+    await realtime.publish(container.channels, "deals", "sale.opened", html="<b>open</b>")
+    assert (await next_message(again))["kind"] == "sale.opened"
+    await again.close()

@@ -8,29 +8,56 @@ from redis.exceptions import ResponseError
 from mall.infra.redis_batch import RedisBatcher
 
 
-async def test_a_crowd_of_calls_shares_round_trips_and_each_gets_its_own_answer(container, monkeypatch):
+def counting(batch: RedisBatcher) -> list:
+    """[(transport, commands)] of each round trip the batcher makes."""
+    sent = []
+    for name in ("_direct", "_pipeline"):
+        real = getattr(batch, name)
+
+        async def counted(commands, real=real, name=name):
+            sent.append((name, len(commands)))
+            return await real(commands)
+
+        setattr(batch, name, counted)
+    return sent
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["one server, packed by hiredis", "redis-py pipeline"])
+async def test_a_crowd_of_calls_shares_round_trips_and_each_gets_its_own_answer(container, direct):
     redis = container.redis
     async with redis.pipeline(transaction=False) as pipe:  # not MSET: its keys span a Redis Cluster's slots
         for i in range(300):
             pipe.set(f"k{i}", f"v{i}")
         await pipe.execute()
     counter = redis.register_script("return redis.call('INCR', KEYS[1])")
-    pipelines = []
-    real = redis.pipeline
-
-    def counted(*args, **kwargs):
-        pipelines.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(redis, "pipeline", counted)
     batch = RedisBatcher(redis, max_batch=256)
+    assert batch.direct  # a plain client to one server
+    batch.direct = direct
+    sent = counting(batch)
     gets = [batch.get(f"k{i}") for i in range(300)]
     incrs = [batch.script(counter, ["n"], []) for _ in range(100)]
     answers = await asyncio.gather(*gets, *incrs)
     assert answers[:300] == [f"v{i}" for i in range(300)]
     assert answers[300:] == list(range(1, 101))  # atomic, in the order called
-    assert len(pipelines) == 2  # 400 calls, max 256 per pipeline
+    transport = "_direct" if direct else "_pipeline"
+    assert sent == [(transport, 256), (transport, 144)]  # 400 calls, max 256 per round trip
     assert await batch.get("missing") is None
+    await redis.hset("h", mapping={"a": "1", "b": "2"})
+    assert await batch.many(("HMGET", "h", "a", "b", "c"), ("PTTL", "h"), ("PTTL", "nothing")) == [
+        ["1", "2", None],
+        -1,
+        -2,
+    ]
+    assert await batch.command("HGET", "h", "b") == "2"
+
+
+async def test_after_a_restart_closed_every_connection_the_next_batch_still_goes_through(container):
+    redis = container.redis
+    batch = RedisBatcher(redis)
+    await redis.set("k", "v")
+    assert await batch.get("k") == "v"  # the pool now holds a connection
+    await redis.client_kill_filter(_type="normal", skipme=False)  # what a restarted server leaves behind
+    assert await asyncio.gather(batch.get("k"), batch.command("HGET", "nothing", "a")) == ["v", None]
 
 
 async def test_a_lost_script_cache_is_reloaded_and_an_error_reaches_only_its_caller(container):

@@ -18,19 +18,23 @@ from mall.flash_sales.schemas import (
     FlashSaleListOut,
     FlashSaleOut,
     RefusedOut,
+    RemainingOut,
+    RemainingQuery,
     ReservationIn,
     ReservationOut,
     UnitsCheckIn,
     UnitsCheckOut,
 )
 from mall.infra.ids import is_id
-from mall.web.api import TooManyRequests
+from mall.infra.text import N_
+from mall.web.api import too_many
 from mall.web.apidoc import doc
-from mall.web.forms import parse_json
+from mall.web.forms import parse_json, parse_query
 from mall.web.i18n import gettext as _
 
 STARTED = "The sale has started (or changed meanwhile), or there is not enough stock for the change"
 CREATE_ERRORS = {404: "No such SKU (of your shop)", 409: "Not enough stock for this sale"}
+RATE_LIMITED = N_("Too many attempts. Try again in a moment.")
 MERCHANT_CHANGE_ERRORS = {403: "Your account lacks the role, or the platform's marketers run this sale", 409: STARTED}
 
 
@@ -197,6 +201,15 @@ async def list_sales(request: Request):
     return json({"items": [sale_out(s, now, left.get(s.id)) for s in sales], "now": now.isoformat()})
 
 
+@bp.get("/api/v1/flash-sales/remaining", ctx_access="public", ctx_lean=True)
+@doc("Units left now in each of these sales (?ids=, up to 50, comma-separated), from Redis alone: for pages "
+     "that poll instead of following the deals channel", query=RemainingQuery, response=RemainingOut,
+     tag="flash-sales")  # fmt: skip
+async def remaining_now(request: Request):
+    data = parse_query(request, RemainingQuery)
+    return json({"remaining": await services.remaining_now(request.app.ctx.c, data.sale_ids())})
+
+
 async def _public_sale(request: Request, sale_id: str) -> FlashSale:
     try:
         return await services.public_sale(request.app.ctx.c, sale_id)
@@ -212,11 +225,12 @@ async def one_sale(request: Request, sale_id: str):
     return json(sale_out(sale, c.clock.now(), await services.remaining(c, sale.id)))
 
 
-@bp.post("/api/v1/flash-sales/<sale_id:str>/reservations", ctx_access="user")
+@bp.post("/api/v1/flash-sales/<sale_id:str>/reservations", ctx_access="user", ctx_lean=True)
 @doc(
     "Reserve units at the sale price, held flash_hold_seconds for your checkout (POST /api/v1/checkout with "
     "reservation_id): 201, 409 {reason: not_started|ended|sold_out|limit_reached|shop_suspended}, or 429 with "
-    "Retry-After (per-user and per-IP limits)",
+    "Retry-After (per-user and per-IP limits). With the session cookie instead of a Bearer token, send the "
+    "session's CSRF token in X-CSRF-Token",
     body=ReservationIn,
     response=ReservationOut,
     status=201,
@@ -228,26 +242,25 @@ async def one_sale(request: Request, sale_id: str):
 )
 async def reserve(request: Request, sale_id: str):
     data = parse_json(request, ReservationIn)
-    answer = await reserve_for(request, sale_id, data.quantity)
-    if answer.reason != "ok":
-        return json(RefusedOut(reason=answer.reason).model_dump(), status=409)
-    out = ReservationOut(reservation_id=answer.id, expires_at=answer.expires_at)
-    return json(out.model_dump(mode="json"), status=201)
+    answer = await attempt(request, sale_id, request.ctx.user_id, data.quantity)
+    if answer.reason == "ok":
+        out = ReservationOut(reservation_id=answer.id, expires_at=answer.expires_at)
+        return json(out.model_dump(mode="json"), status=201)
+    if answer.reason == "rate_limited":
+        return too_many(request, answer.retry_after, _(RATE_LIMITED))
+    return json({"reason": answer.reason}, status=409)
 
 
-async def reserve_for(request: Request, sale_id: str, qty: int) -> Reservation:
-    """The signed-in user's attempt (pages and API): 404 for no such sale, 429 when rate-limited."""
+async def attempt(request: Request, sale_id: str, user_id: str, qty: int) -> Reservation:
+    """The signed-in user's attempt (pages and API): 404 for no such sale; the answer's reason otherwise
+    (ok, rate_limited with retry_after, or why not)."""
     if not is_id(sale_id):
         raise NotFound(_("No such flash sale."))
     c = request.app.ctx.c
     try:
-        answer = await services.reserve(c, sale_id, request.ctx.user.id, qty, ip=request.client_ip or "unknown")
+        answer = await services.reserve(c, sale_id, user_id, qty, ip=request.client_ip or "unknown")
     except services.FlashSaleError as exc:
         raise refused(exc) from None
     if answer.reason == "missing":
         raise NotFound(_("No such flash sale."))
-    if answer.reason == "rate_limited":
-        raise TooManyRequests(
-            _("Too many attempts. Try again in a moment."), headers={"Retry-After": str(answer.retry_after)}
-        )
     return answer

@@ -14,12 +14,12 @@ from sanic.response import empty, redirect
 
 from mall.flash_sales import services
 from mall.flash_sales.routes import bp
-from mall.flash_sales.routes.api import reserve_for
+from mall.flash_sales.routes.api import attempt
 from mall.flash_sales.services import showcase
 from mall.storefront import freshness
 from mall.storefront.caching import cached_page, every_sale
 from mall.storefront.services import theme_colour
-from mall.web.api import TooManyRequests, safe_next
+from mall.web.api import safe_next
 from mall.web.i18n import current_locale
 from mall.web.i18n import gettext as _
 from mall.web.pagecache import Part
@@ -147,10 +147,9 @@ async def buy(request: Request, sale_id: str):
     qty = _quantity(request.form.get("qty", "1"), card.sale.per_user_limit)
     if qty is None:
         return await _sale_page(request, card, result={"reason": "bad_quantity"}, status=422)
-    try:
-        answer = await reserve_for(request, card.sale.id, qty)
-    except TooManyRequests as exc:
-        wait = int(exc.headers.get("Retry-After", "1"))
+    answer = await attempt(request, card.sale.id, request.ctx.user.id, qty)
+    if answer.reason == "rate_limited":
+        wait = answer.retry_after
         return await _sale_page(
             request, card, result={"reason": "rate_limited", "wait": wait}, status=429,
             headers={"Retry-After": str(wait)},

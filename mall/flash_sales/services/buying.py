@@ -4,7 +4,8 @@ so no unit is sold twice and no user goes over the limit, whatever runs at the s
 A reservation (hold) is bound to its user and expires after `flash_hold_seconds`; a checkout claims
 it (one checkout per hold); paying sells it exactly once; a cancelled or expired checkout gives it
 back, and the user's count with it. Each shopper's live holds are also noted in an index of their own
-(outside the reservation script), so every page can lead them back to the checkout with one read."""
+(by the reservation script itself on one Redis server; see lua.py), so every page can lead them back to the
+checkout with one read."""
 
 from __future__ import annotations
 
@@ -54,9 +55,7 @@ async def reserve(c, sale_id: str, user_id: str, qty: int = 1, *, ip: str = "unk
         return Reservation(reason, retry_after=value)
     if reason != "ok":
         return Reservation(reason, remaining=value)
-    held = reservation_id(sale_id, hold_id)
-    await c.flash_store.remember_hold(user_id, held, expires_at, now)
-    return Reservation("ok", id=held, expires_at=expires_at, remaining=value)
+    return Reservation("ok", id=reservation_id(sale_id, hold_id), expires_at=expires_at, remaining=value)
 
 
 async def _after_loss(c, sale_id: str, attempt):
