@@ -174,5 +174,6 @@ def test_flash_sale_state_machine(settings, embedded_redis):
                 self.run(self.redis.aclose())
             self.loop.close()
 
-    FlashSaleMachine.TestCase.settings = hsettings(max_examples=150, stateful_step_count=50, deadline=None)
+    examples = int(os.environ.get("FLASH_EXAMPLES", "100"))  # more for a deeper search: FLASH_EXAMPLES=1000
+    FlashSaleMachine.TestCase.settings = hsettings(max_examples=examples, stateful_step_count=50, deadline=None)
     FlashSaleMachine.TestCase().runTest()
