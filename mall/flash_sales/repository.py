@@ -166,6 +166,14 @@ class FlashSaleStore:
                 shown[sale_id] = int(left)
         return shown
 
+    async def paused_among(self, sale_ids: list[str]) -> set[str]:
+        """Which of these sales are paused (their shop suspended), through the batcher (one round trip)."""
+        answers = await self.batch.many(*(("HGET", self.keys(sale_id)[0], "paused") for sale_id in sale_ids))
+        for answer in answers:
+            if isinstance(answer, Exception):
+                raise answer
+        return {sale_id for sale_id, paused in zip(sale_ids, answers, strict=True) if paused == "1"}
+
     async def user_count(self, sale_id: str, user_id: str) -> int:
         return int(await self.redis.hget(self.keys(sale_id)[1], user_id) or 0)
 

@@ -175,3 +175,23 @@ async def test_buy_on_a_sale_page_left_open_says_the_sale_is_paused(web, contain
     assert sale.id in (await web.page("/deals")).text
     bought = await web.form(f"/flash/{sale.id}/reserve", {"qty": "1"}, headers={"HX-Request": "true"})
     assert bought.status_code == 200 and bought.headers["HX-Redirect"].startswith("/checkout?reservation=")
+
+
+async def test_a_hold_of_a_paused_sale_is_not_offered_until_the_sale_resumes(web, container, factory):
+    """The header, cart and sale page lead back to a hold only while it can be checked out."""
+    c = container
+    shop = await factory.shop()
+    sale = await make_sale(c, factory, quantity=5, limit=1, shop=shop)
+    shopper = await factory.user()
+    held = await reserve(c, sale, shopper.id)
+    assert [hold.reservation for hold in await flash.live_holds(c, shopper.id)] == [held.id]
+    await web.sign_in(shopper.email)
+    assert f"reservation={held.id}" in (await web.page("/cart")).text
+
+    await _suspend(c, shop.id)
+    assert await flash.live_holds(c, shopper.id) == []
+    assert f"reservation={held.id}" not in (await web.page("/cart")).text
+
+    await _reinstate(c, shop.id)
+    assert [hold.reservation for hold in await flash.live_holds(c, shopper.id)] == [held.id]
+    assert f"reservation={held.id}" in (await web.page("/cart")).text

@@ -119,8 +119,15 @@ async def sell_hold(c, sale_id: str, hold_id: str, *, user_id: str, qty: int, ch
 
 async def live_holds(c, user_id: str) -> list[LiveHold]:
     """The shopper's holds still waiting for them (reserved, or claimed by a checkout not paid yet), soonest to
-    expire first: what the header, the cart and a sale's page lead back to. One Redis read."""
-    return await c.flash_store.live_holds(user_id, c.clock.now())
+    expire first: what the header, the cart and a sale's page lead back to. One Redis read, and one more when a
+    hold is not claimed yet: a reservation of a paused sale (its shop suspended) cannot be checked out, so it is
+    not offered until the sale resumes (the checkout a claimed one leads to says why it cannot be paid)."""
+    holds = await c.flash_store.live_holds(user_id, c.clock.now())
+    unclaimed = sorted({hold.sale_id for hold in holds if hold.checkout_id is None})
+    if not unclaimed:
+        return holds
+    paused = await c.flash_store.paused_among(unclaimed)
+    return [hold for hold in holds if hold.checkout_id is not None or hold.sale_id not in paused]
 
 
 async def expire_holds(c, sale_id: str) -> int:
