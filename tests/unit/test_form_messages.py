@@ -85,3 +85,29 @@ def test_every_refusal_is_a_sentence_in_the_persons_language(locale):
     for field, text in EXPECTED[locale].items():
         assert said[field] == text, field
     assert not any("should" in text or "Input" in text for text in said.values())
+
+
+class Coded(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    codes: list[Annotated[str, Field(min_length=1, max_length=5)]] = Field(default_factory=list)
+    note: str | None = Field(default=None, max_length=3)
+
+
+class JsonRequest:
+    def __init__(self, body):
+        self.json = body
+
+
+def test_json_texts_longer_than_documented_are_refused_as_sent_before_whitespace_is_stripped():
+    """The models strip whitespace before checking lengths; the API document's maxLength is of what was sent
+    (Schemathesis found "\\f" + 5 characters accepted where 5 are allowed)."""
+    from mall.web.forms import parse_json
+
+    fine = parse_json(JsonRequest({"codes": ["ABCDE", " AB "], "note": "abc"}), Coded)
+    assert fine.codes == ["ABCDE", "AB"] and fine.note == "abc"
+    with pytest.raises(Invalid) as padded:
+        parse_json(JsonRequest({"codes": ["ABCDE", "\fABCDE"], "note": " ab "}), Coded)
+    assert padded.value.errors == {"codes.1": "Use at most 5 characters.", "note": "Use at most 3 characters."}
+    with pytest.raises(Invalid) as plain:
+        parse_json(JsonRequest({"codes": ["ABCDEF"]}), Coded)
+    assert plain.value.errors == {"codes.0": "Use at most 5 characters."}
