@@ -52,6 +52,19 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return value
 
 
+def check_signed(raw_body: bytes, headers: Mapping[str, str], secret: str, tolerance: int, now) -> None:
+    """WebhookRejected unless `raw_body` carries a valid signature of `secret` (constant-time HMAC over the raw
+    bytes) made within ±tolerance seconds of `now`, and is not too large. The payout provider checks the same way."""
+    timestamp, candidates = _parse_signature(_header(headers, SIGNATURE_HEADER))
+    if abs(now.timestamp() - timestamp) > tolerance:
+        raise WebhookRejected("stale_timestamp", 401)
+    if len(raw_body) > MAX_BODY:
+        raise WebhookRejected("body_too_large")
+    expected = signature(secret, timestamp, raw_body)
+    if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
+        raise WebhookRejected("bad_signature", 401)
+
+
 def _parse_signature(value: str | None) -> tuple[int, list[str]]:
     if not value:
         raise WebhookRejected("missing_signature", 401)
@@ -100,14 +113,7 @@ class SandboxProvider:
 
     def verify_webhook(self, raw_body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Constant-time HMAC check over the raw bytes, within ±tolerance seconds of now."""
-        timestamp, candidates = _parse_signature(_header(headers, SIGNATURE_HEADER))
-        if abs(self.clock.now().timestamp() - timestamp) > self.tolerance:
-            raise WebhookRejected("stale_timestamp", 401)
-        if len(raw_body) > MAX_BODY:
-            raise WebhookRejected("body_too_large")
-        expected = signature(self.secret, timestamp, raw_body)
-        if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
-            raise WebhookRejected("bad_signature", 401)
+        check_signed(raw_body, headers, self.secret, self.tolerance, self.clock.now())
         return _parse_event(raw_body)
 
     async def refund(self, payment: Payment, amount: int, *, key: str) -> str:
