@@ -4,11 +4,13 @@ page reads one page of documents, or an aggregate, however large the collection 
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import asynccontextmanager
 
 from mongomock.collection import Collection, Cursor
 from mongomock.command_cursor import CommandCursor
 
 from mall.infra import mongo
+from tests.conftest import Web
 
 WRITES = ("insert_one", "insert_many", "update_one", "update_many", "replace_one", "find_one_and_update",
           "bulk_write", "delete_one", "delete_many")  # fmt: skip
@@ -84,3 +86,11 @@ class DocumentsRead:
         self.docs.clear()
         self.queries.clear()
         self.writes.clear()
+
+
+@asynccontextmanager
+async def as_user(app, user):
+    """A client of the running app signed in as `user`."""
+    async with Web(base_url=app.ctx.base_url, follow_redirects=False, timeout=30) as client:
+        await client.sign_in(user.email)
+        yield client

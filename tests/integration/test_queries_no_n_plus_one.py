@@ -4,31 +4,14 @@ at a cart writes nothing unless a price moved. Counted by the wrapper around the
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
-import pytest
-
 from mall.catalog import services as catalog
 from mall.flash_sales import services as flash
 from mall.orders import services as orders
 from mall.orders.models import OrderStatus, ship_by, shipped_late
 from mall.promotions import services as promotions
-from tests.conftest import Web
 from tests.integration.flash_helpers import make_sale
 from tests.integration.promo_helpers import coupon
-from tests.integration.reads import DocumentsRead
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    return DocumentsRead(monkeypatch)
-
-
-@asynccontextmanager
-async def as_user(app, user):
-    async with Web(base_url=app.ctx.base_url, follow_redirects=False, timeout=30) as client:
-        await client.sign_in(user.email)
-        yield client
+from tests.integration.reads import as_user
 
 
 async def test_the_checkout_reads_every_shops_shipping_template_at_once(app, factory, container, reads):

@@ -4,33 +4,16 @@ operators, and the promotion dashboards. Counted by a wrapper around the test da
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
-import pytest
-
 from mall.catalog.models import AttributeDef, AttrType
 from mall.storefront.services import PER_PAGE
-from tests.conftest import Web
 from tests.integration.promo_helpers import campaign
-from tests.integration.reads import DocumentsRead
+from tests.integration.reads import as_user
 from tests.integration.storefront_world import picture
 
 MATCHES = 60  # more than two pages of search results
 ORDERS = 23  # more than a page of orders (20)
 PAID = 25  # orders a dashboard adds up
 FACET_GROUPS = 2 + 5 * 2  # shops, and (colour 3 + organic 2) groups of each facet grouping (at most two here)
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    return DocumentsRead(monkeypatch)
-
-
-@asynccontextmanager
-async def as_user(app, user):
-    async with Web(base_url=app.ctx.base_url, follow_redirects=False, timeout=30) as client:
-        await client.sign_in(user.email)
-        yield client
 
 
 async def test_search_pages_read_one_page_of_products_however_many_match(web, factory, reads):
