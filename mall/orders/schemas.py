@@ -144,7 +144,9 @@ class PageQuery(BaseModel):
 
 
 class StatusQuery(PageQuery):
-    status: str = Field(default="", pattern=r"^(|pending_payment|paid|shipped|delivered|completed|cancelled|expired)$")
+    status: str = Field(
+        default="", max_length=20, pattern=r"^(|pending_payment|paid|shipped|delivered|completed|cancelled|expired)$"
+    )
 
 
 class OperatorQuery(StatusQuery):

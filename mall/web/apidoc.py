@@ -5,7 +5,9 @@ route answers by its nature, so a new route gets the common answers without repe
 - 403 where the route needs a role (merchant, operator, ...) or changes state (a browser call without the
   CSRF token, or from another site);
 - 404 where the path carries an id (none such, or not yours);
-- 413 and 422 where the operation reads a body, query or header (too large; does not parse: `fields` says why).
+- 413 on every operation: any request can be too large (its request line and headers over
+  REQUEST_MAX_HEADER_SIZE, 8 KiB, e.g. a long query; or its body over the limit);
+- 422 where the operation reads a body, query or header (does not parse: `fields` says why).
 
 Schemas come from the pydantic models as they are generated: pydantic speaks JSON Schema 2020-12, which is the
 schema dialect of OpenAPI 3.1 (numeric exclusiveMinimum, `type: null`), hence 3.1.0.
@@ -56,6 +58,7 @@ class Header:
     description: str
     pattern: str | None = None
     required: bool = True
+    max_length: int = 1000  # every header declares a bound well inside the server's 8 KiB for all of them
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,12 @@ def _complete(op: dict, method: str, api: ApiDoc, access: str | None) -> None:
         op["requestBody"] = _multipart(api.upload)
     op["security"] = [{"bearer": []}] if access not in (None, "public") else [{}, {"bearer": []}]
     in_path = any(p["in"] == "path" for p in parameters)
-    has_body = "requestBody" in op
-    reads_input = has_body or api.query is not None or bool(api.headers)
-    answers: dict[int, Answer] = {**_common(method, access, in_path, has_body, reads_input), **api.errors}
+    reads_input = "requestBody" in op or api.query is not None or bool(api.headers)
+    answers: dict[int, Answer] = {**_common(method, access, in_path, reads_input), **api.errors}
     op["responses"] = {str(api.status): _success(api), **{str(code): _error(a) for code, a in sorted(answers.items())}}
 
 
-def _common(method: str, access: str | None, in_path: bool, has_body: bool, reads_input: bool) -> dict[int, str]:
+def _common(method: str, access: str | None, in_path: bool, reads_input: bool) -> dict[int, str]:
     out = {401: "Sign in first (a Bearer token), or the token sent is invalid or expired"}
     if access == "public":
         out[401] = "The Bearer token sent is invalid or expired (this operation needs none)"
@@ -152,8 +154,7 @@ def _common(method: str, access: str | None, in_path: bool, has_body: bool, read
         out[403] = "A browser call without the form's CSRF token, or from another site"
     if in_path:
         out[404] = "No such thing, or not yours"
-    if has_body:
-        out[413] = "The request is larger than the server accepts"
+    out[413] = "The request is larger than the server accepts (its URL and headers over 8 KiB, or its body)"
     if reads_input:
         out[422] = "The input does not parse: `fields` names each problem"
     return out
@@ -192,7 +193,9 @@ def _query(model: type[BaseModel] | None) -> list[dict]:
 
 
 def _header(header: Header) -> dict:
-    schema = {"type": "string"} | ({"pattern": header.pattern} if header.pattern else {})
+    schema = {"type": "string", "maxLength": header.max_length} | (
+        {"pattern": header.pattern} if header.pattern else {}
+    )
     return {"name": header.name, "in": "header", "required": header.required, "description": header.description,
             "schema": schema}  # fmt: skip
 
