@@ -48,15 +48,37 @@ class ChannelStore:
     async def current_seq(self, channel: str) -> int:
         return int(await self.redis.get(_keys(channel)[0]) or 0)
 
+    async def current_seqs(self, channels) -> dict[str, int]:
+        """current_seq of each channel, in one round trip (a pipeline: on a cluster, to each key's node)."""
+        channels = list(channels)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for channel in channels:
+                pipe.get(_keys(channel)[0])
+            seqs = await pipe.execute()
+        return {channel: int(seq or 0) for channel, seq in zip(channels, seqs, strict=True)}
+
     def subscriber(self):
         return self.redis.pubsub(ignore_subscribe_messages=True)
 
 
-class NotificationRepository:
-    """What a user must not miss, kept in MongoDB for the notifications page and bell."""
+UNREAD_KEPT_SECONDS = 600
 
-    def __init__(self, db):
+
+def _unread_keys(user_id: str) -> list[str]:
+    return [f"nt:{{{user_id}}}:v", f"nt:{{{user_id}}}:unread"]  # one slot per user (Redis Cluster)
+
+
+class NotificationRepository:
+    """What a user must not miss, kept in MongoDB for the notifications page and bell.
+
+    The bell's unread count is on every signed-in page, so it is kept in Redis beside a version of the user's
+    notifications that each write bumps (after it is written): a kept count is used only while the version it
+    was counted at is still current, so a count taken while a notification arrives is never served; a lost Redis
+    costs a recount. Without Redis (`redis=None`) it is counted each time."""
+
+    def __init__(self, db, redis=None):
         self.items = db["notifications"]
+        self.redis = redis
 
     async def ensure_indexes(self) -> None:
         await self.items.create_index([("user_id", 1), ("created_at", -1)])
@@ -64,9 +86,28 @@ class NotificationRepository:
 
     async def add(self, doc: dict) -> None:
         await self.items.insert_one(doc)
+        await self._changed(doc["user_id"])
 
     async def unread_count(self, user_id: str) -> int:
+        if self.redis is None:
+            return await self._count(user_id)
+        version_key, kept_key = _unread_keys(str(user_id))
+        version, kept = await self.redis.mget(version_key, kept_key)
+        version = _text(version) or "0"
+        if kept is not None:
+            kept_version, _, count = _text(kept).partition(":")
+            if kept_version == version:
+                return int(count)
+        count = await self._count(user_id)
+        await self.redis.set(kept_key, f"{version}:{count}", ex=UNREAD_KEPT_SECONDS)
+        return count
+
+    async def _count(self, user_id: str) -> int:
         return await self.items.count_documents({"user_id": str(user_id), "read_at": None})
+
+    async def _changed(self, user_id: str) -> None:
+        if self.redis is not None:
+            await self.redis.incr(_unread_keys(str(user_id))[0])
 
     async def page(self, user_id: str, *, skip: int, limit: int) -> tuple[list[dict], int]:
         query = {"user_id": str(user_id)}
@@ -77,4 +118,9 @@ class NotificationRepository:
     async def mark_read(self, user_id: str, at) -> int:
         query = {"user_id": str(user_id), "read_at": None}
         result = await mongo.idempotent(lambda: self.items.update_many(query, {"$set": {"read_at": at}}))
+        await self._changed(user_id)
         return result.modified_count
+
+
+def _text(value) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value

@@ -29,7 +29,7 @@ async def missed(store: ChannelStore, channel: str, last_seq: int) -> list[tuple
 
 async def positions(store: ChannelStore, channels) -> dict[str, int]:
     """Current seq per channel, embedded in pages so the socket resumes from there."""
-    return {channel: await store.current_seq(channel) for channel in sorted(channels)}
+    return await store.current_seqs(sorted(channels))
 
 
 def parse_resume(text: str, allowed: set[str]) -> dict[str, int]:
