@@ -74,7 +74,12 @@ def html_lang(locale: str | None = None) -> str:
 
 
 def money(minor: int, currency: str) -> str:
-    return format_money(int(minor), currency, Locale.parse(current_locale()))
+    return _money(int(minor), currency, current_locale())
+
+
+@lru_cache(maxsize=8192)  # Babel takes ~20 µs a price; a cart or listing shows the same few prices again and again
+def _money(minor: int, currency: str, locale: str) -> str:
+    return format_money(minor, currency, Locale.parse(locale))
 
 
 def number(value) -> str:
