@@ -137,6 +137,30 @@ async def test_sessions_and_api_tokens_live_on_the_cluster(app, web, api, factor
     assert (await api.get("/healthz")).json()["components"]["redis"]["state"] == "up"
 
 
+async def test_the_bell_count_and_socket_positions_are_read_on_the_cluster(container, factory):
+    # given a user with live channels spread over the masters and two notifications
+    shopper = await factory.user()
+    channels = [f"user:{shopper.id}", "deals", "ops", f"my-order:{shopper.id}"]
+    assert len(nodes_of(container.redis, [f"rt:{{{channel}}}:seq" for channel in channels])) > 1
+    for channel in channels[:2]:
+        await realtime.publish(container.channels, channel, "test")
+    for _ in range(2):
+        await realtime.notify(
+            container.notifications, container.channels, container.clock, user_id=shopper.id, kind="order.paid",
+            params={"number": "N1"}, link="/orders", html="",
+        )  # fmt: skip
+
+    # when a page reads where each channel stands and the unread count (kept, then read again, then all read)
+    positions = await realtime.positions(container.channels, channels)
+    counts = [await realtime.unread_count(container.notifications, shopper.id) for _ in range(2)]
+    await realtime.mark_all_read(container.notifications, container.clock, shopper.id)
+
+    # then each is what was written, from whichever master holds it
+    assert positions == {f"user:{shopper.id}": 3, "deals": 1, "ops": 0, f"my-order:{shopper.id}": 0}
+    assert counts == [2, 2]
+    assert await realtime.unread_count(container.notifications, shopper.id) == 0
+
+
 async def test_live_messages_from_every_node_reach_a_hub_listening_on_one(container):
     """Pub/sub on a cluster: a message published (inside the numbering script) on any master is heard on the
     hub's one node, in order per channel, and a reconnecting client replays it from the cluster."""
