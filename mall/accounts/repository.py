@@ -139,6 +139,16 @@ class UserRepository:
 
 WHO = ("uid", "csrf", "lang")  # what the hot JSON endpoints read of a session
 
+# A session written whole, in one step: what it held before is gone, then its entries and its lifetime.
+_SAVE = """
+redis.call('DEL', KEYS[1])
+if #ARGV > 1 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return 1
+"""
+
 
 class SessionStore:
     """Server-side sessions: the cookie holds only a random id. A session is a Redis hash of its entries
@@ -149,6 +159,7 @@ class SessionStore:
         self.ttl = ttl
         self.recent = Recent()
         self.batch = RedisBatcher(redis)
+        self._save = redis.register_script(_SAVE)
 
     @staticmethod
     def _key(session_id: str) -> str:
@@ -157,21 +168,17 @@ class SessionStore:
     async def load(self, session_id: str) -> dict | None:
         key = self._key(session_id)
         try:
-            found = await self.redis.hgetall(key)
+            found = await self.batch.command("HGETALL", key)  # every page asks: the batch's cheaper round trip
         except ResponseError:  # kept before sessions were hashes: one JSON string
             raw = await self.redis.get(key)
             return json.loads(raw) if raw else None
-        return {name: json.loads(value) for name, value in found.items()} or None
+        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2], strict=True)
+        return {name: json.loads(value) for name, value in pairs} or None
 
     async def save(self, session_id: str, data: dict) -> None:
         self.recent.drop(session_id)
-        key = self._key(session_id)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            if data:
-                pipe.hset(key, mapping={name: json.dumps(value) for name, value in data.items()})
-                pipe.expire(key, self.ttl)
-            await pipe.execute()
+        entries = [item for name, value in data.items() for item in (name, json.dumps(value))]
+        await self.batch.script(self._save, [self._key(session_id)], [self.ttl, *entries])  # one script, batched
 
     async def who(self, session_id: str) -> dict | None:
         """{uid, csrf, lang} of a live session (None when it has ended): one round trip, shared with the

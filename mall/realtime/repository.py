@@ -93,9 +93,9 @@ class NotificationRepository:
             return await self._count(user_id)
         version_key, kept_key = _unread_keys(str(user_id))
         version, kept = await self.redis.mget(version_key, kept_key)
-        version = _text(version) or "0"
+        version = version or "0"
         if kept is not None:
-            kept_version, _, count = _text(kept).partition(":")
+            kept_version, _, count = kept.partition(":")
             if kept_version == version:
                 return int(count)
         count = await self._count(user_id)
@@ -120,7 +120,3 @@ class NotificationRepository:
         result = await mongo.idempotent(lambda: self.items.update_many(query, {"$set": {"read_at": at}}))
         await self._changed(user_id)
         return result.modified_count
-
-
-def _text(value) -> str | None:
-    return value.decode() if isinstance(value, bytes) else value

@@ -1,6 +1,7 @@
 """Who a request is, remembered per process for a few seconds: a change made through the repository
 is seen at once; the memory is bounded and its entries expire."""
 
+import asyncio
 import json
 
 from mall.accounts import repository
@@ -58,9 +59,22 @@ async def test_a_sessions_owner_is_read_without_the_rest_and_a_change_here_is_se
     assert (await sessions.load("s1"))["cart"] == cart
     await sessions.save("s1", {"uid": "u1", "csrf": "c2", "lang": "zh_Hant"})  # saved here: remembered no more
     assert await sessions.who("s1") == {"uid": "u1", "csrf": "c2", "lang": "zh_Hant"}
+    assert await sessions.load("s1") == {"uid": "u1", "csrf": "c2", "lang": "zh_Hant"}  # written whole: no cart
+    assert 0 < await container.redis.ttl("sess:s1") <= container.settings.session_ttl
+    await sessions.save("s1", {})  # nothing left to keep: no session
+    assert await sessions.load("s1") is None and not await container.redis.exists("sess:s1")
+    await sessions.save("s1", {"uid": "u1"})
     await sessions.delete("s1")
     assert await sessions.who("s1") is None
     assert await sessions.who("never-was") is None
+
+
+async def test_sessions_written_by_a_crowd_at_once_are_each_their_own(container):
+    sessions = container.sessions
+    written = {f"crowd{i}": {"csrf": f"t{i}", "cart": [{"id": f"line{i}", "qty": i}]} for i in range(200)}
+    await asyncio.gather(*(sessions.save(session_id, data) for session_id, data in written.items()))
+    found = await asyncio.gather(*(sessions.load(session_id) for session_id in written))
+    assert found == list(written.values())
 
 
 async def test_a_session_kept_before_sessions_were_hashes_still_reads(container):
