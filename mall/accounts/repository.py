@@ -168,12 +168,11 @@ class SessionStore:
     async def load(self, session_id: str) -> dict | None:
         key = self._key(session_id)
         try:
-            found = await self.batch.command("HGETALL", key)  # every page asks: the batch's cheaper round trip
+            found = await self.batch.hgetall(key)  # every page asks: the batch's cheaper round trip
         except ResponseError:  # kept before sessions were hashes: one JSON string
             raw = await self.redis.get(key)
             return json.loads(raw) if raw else None
-        pairs = found.items() if isinstance(found, dict) else zip(found[::2], found[1::2], strict=True)
-        return {name: json.loads(value) for name, value in pairs} or None
+        return {name: json.loads(value) for name, value in found.items()} or None
 
     async def save(self, session_id: str, data: dict) -> None:
         self.recent.drop(session_id)

@@ -224,7 +224,7 @@ class FlashSaleStore:
     async def live_holds(self, user_id: str, now) -> list[LiveHold]:
         """The shopper's holds not yet past their expiry, soonest to expire first: one read."""
         found = []
-        for reservation, value in (await self.redis.hgetall(self.user_key(user_id))).items():
+        for reservation, value in (await self.batch.hgetall(self.user_key(user_id))).items():
             expiry, _, checkout_id = str(value).partition("|")
             sale_id = str(reservation).split(".", 1)[0]
             if expiry.isdigit() and from_ms(expiry) > now:

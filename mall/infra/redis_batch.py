@@ -33,6 +33,11 @@ class RedisBatcher:
     async def get(self, key: str):
         return await self._queue(("GET", key), None)
 
+    async def hgetall(self, key: str) -> dict:
+        """HGETALL as a dict (a single server answers a flat list; a cluster's pipeline, a dict)."""
+        found = await self._queue(("HGETALL", key), None)
+        return found if isinstance(found, dict) else dict(zip(found[::2], found[1::2], strict=True))
+
     async def command(self, *command):
         """One command whose plain reply is the answer (see above)."""
         return await self._queue(command, None)

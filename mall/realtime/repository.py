@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from mall.infra import mongo
+from mall.infra.redis_batch import RedisBatcher
 
 BUS = "rt:bus"
 LOG_LENGTH = 500
@@ -34,6 +35,7 @@ def _keys(channel: str) -> list[str]:
 class ChannelStore:
     def __init__(self, redis):
         self.redis = redis
+        self.batch = RedisBatcher(redis)
         self._publish = redis.register_script(_PUBLISH)
 
     async def publish(self, channel: str, message: dict, *, persist: bool) -> int:
@@ -49,12 +51,12 @@ class ChannelStore:
         return int(await self.redis.get(_keys(channel)[0]) or 0)
 
     async def current_seqs(self, channels) -> dict[str, int]:
-        """current_seq of each channel, in one round trip (a pipeline: on a cluster, to each key's node)."""
+        """current_seq of each channel, in one round trip (on a cluster, a pipeline to each key's node)."""
         channels = list(channels)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for channel in channels:
-                pipe.get(_keys(channel)[0])
-            seqs = await pipe.execute()
+        seqs = await self.batch.many(*(("GET", _keys(channel)[0]) for channel in channels))
+        for seq in seqs:
+            if isinstance(seq, Exception):
+                raise seq
         return {channel: int(seq or 0) for channel, seq in zip(channels, seqs, strict=True)}
 
     def subscriber(self):
@@ -79,6 +81,7 @@ class NotificationRepository:
     def __init__(self, db, redis=None):
         self.items = db["notifications"]
         self.redis = redis
+        self.batch = RedisBatcher(redis) if redis is not None else None
 
     async def ensure_indexes(self) -> None:
         await self.items.create_index([("user_id", 1), ("created_at", -1)])
@@ -92,7 +95,7 @@ class NotificationRepository:
         if self.redis is None:
             return await self._count(user_id)
         version_key, kept_key = _unread_keys(str(user_id))
-        version, kept = await self.redis.mget(version_key, kept_key)
+        version, kept = await self.batch.command("MGET", version_key, kept_key)
         version = version or "0"
         if kept is not None:
             kept_version, _, count = kept.partition(":")
