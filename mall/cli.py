@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from contextlib import asynccontextmanager
 
 from mall.config import insecure_defaults, load_settings
 
@@ -76,15 +77,7 @@ def reviews_command(settings, args) -> int:
 
 
 async def _reviews_recompute(settings, *, fix: bool) -> int:
-    c, _client, embedded = await _standalone_container(settings)
-    try:
-        code, text = await reviews_recompute(c, fix=fix)
-    finally:
-        await c.redis.aclose()
-        if embedded:
-            embedded.stop()
-    print(text, flush=True)
-    return code
+    return await _report(settings, lambda c: reviews_recompute(c, fix=fix))
 
 
 async def reviews_recompute(c, *, fix: bool = True) -> tuple[int, str]:
@@ -108,15 +101,7 @@ async def finance_command(settings, args) -> int:
     if not settings.mongo_url:
         print(EMBEDDED_LEDGER, file=sys.stderr, flush=True)
         return 2
-    c, _client, embedded = await _standalone_container(settings)
-    try:
-        code, text = await finance_check(c, catch_up=args.catch_up)
-    finally:
-        await c.redis.aclose()
-        if embedded:
-            embedded.stop()
-    print(text, flush=True)
-    return code
+    return await _report(settings, lambda c: finance_check(c, catch_up=args.catch_up))
 
 
 async def finance_check(c, *, catch_up: bool = False) -> tuple[int, str]:
@@ -227,6 +212,26 @@ async def _standalone_container(settings):
     return c, client, embedded
 
 
+@asynccontextmanager
+async def _standalone(settings):
+    """A container on the configured servers (a throw-away embedded Redis when none is set), closed after."""
+    c, _client, embedded = await _standalone_container(settings)
+    try:
+        yield c
+    finally:
+        await c.redis.aclose()
+        if embedded:
+            embedded.stop()
+
+
+async def _report(settings, work) -> int:
+    """Run `work(c)` -> (exit code, report) in a standalone container, then print the report."""
+    async with _standalone(settings) as c:
+        code, text = await work(c)
+    print(text, flush=True)
+    return code
+
+
 DEMO_OFF = (
     "mall: refusing to seed with demo = false: the demo's accounts have a published password (an operator "
     "among them), so they must never reach a real mall. Seed a demo database with MALL_DEMO=true."
@@ -245,13 +250,8 @@ async def seed_command(settings) -> int:
             "(the embedded server seeds itself at every start).",
             flush=True,
         )
-    c, _client, embedded = await _standalone_container(settings)
-    try:
+    async with _standalone(settings) as c:
         await seed(c, progress=lambda line: print(line, flush=True))
-    finally:
-        await c.redis.aclose()
-        if embedded:
-            embedded.stop()
     return 0
 
 
