@@ -154,24 +154,18 @@ class FlashSaleStore:
 
     async def remaining_shown(self, sale_ids: list[str]) -> dict[str, int]:
         """Remaining units of the loaded sales that are not paused, through the batcher (one round trip)."""
-        answers = await self.batch.many(
+        answers = await self.batch.each(
             *(("HMGET", self.keys(sale_id)[0], "remaining", "paused") for sale_id in sale_ids)
         )
         shown = {}
-        for sale_id, answer in zip(sale_ids, answers, strict=True):
-            if isinstance(answer, Exception):
-                raise answer
-            left, paused = answer
+        for sale_id, (left, paused) in zip(sale_ids, answers, strict=True):
             if left is not None and paused != "1":
                 shown[sale_id] = int(left)
         return shown
 
     async def paused_among(self, sale_ids: list[str]) -> set[str]:
         """Which of these sales are paused (their shop suspended), through the batcher (one round trip)."""
-        answers = await self.batch.many(*(("HGET", self.keys(sale_id)[0], "paused") for sale_id in sale_ids))
-        for answer in answers:
-            if isinstance(answer, Exception):
-                raise answer
+        answers = await self.batch.each(*(("HGET", self.keys(sale_id)[0], "paused") for sale_id in sale_ids))
         return {sale_id for sale_id, paused in zip(sale_ids, answers, strict=True) if paused == "1"}
 
     async def user_count(self, sale_id: str, user_id: str) -> int:

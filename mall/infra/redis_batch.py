@@ -47,6 +47,14 @@ class RedisBatcher:
         futures = [self._enqueue(command, None) for command in commands]
         return list(await asyncio.gather(*futures, return_exceptions=True))
 
+    async def each(self, *commands: tuple) -> list:
+        """Several commands in the same round trip; every answer, in order, or the first command's error raised."""
+        answers = await self.many(*commands)
+        for answer in answers:
+            if isinstance(answer, Exception):
+                raise answer
+        return answers
+
     async def script(self, script, keys: list, args: list):
         """The script's answer, as `await script(keys=keys, args=args)` would give it."""
         return await self._queue(("EVALSHA", script.sha, len(keys), *keys, *args), (script, keys, args))

@@ -47,16 +47,10 @@ class ChannelStore:
         """Persisted messages after last_seq, oldest first (raw JSON text)."""
         return await self.redis.zrangebyscore(_keys(channel)[1], f"({int(last_seq)}", "+inf")
 
-    async def current_seq(self, channel: str) -> int:
-        return int(await self.redis.get(_keys(channel)[0]) or 0)
-
     async def current_seqs(self, channels) -> dict[str, int]:
         """current_seq of each channel, in one round trip (on a cluster, a pipeline to each key's node)."""
         channels = list(channels)
-        seqs = await self.batch.many(*(("GET", _keys(channel)[0]) for channel in channels))
-        for seq in seqs:
-            if isinstance(seq, Exception):
-                raise seq
+        seqs = await self.batch.each(*(("GET", _keys(channel)[0]) for channel in channels))
         return {channel: int(seq or 0) for channel, seq in zip(channels, seqs, strict=True)}
 
     def subscriber(self):
@@ -80,7 +74,6 @@ class NotificationRepository:
 
     def __init__(self, db, redis=None):
         self.items = db["notifications"]
-        self.redis = redis
         self.batch = RedisBatcher(redis) if redis is not None else None
 
     async def ensure_indexes(self) -> None:
@@ -92,7 +85,7 @@ class NotificationRepository:
         await self._changed(doc["user_id"])
 
     async def unread_count(self, user_id: str) -> int:
-        if self.redis is None:
+        if self.batch is None:
             return await self._count(user_id)
         version_key, kept_key = _unread_keys(str(user_id))
         version, kept = await self.batch.command("MGET", version_key, kept_key)
@@ -102,15 +95,15 @@ class NotificationRepository:
             if kept_version == version:
                 return int(count)
         count = await self._count(user_id)
-        await self.redis.set(kept_key, f"{version}:{count}", ex=UNREAD_KEPT_SECONDS)
+        await self.batch.command("SET", kept_key, f"{version}:{count}", "EX", UNREAD_KEPT_SECONDS)
         return count
 
     async def _count(self, user_id: str) -> int:
         return await self.items.count_documents({"user_id": str(user_id), "read_at": None})
 
     async def _changed(self, user_id: str) -> None:
-        if self.redis is not None:
-            await self.redis.incr(_unread_keys(str(user_id))[0])
+        if self.batch is not None:
+            await self.batch.command("INCR", _unread_keys(str(user_id))[0])
 
     async def page(self, user_id: str, *, skip: int, limit: int) -> tuple[list[dict], int]:
         query = {"user_id": str(user_id)}
