@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from redis.exceptions import ResponseError
 
 from mall.accounts.models import User
-from mall.infra.redis_batch import RedisBatcher
+from mall.infra import redis_batch
 
 IDENTITY_TTL = 10.0  # seconds
 IDENTITY_MAX = 100_000  # entries per process
@@ -158,7 +158,7 @@ class SessionStore:
         self.redis = redis
         self.ttl = ttl
         self.recent = Recent()
-        self.batch = RedisBatcher(redis)
+        self.batch = redis_batch.shared(redis)
         self._save = redis.register_script(_SAVE)
 
     @staticmethod
@@ -222,7 +222,7 @@ class TokenStore:
         self.redis = redis
         self.ttl = ttl
         self.recent = Recent()
-        self.batch = RedisBatcher(redis)  # a crowd's first requests look their tokens up together
+        self.batch = redis_batch.shared(redis)  # a crowd's first requests look their tokens up together
 
     @staticmethod
     def _key(token: str) -> str:

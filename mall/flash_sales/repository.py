@@ -14,8 +14,8 @@ from redis.asyncio.cluster import RedisCluster
 from mall.flash_sales import lua
 from mall.flash_sales.events import STOCK_TICK_SECONDS
 from mall.flash_sales.models import FlashSale, Hold, LiveHold, Status, reservation_id
+from mall.infra import redis_batch
 from mall.infra.ids import new_id
-from mall.infra.redis_batch import RedisBatcher
 
 TICK_MS = int(STOCK_TICK_SECONDS * 1000)  # at most 4 live updates of the remaining count per second per sale
 FIGURES = ("remaining", "held", "sold", "reserved", "closed", "paused")
@@ -39,7 +39,7 @@ class FlashSaleStore:
 
     def __init__(self, redis):
         self.redis = redis
-        self.batch = RedisBatcher(redis)  # the reservations of a crowd share round trips
+        self.batch = redis_batch.shared(redis)  # the reservations of a crowd share round trips
         self.one_server = not isinstance(redis, RedisCluster)  # a script may touch keys of several slots
         self._reserve = redis.register_script(lua.RESERVE)
         self._peek = redis.register_script(lua.PEEK)

@@ -21,6 +21,16 @@ from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, ResponseError
 
 
+def shared(redis) -> RedisBatcher:
+    """The one batcher of this Redis client: every store that batches shares its round trips (a page's session,
+    holds and bell count; a crowd's tokens and reservations go out together)."""
+    batch = getattr(redis, "_mall_batcher", None)
+    if batch is None:
+        batch = RedisBatcher(redis)
+        redis._mall_batcher = batch
+    return batch
+
+
 class RedisBatcher:
     def __init__(self, redis, *, max_batch: int = 256):
         self.redis = redis

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 
-from mall.infra import mongo
-from mall.infra.redis_batch import RedisBatcher
+from mall.infra import mongo, redis_batch
 
 BUS = "rt:bus"
 LOG_LENGTH = 500
@@ -35,7 +34,7 @@ def _keys(channel: str) -> list[str]:
 class ChannelStore:
     def __init__(self, redis):
         self.redis = redis
-        self.batch = RedisBatcher(redis)
+        self.batch = redis_batch.shared(redis)
         self._publish = redis.register_script(_PUBLISH)
 
     async def publish(self, channel: str, message: dict, *, persist: bool) -> int:
@@ -74,7 +73,7 @@ class NotificationRepository:
 
     def __init__(self, db, redis=None):
         self.items = db["notifications"]
-        self.batch = RedisBatcher(redis) if redis is not None else None
+        self.batch = redis_batch.shared(redis) if redis is not None else None
 
     async def ensure_indexes(self) -> None:
         await self.items.create_index([("user_id", 1), ("created_at", -1)])

@@ -84,3 +84,26 @@ async def test_a_dead_connection_fails_every_waiting_caller():
     assert all(isinstance(r, ConnectionError) for r in results)
     with pytest.raises(ConnectionError):
         await batch.get("c")
+
+
+async def test_the_stores_of_one_redis_share_one_batcher_and_a_pages_reads_share_its_round_trips(container, factory):
+    # given a signed-in shopper with a session and a notification, and every store that batches on one client
+    c = container
+    shopper = await factory.user()
+    await c.sessions.save("page", {"uid": shopper.id, "csrf": "t"})
+    await c.notifications.add({"_id": "n1", "user_id": shopper.id, "read_at": None})
+    assert c.sessions.batch is c.tokens.batch is c.flash_store.batch is c.channels.batch is c.notifications.batch
+    sent = counting(c.sessions.batch)
+
+    # when a page's Redis reads are made at the same moment
+    session, positions, unread_version = await asyncio.gather(
+        c.sessions.load("page"),
+        c.channels.current_seqs([f"user:{shopper.id}", "deals"]),
+        c.sessions.batch.get(f"nt:{{{shopper.id}}}:v"),
+    )
+
+    # then they went out together, each with its own answer
+    assert sent == [("_direct", 4)]
+    assert session == {"uid": shopper.id, "csrf": "t"}
+    assert positions == {f"user:{shopper.id}": 0, "deals": 0}
+    assert unread_version == "1"
