@@ -209,11 +209,12 @@ async def signed_in_context(c, user) -> dict:
     from mall.realtime import services as realtime
     from mall.realtime.models import allowed_channels
 
-    return {
-        "rt_last": await realtime.positions(c.channels, allowed_channels(user) - {"deals"}),
-        "unread": await realtime.unread_count(c.notifications, user.id),
-        "flash_holds": await flash.live_holds(c, user.id),
-    }
+    rt_last, unread, flash_holds = await asyncio.gather(  # made together: one round trip of the shared batcher
+        realtime.positions(c.channels, allowed_channels(user) - {"deals"}),
+        realtime.unread_count(c.notifications, user.id),
+        flash.live_holds(c, user.id),
+    )
+    return {"rt_last": rt_last, "unread": unread, "flash_holds": flash_holds}
 
 
 async def start_hub(app: Sanic) -> None:

@@ -107,3 +107,20 @@ async def test_the_stores_of_one_redis_share_one_batcher_and_a_pages_reads_share
     assert session == {"uid": shopper.id, "csrf": "t"}
     assert positions == {f"user:{shopper.id}": 0, "deals": 0}
     assert unread_version == "1"
+
+
+async def test_what_every_signed_in_page_reads_of_redis_is_one_round_trip(container, factory):
+    # given a shopper whose bell count was counted once (so it is kept)
+    from mall.app import signed_in_context
+
+    shopper = await factory.user()
+    await container.notifications.add({"_id": "n1", "user_id": shopper.id, "read_at": None})
+    assert await container.notifications.unread_count(shopper.id) == 1
+    sent = counting(container.sessions.batch)
+
+    # when a page asks for the socket's positions, the bell count and the shopper's holds
+    parts = await signed_in_context(container, shopper)
+
+    # then one round trip carried them all
+    assert len(sent) == 1, sent
+    assert parts["unread"] == 1 and parts["flash_holds"] == [] and parts["rt_last"]
