@@ -118,9 +118,12 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
     async def stop_storage(app):
         if getattr(app.ctx, "mongo_client", None) is None:
             return
-        for task in (getattr(app.ctx, "getting_ready", None), getattr(app.ctx, "redis_watch", None)):
-            if task is not None:
-                task.cancel()
+        owned = [getattr(app.ctx, name, None) for name in ("getting_ready", "redis_watch")]
+        owned = [task for task in owned if task is not None]
+        for task in owned:
+            task.cancel()
+        if owned:  # ended before what they use is closed (a demo write cut off must not reach a closed Redis)
+            await asyncio.wait(owned, timeout=STOP_WAIT_SECONDS)
         await app.ctx.hub.stop()
         if getattr(app.ctx, "worker", None):
             await app.ctx.worker.stop()
@@ -132,6 +135,8 @@ def create_app(settings: Settings | None = None, *, container=None, name: str = 
 
     return app
 
+
+STOP_WAIT_SECONDS = 10
 
 IN_MEMORY = (
     "the database is in memory (mongomock-motor): everything written is lost when the app stops, "
